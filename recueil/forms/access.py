@@ -1,0 +1,9 @@
+"""The request for a personal link."""
+import colander
+import deform
+
+from .practice import CSRFSchema, _email_node
+
+
+class LinkRequestSchema(CSRFSchema):
+    courriel = _email_node("courriel", "Votre adresse électronique professionnelle", True)

@@ -1,0 +1,399 @@
+"""The declaration form of spec §2: one schema per step, every rule written here once.
+
+Schemas are bound with ``references`` (vocabularies and territories), ``today`` (the
+clock's date), ``csrf_token``, and for the localisation step the chosen ``echelle``; the
+attachments node also needs ``attachments_kept`` and ``max_upload_bytes``.
+"""
+import colander
+import deform
+
+from ..models.vocabulary import VOCABULARIES
+from ..services import attachments as attachment_types
+from .types import CodeList, FrenchDate, Integer, in_vocabulary, max_length, strip_text
+from .widgets import ChoiceWidget, CounterTextAreaWidget, FilesWidget
+
+SHORT = 100
+DESCRIPTION = 1000
+RESULT = 500
+MAX_ATTACHMENTS = 3
+MIN_HISTORY_DAYS = 365
+
+
+def _missing(title: str) -> str:
+    return f"« {title} » est obligatoire : renseignez ce champ."
+
+
+def text_node(name, title, limit, required=True, description=None, textarea=False, **kw):
+    widget = (
+        CounterTextAreaWidget(maxlength=limit, rows=6 if limit > RESULT else 4)
+        if textarea
+        else deform.widget.TextInputWidget(attributes={"maxlength": str(limit)})
+    )
+    hint = description or f"{limit} caractères maximum."
+    return colander.SchemaNode(
+        colander.String(),
+        name=name,
+        title=title,
+        description=hint,
+        preparer=strip_text,
+        validator=max_length(title, limit),
+        missing=colander.required if required else None,
+        missing_msg=_missing(title),
+        widget=widget,
+        **kw,
+    )
+
+
+@colander.deferred
+def _csrf_token(node, kw):
+    return kw.get("csrf_token", "")
+
+
+class CSRFSchema(colander.MappingSchema):
+    """Every form posts Pyramid's CSRF token; Pyramid checks it before any view runs."""
+
+    csrf_token = colander.SchemaNode(
+        colander.String(), widget=deform.widget.HiddenWidget(), default=_csrf_token, missing=""
+    )
+
+
+def _vocabulary_node(name, multiple, description=None):
+    title = VOCABULARIES[name]
+
+    @colander.deferred
+    def widget(node, kw):
+        return ChoiceWidget(
+            values=kw["references"].choices(name),
+            multiple=multiple,
+            style="checkbox" if multiple else "radio",
+            inline=not multiple,
+        )
+
+    @colander.deferred
+    def validator(node, kw):
+        return in_vocabulary(title, kw["references"].codes(name))
+
+    return colander.SchemaNode(
+        CodeList() if multiple else colander.String(),
+        name=name,
+        title=title,
+        description=description or ("Une ou plusieurs réponses possibles." if multiple else None),
+        widget=widget,
+        validator=validator,
+        missing_msg=(
+            f"« {title} » est obligatoire : cochez au moins une case."
+            if multiple
+            else f"« {title} » est obligatoire : choisissez une réponse."
+        ),
+    )
+
+
+def _precision_node(name, what):
+    return text_node(
+        name,
+        f"Précision pour « Autre » ({what})",
+        SHORT,
+        required=False,
+        description="Obligatoire si vous avez coché « Autre ». 100 caractères maximum.",
+    )
+
+
+def _require_precisions(node, value):
+    """« Autre » chosen in a vocabulary asks for its precision."""
+    error = colander.Invalid(node)
+    for field in ("types_intervention", "thematiques", "publics", "relais"):
+        chosen = value.get(field) or []
+        chosen = [chosen] if isinstance(chosen, str) else chosen
+        if "autre" in chosen and not value.get(f"{field}_autre"):
+            error[f"{field}_autre"] = (
+                f"« {VOCABULARIES[field]} » : vous avez choisi « Autre », précisez lequel."
+            )
+    if error.children:
+        raise error
+
+
+@colander.deferred
+def _not_in_future(node, kw):
+    today = kw["today"]
+
+    def validator(node, value):
+        if value > today:
+            raise colander.Invalid(
+                node,
+                f"« {node.title} » : la date ne peut pas être dans le futur "
+                f"(nous sommes le {today:%d/%m/%Y}).",
+            )
+    return validator
+
+
+class ConditionsSchema(CSRFSchema):
+    accepte_conditions = colander.SchemaNode(
+        colander.Boolean(),
+        title="J'ai lu et j'accepte les conditions ci-dessus",
+        widget=deform.widget.CheckboxWidget(),
+        missing=False,
+    )
+
+    def validator(self, node, value):
+        if not value.get("accepte_conditions"):
+            error = colander.Invalid(node)
+            error["accepte_conditions"] = (
+                "Pour continuer, cochez « J'ai lu et j'accepte les conditions ci-dessus »."
+            )
+            raise error
+
+
+class PresentationSchema(CSRFSchema):
+    date_mise_en_oeuvre = colander.SchemaNode(
+        FrenchDate(),
+        title="Date de mise en œuvre",
+        description="Au format JJ/MM/AAAA, par exemple 15/09/2022. "
+        "Une antériorité d'au moins un an est souhaitée.",
+        validator=_not_in_future,
+        missing_msg=_missing("Date de mise en œuvre"),
+        widget=deform.widget.TextInputWidget(
+            attributes={"placeholder": "JJ/MM/AAAA", "inputmode": "numeric", "maxlength": "10"}
+        ),
+    )
+    nom_entite = text_node("nom_entite", "Nom de l'entité", SHORT)
+    intitule = text_node("intitule", "Intitulé de la pratique", SHORT)
+    description = text_node(
+        "description",
+        "Description de la pratique",
+        DESCRIPTION,
+        textarea=True,
+        description="Décrivez la pratique en quelques phrases. 1000 caractères maximum.",
+    )
+    echelle = _vocabulary_node("echelle", multiple=False)
+    types_intervention = _vocabulary_node("types_intervention", multiple=True)
+    types_intervention_autre = _precision_node("types_intervention_autre", "type d'intervention")
+    thematiques = _vocabulary_node("thematiques", multiple=True)
+    thematiques_autre = _precision_node("thematiques_autre", "thématique")
+    publics = _vocabulary_node("publics", multiple=True)
+    publics_autre = _precision_node("publics_autre", "public visé")
+    relais = _vocabulary_node("relais", multiple=False)
+    relais_autre = _precision_node("relais_autre", "relais")
+
+    validator = staticmethod(_require_precisions)
+
+
+@colander.deferred
+def _regions_widget(node, kw):
+    return ChoiceWidget(values=kw["references"].choices("regions"), multiple=True, style="checkbox", columns=True)
+
+
+@colander.deferred
+def _departements_widget(node, kw):
+    single = kw.get("echelle") == "locale"
+    references = kw["references"]
+    groups = [
+        (region.nom, [(d.code, f"{d.code} – {d.nom}") for d in region.departements])
+        for region in references.regions
+    ]
+    return ChoiceWidget(
+        values=references.choices("departements"),
+        groups=groups,
+        multiple=not single,
+        style="select" if single else "checkbox",
+        columns=True,
+    )
+
+
+@colander.deferred
+def _region_codes(node, kw):
+    return in_vocabulary("Régions", kw["references"].codes("regions"))
+
+
+@colander.deferred
+def _departement_codes(node, kw):
+    return in_vocabulary("Départements", kw["references"].codes("departements"))
+
+
+class LocalisationSchema(CSRFSchema):
+    """The territory follows the scale chosen on the previous step."""
+
+    regions = colander.SchemaNode(
+        CodeList(), title="Régions", description="Une ou plusieurs régions.",
+        widget=_regions_widget, validator=_region_codes, missing=[],
+    )
+    departements = colander.SchemaNode(
+        CodeList(), title="Départements", description="Un ou plusieurs départements.",
+        widget=_departements_widget, validator=_departement_codes, missing=[],
+    )
+    lieu = text_node(
+        "lieu", "Lieu (commune ou territoire)", SHORT, required=False,
+        description="La commune ou le territoire où la pratique est mise en œuvre. "
+        "100 caractères maximum.",
+    )
+
+    def after_bind(self, node, kw):
+        echelle = kw.get("echelle")
+        keep = {
+            "regionale": {"regions"},
+            "departementale": {"departements"},
+            "locale": {"departements", "lieu"},
+        }.get(echelle, set())
+        for name in ("regions", "departements", "lieu"):
+            if name not in keep and name in node:
+                del node[name]
+        if echelle == "locale":
+            node["departements"].title = "Département"
+            node["departements"].description = "Le département où se trouve le lieu."
+            node["lieu"].description = "La commune ou le territoire. 100 caractères maximum."
+        self.echelle = echelle
+
+    def validator(self, node, value):
+        echelle = self.echelle
+        error = colander.Invalid(node)
+        if echelle == "regionale" and not value.get("regions"):
+            error["regions"] = "« Régions » : pour une action régionale, choisissez au moins une région."
+        if echelle == "departementale" and not value.get("departements"):
+            error["departements"] = (
+                "« Départements » : pour une action départementale, choisissez au moins un département."
+            )
+        if echelle == "locale":
+            if len(value.get("departements") or []) != 1:
+                error["departements"] = (
+                    "« Département » : pour une action locale, choisissez un département."
+                )
+            if not value.get("lieu"):
+                error["lieu"] = "« Lieu » : pour une action locale, indiquez la commune ou le territoire."
+        if echelle not in VOCABULARY_SCALES:
+            raise colander.Invalid(
+                node, "Choisissez d'abord l'échelle de l'action à l'étape « Présentation de la pratique »."
+            )
+        if error.children:
+            raise error
+
+
+VOCABULARY_SCALES = ("nationale", "regionale", "departementale", "locale")
+
+
+class Uploads(colander.SchemaType):
+    """Files posted by the browser, as dicts of filename and content; empty inputs ignored."""
+
+    def serialize(self, node, appstruct):
+        return colander.null
+
+    def deserialize(self, node, cstruct):
+        if cstruct in (colander.null, None, ""):
+            return colander.null
+        items = cstruct if isinstance(cstruct, (list, tuple)) else [cstruct]
+        files = []
+        for item in items:
+            filename = getattr(item, "filename", None)
+            stream = getattr(item, "file", None)
+            if not filename or stream is None:
+                continue
+            stream.seek(0)
+            files.append({"filename": filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1],
+                          "content": stream.read()})
+        return files or colander.null
+
+
+@colander.deferred
+def _attachments_validator(node, kw):
+    kept = kw.get("attachments_kept", 0)
+    max_bytes = kw.get("max_upload_bytes", 5 * 1024 * 1024)
+
+    def validator(node, files):
+        messages = []
+        if kept + len(files) > MAX_ATTACHMENTS:
+            messages.append(
+                f"« Pièces jointes » : {MAX_ATTACHMENTS} documents au maximum ; "
+                f"{kept} déjà joint(s), {len(files)} envoyé(s)."
+            )
+        for item in files:
+            name = item["filename"]
+            if len(item["content"]) > max_bytes:
+                size = len(item["content"]) / 1024 / 1024
+                messages.append(
+                    f"« Pièces jointes » : « {name} » pèse {size:.1f} Mo ; "
+                    f"la limite est de {max_bytes // 1024 // 1024} Mo par document."
+                )
+            elif attachment_types.sniff(item["content"]) is None:
+                messages.append(
+                    f"« Pièces jointes » : le contenu de « {name} » n'est pas celui d'un PDF, "
+                    "d'un document OpenDocument ou Word ; seuls ces formats sont acceptés."
+                )
+            else:
+                item["media_type"] = attachment_types.sniff(item["content"])
+        if messages:
+            raise colander.Invalid(node, messages if len(messages) > 1 else messages[0])
+    return validator
+
+
+@colander.deferred
+def _files_widget(node, kw):
+    return FilesWidget(slots=max(0, MAX_ATTACHMENTS - kw.get("attachments_kept", 0)))
+
+
+class ResultatsSchema(CSRFSchema):
+    objectifs = text_node("objectifs", "Objectifs", RESULT, textarea=True)
+    moyens = text_node("moyens", "Moyens humains et financiers", RESULT, textarea=True)
+    bilan = text_node("bilan", "Bilan chiffré et qualitatif", RESULT, textarea=True)
+    budget_annuel = colander.SchemaNode(
+        Integer(), title="Budget annuel (en euros)", missing=None,
+        description="Facultatif. Un nombre entier, par exemple 45000.",
+        validator=colander.Range(min=0, min_err="« Budget annuel » : le montant ne peut pas être négatif."),
+        widget=deform.widget.TextInputWidget(attributes={"inputmode": "numeric"}),
+    )
+    nombre_beneficiaires = colander.SchemaNode(
+        Integer(), title="Nombre de bénéficiaires par an", missing=None,
+        description="Facultatif. Un nombre entier.",
+        validator=colander.Range(min=0, min_err="« Nombre de bénéficiaires » : le nombre ne peut pas être négatif."),
+        widget=deform.widget.TextInputWidget(attributes={"inputmode": "numeric"}),
+    )
+    pieces_jointes = colander.SchemaNode(
+        Uploads(), title="Pièces jointes", missing=[],
+        description="Facultatif. Jusqu'à 3 documents PDF, OpenDocument ou Word, 5 Mo chacun au maximum.",
+        validator=_attachments_validator, widget=_files_widget,
+    )
+
+
+def _email_node(name, title, required):
+    return colander.SchemaNode(
+        colander.String(), name=name, title=title, preparer=strip_text,
+        description="Format attendu : nom@domaine.fr" + ("" if required else " (facultatif)"),
+        validator=colander.All(
+            max_length(title, 254),
+            colander.Email(msg=f"« {title} » : l'adresse n'est pas valide ; format attendu nom@domaine.fr."),
+        ),
+        missing=colander.required if required else None,
+        missing_msg=_missing(title),
+        widget=deform.widget.TextInputWidget(attributes={"type": "email", "autocomplete": "email"}),
+    )
+
+
+class ContactSchema(CSRFSchema):
+    contact_nom = text_node("contact_nom", "Nom de la personne à contacter", SHORT, required=False,
+                            description="Facultatif. 100 caractères maximum.")
+    contact_fonction = text_node("contact_fonction", "Fonction", SHORT, required=False,
+                                 description="Facultatif. 100 caractères maximum.")
+    contact_courriel = _email_node("contact_courriel", "Courriel de la personne à contacter", True)
+    contact_telephone = colander.SchemaNode(
+        colander.String(), title="Téléphone", preparer=strip_text, missing=None,
+        description="Facultatif. Par exemple 01 23 45 67 89.",
+        validator=colander.Regex(
+            r"^\+?[0-9 .()-]{6,25}$",
+            "« Téléphone » : saisissez uniquement des chiffres, espaces, points ou tirets.",
+        ),
+        widget=deform.widget.TextInputWidget(attributes={"type": "tel", "autocomplete": "tel"}),
+    )
+    accord_nom = text_node("accord_nom", "Nom du représentant du département", SHORT, required=False,
+                           description="Facultatif. La personne qui a donné son accord préalable.")
+    accord_fonction = text_node("accord_fonction", "Fonction du représentant", SHORT, required=False,
+                                description="Facultatif. 100 caractères maximum.")
+    accord_courriel = _email_node("accord_courriel", "Courriel du représentant du département", True)
+
+
+#: The steps of the declaration, in order: (slug, title, schema or None for the summary)
+STEPS = (
+    ("conditions", "Informations préalables", ConditionsSchema),
+    ("presentation", "Présentation de la pratique", PresentationSchema),
+    ("localisation", "Localisation", LocalisationSchema),
+    ("resultats", "Objectifs, moyens et résultats", ResultatsSchema),
+    ("contact", "Contact et accord", ContactSchema),
+    ("recapitulatif", "Récapitulatif", None),
+)
+STEP_SLUGS = tuple(slug for slug, _, _ in STEPS)

@@ -1,0 +1,68 @@
+"""Database wiring: engine, session factory and the transaction-bound request session."""
+from sqlalchemy import engine_from_config, event
+from sqlalchemy.orm import configure_mappers, sessionmaker
+import zope.sqlalchemy
+
+from .meta import Base  # noqa: F401
+from .territory import Departement, Region  # noqa: F401
+from .vocabulary import VOCABULARIES, VocabularyTerm  # noqa: F401
+from .user import ROLES, STAFF_ROLES, User, UserRole  # noqa: F401
+from .practice import (  # noqa: F401
+    MULTI_FIELDS,
+    PERSONAL_FIELDS,
+    PUBLIC_FIELDS,
+    Attachment,
+    Practice,
+    PracticeTerm,
+    ReferenceCounter,
+    Transition,
+)
+from .access import AccessLink, RateEvent  # noqa: F401
+
+configure_mappers()
+
+
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def get_engine(settings, prefix="sqlalchemy."):
+    engine = engine_from_config(settings, prefix)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def get_session_factory(engine):
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def get_tm_session(session_factory, transaction_manager, request=None):
+    """A session joined to the transaction manager: pyramid_tm commits or aborts it."""
+    dbsession = session_factory(info={"request": request})
+    zope.sqlalchemy.register(dbsession, transaction_manager=transaction_manager)
+    return dbsession
+
+
+def includeme(config):
+    settings = config.get_settings()
+    settings["tm.manager_hook"] = "pyramid_tm.explicit_manager"
+    config.include("pyramid_tm")
+    config.include("pyramid_retry")
+
+    engine = get_engine(settings)
+    session_factory = get_session_factory(engine)
+    config.registry["dbsession_factory"] = session_factory
+    config.registry["db_engine"] = engine
+
+    def dbsession(request):
+        dbsession = request.environ.get("app.dbsession")
+        if dbsession is None:
+            dbsession = get_tm_session(session_factory, request.tm, request=request)
+        return dbsession
+
+    config.add_request_method(dbsession, reify=True)

@@ -1,0 +1,222 @@
+"""A practice (level 1), its vocabulary codes, attachments and history."""
+import datetime as dt
+import uuid
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .meta import Base
+
+#: Public fields of spec §9, in their canonical order (open data, API, index).
+PUBLIC_FIELDS = (
+    "id", "reference", "niveau", "intitule", "nom_entite", "description",
+    "date_mise_en_oeuvre", "echelle", "types_intervention", "types_intervention_autre",
+    "thematiques", "thematiques_autre", "publics", "publics_autre", "relais", "relais_autre",
+    "regions", "departements", "lieu", "objectifs", "moyens", "bilan", "budget_annuel",
+    "nombre_beneficiaires", "coup_de_coeur", "date_publication", "source", "url",
+)
+
+#: Personal fields: never shown publicly, never exported.
+PERSONAL_FIELDS = (
+    "contact_nom", "contact_fonction", "contact_courriel", "contact_telephone",
+    "accord_nom", "accord_fonction", "accord_courriel",
+)
+
+#: Multi-valued fields, stored as rows of PracticeTerm.
+MULTI_FIELDS = ("types_intervention", "thematiques", "publics", "regions", "departements")
+
+#: Workflow states (spec §3), with their French labels.
+STATUSES = {
+    "brouillon": "Brouillon",
+    "soumise": "Soumise",
+    "en_moderation": "En modération",
+    "complement_demande": "Complément demandé",
+    "irrecevable": "Irrecevable",
+    "doublon": "Doublon",
+    "recevable": "Recevable",
+    "inscrite": "Inscrite à l'ordre du jour",
+    "selectionnee": "Sélectionnée",
+    "non_retenue": "Non retenue",
+    "ajournee": "Ajournée",
+    "publiee": "Publiée",
+    "depubliee": "Dépubliée",
+    "retiree": "Retirée",
+}
+
+
+class PracticeTerm(Base):
+    """One code of one multi-valued field of a practice (thématique, région, …)."""
+
+    __tablename__ = "practice_terms"
+
+    practice_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("practices.id", ondelete="CASCADE"), primary_key=True
+    )
+    field: Mapped[str] = mapped_column(String(30), primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class _MultiField:
+    """A list-valued attribute of Practice backed by PracticeTerm rows."""
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        rows = [t for t in obj.terms if t.field == self.name]
+        return [t.code for t in sorted(rows, key=lambda t: t.position)]
+
+    def __set__(self, obj, codes):
+        codes = list(dict.fromkeys(codes or ()))
+        keep = [t for t in obj.terms if t.field != self.name or t.code in codes]
+        current = {t.code: t for t in keep if t.field == self.name}
+        new_terms = [t for t in keep if t.field != self.name]
+        for position, code in enumerate(codes):
+            term = current.get(code) or PracticeTerm(field=self.name, code=code)
+            term.position = position
+            new_terms.append(term)
+        obj.terms = new_terms
+
+
+class Practice(Base):
+    __tablename__ = "practices"
+    __table_args__ = (UniqueConstraint("source", "source_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    reference: Mapped[str | None] = mapped_column(String(20), unique=True)
+    niveau: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(30), default="brouillon", index=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    intitule: Mapped[str | None] = mapped_column(String(100))
+    nom_entite: Mapped[str | None] = mapped_column(String(100))
+    description: Mapped[str | None] = mapped_column(Text)
+    date_mise_en_oeuvre: Mapped[dt.date | None] = mapped_column(Date)
+    echelle: Mapped[str | None] = mapped_column(String(20))
+    types_intervention_autre: Mapped[str | None] = mapped_column(String(100))
+    thematiques_autre: Mapped[str | None] = mapped_column(String(100))
+    publics_autre: Mapped[str | None] = mapped_column(String(100))
+    relais: Mapped[str | None] = mapped_column(String(20))
+    relais_autre: Mapped[str | None] = mapped_column(String(100))
+    lieu: Mapped[str | None] = mapped_column(String(100))
+    objectifs: Mapped[str | None] = mapped_column(Text)
+    moyens: Mapped[str | None] = mapped_column(Text)
+    bilan: Mapped[str | None] = mapped_column(Text)
+    budget_annuel: Mapped[int | None] = mapped_column(BigInteger)
+    nombre_beneficiaires: Mapped[int | None] = mapped_column(Integer)
+    coup_de_coeur: Mapped[bool] = mapped_column(Boolean, default=False)
+    date_publication: Mapped[dt.date | None] = mapped_column(Date)
+    source: Mapped[str | None] = mapped_column(String(100))
+    source_id: Mapped[str | None] = mapped_column(String(100))
+
+    contact_nom: Mapped[str | None] = mapped_column(String(100))
+    contact_fonction: Mapped[str | None] = mapped_column(String(100))
+    contact_courriel: Mapped[str | None] = mapped_column(String(254))
+    contact_telephone: Mapped[str | None] = mapped_column(String(30))
+    accord_nom: Mapped[str | None] = mapped_column(String(100))
+    accord_fonction: Mapped[str | None] = mapped_column(String(100))
+    accord_courriel: Mapped[str | None] = mapped_column(String(254))
+
+    #: The address of the person who declared it: the owner of the draft.
+    declarant_courriel: Mapped[str | None] = mapped_column(String(254), index=True)
+    accepte_conditions: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Steps of the declaration form completed so far.
+    etapes_validees: Mapped[list] = mapped_column(JSON, default=list)
+    #: What was typed on a step left with "Précédent" before it was valid.
+    saisie_en_cours: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(), server_default=func.now())
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(), server_default=func.now(), onupdate=func.now()
+    )
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime())
+
+    terms: Mapped[list[PracticeTerm]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+    attachments: Mapped[list["Attachment"]] = relationship(
+        cascade="all, delete-orphan",
+        order_by="Attachment.created_at",
+        back_populates="practice",
+    )
+    transitions: Mapped[list["Transition"]] = relationship(
+        cascade="all, delete-orphan", order_by="Transition.id", back_populates="practice"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    types_intervention = _MultiField()
+    thematiques = _MultiField()
+    publics = _MultiField()
+    regions = _MultiField()
+    departements = _MultiField()
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES.get(self.status, self.status)
+
+    @property
+    def titre(self) -> str:
+        return self.intitule or "Pratique sans intitulé"
+
+
+class ReferenceCounter(Base):
+    """Last number given per year, for references such as PI-2026-0042."""
+
+    __tablename__ = "reference_counters"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Transition(Base):
+    """One step of a practice's history: who, when, from, to, why."""
+
+    __tablename__ = "transitions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    practice_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("practices.id", ondelete="CASCADE"), index=True
+    )
+    from_status: Mapped[str | None] = mapped_column(String(30))
+    to_status: Mapped[str] = mapped_column(String(30))
+    actor: Mapped[str] = mapped_column(String(254))
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime())
+    practice: Mapped[Practice] = relationship(back_populates="transitions")
+
+
+class Attachment(Base):
+    """A document joined to a practice; its type was checked on its content."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    practice_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("practices.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(), server_default=func.now())
+    practice: Mapped[Practice] = relationship(back_populates="attachments")

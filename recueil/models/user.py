@@ -1,0 +1,50 @@
+"""Staff accounts and their roles."""
+import datetime as dt
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .meta import Base
+
+#: role code -> label (spec §1)
+ROLES = {
+    "declarant": "Déclarant",
+    "moderateur": "Modérateur",
+    "comite": "Membre du comité de sélection",
+    "secretariat": "Secrétariat du comité",
+    "redacteur_onpe": "Rédacteur ONPE",
+    "administrateur": "Administrateur",
+}
+STAFF_ROLES = tuple(code for code in ROLES if code != "declarant")
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    nom: Mapped[str] = mapped_column(String(100), default="")
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(), server_default=func.now())
+    role_rows: Mapped[list["UserRole"]] = relationship(
+        cascade="all, delete-orphan", back_populates="user", lazy="selectin"
+    )
+
+    @property
+    def roles(self) -> list[str]:
+        return sorted(r.role for r in self.role_rows)
+
+    def add_role(self, role: str) -> None:
+        if role not in STAFF_ROLES:
+            raise ValueError(f"rôle inconnu : {role}")
+        if role not in self.roles:
+            self.role_rows.append(UserRole(role=role))
+
+
+class UserRole(Base):
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(30), primary_key=True)
+    user: Mapped[User] = relationship(back_populates="role_rows")

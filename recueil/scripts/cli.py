@@ -1,0 +1,108 @@
+"""The command-line tool: ``recueil --config INI <command>``."""
+import argparse
+import getpass
+import os
+import sys
+
+from pyramid.paster import bootstrap, setup_logging
+from sqlalchemy import select
+
+
+def _initdb(env, args):
+    from ..migrations import upgrade
+    from ..services.references import load_reference_data
+
+    engine = env["registry"]["db_engine"]
+    upgrade(engine)
+    with env["request"].tm:
+        added = load_reference_data(env["request"].dbsession)
+    print(
+        f"Base à jour ({engine.url.render_as_string(hide_password=True)}) ; "
+        f"ajoutés : {added['termes']} termes de vocabulaire, {added['regions']} régions, "
+        f"{added['departements']} départements."
+    )
+
+
+def _demo(env, args):
+    from ..demo import create_demo
+
+    with env["request"].tm:
+        counts = create_demo(env["request"].dbsession, count=args.nombre, seed=args.graine)
+    print("Jeu de démonstration : " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+
+
+def _read_password() -> str:
+    password = os.environ.get("RECUEIL_PASSWORD")
+    if password:
+        return password
+    if sys.stdin.isatty():
+        first = getpass.getpass("Mot de passe : ")
+        if getpass.getpass("Confirmez le mot de passe : ") != first:
+            raise SystemExit("Les deux mots de passe diffèrent.")
+        return first
+    return sys.stdin.readline().rstrip("\n")
+
+
+def _user_add(env, args):
+    from ..models import STAFF_ROLES, User
+    from ..services.passwords import hash_password
+
+    roles = args.role or []
+    unknown = [r for r in roles if r not in STAFF_ROLES]
+    if unknown or not roles:
+        raise SystemExit(
+            f"Rôle inconnu ou absent : {', '.join(unknown) or '—'}. "
+            f"Rôles possibles : {', '.join(STAFF_ROLES)}."
+        )
+    try:
+        password_hash = hash_password(_read_password())
+    except ValueError as error:
+        raise SystemExit(str(error))
+    email = args.email.strip().lower()
+    with env["request"].tm:
+        dbsession = env["request"].dbsession
+        user = dbsession.scalars(select(User).where(User.email == email)).one_or_none()
+        created = user is None
+        if created:
+            user = User(email=email, nom=args.nom or "", password_hash=password_hash)
+            dbsession.add(user)
+        else:
+            user.password_hash = password_hash
+        for role in roles:
+            user.add_role(role)
+        dbsession.flush()
+        print(f"Compte {'créé' if created else 'mis à jour'} : {email} ({', '.join(user.roles)})")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="recueil", description="Administration du recueil.")
+    parser.add_argument("--config", "-c", required=True, help="fichier de configuration .ini")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    commands.add_parser("initdb", help="migrations et données de référence").set_defaults(func=_initdb)
+
+    demo = commands.add_parser("demo", help="jeu de démonstration réaliste")
+    demo.add_argument("--nombre", type=int, default=320, help="nombre de pratiques (320)")
+    demo.add_argument("--graine", type=int, default=2023, help="graine du hasard (2023)")
+    demo.set_defaults(func=_demo)
+
+    user = commands.add_parser("user", help="comptes de l'équipe")
+    user_commands = user.add_subparsers(dest="user_command", required=True)
+    add = user_commands.add_parser("add", help="créer un compte ou lui ajouter des rôles")
+    add.add_argument("email")
+    add.add_argument("--role", action="append", help="rôle (répétable)")
+    add.add_argument("--nom", default="")
+    add.set_defaults(func=_user_add)
+    return parser
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    setup_logging(args.config)
+    with bootstrap(args.config) as env:
+        args.func(env, args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

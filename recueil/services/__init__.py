@@ -1,0 +1,7 @@
+"""Business services: the rules of the platform, independent of the views."""
+
+
+def includeme(config):
+    config.include(".mail")
+    config.include(".clock")
+    config.include(".references")

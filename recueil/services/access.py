@@ -1,0 +1,67 @@
+"""Declarants' personal links: signed, expiring, bound to one address, revocable."""
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import json
+import secrets
+
+from sqlalchemy import select
+
+from ..models import AccessLink
+
+
+class InvalidLink(Exception):
+    """The link was altered or is unknown."""
+
+
+class ExpiredLink(Exception):
+    """The link was genuine but is too old."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _signature(secret: str, payload: str) -> str:
+    key = hashlib.sha256(("access-link:" + secret).encode()).digest()
+    return _b64(hmac.new(key, payload.encode("ascii"), hashlib.sha256).digest())
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("ascii")).hexdigest()
+
+
+def issue(dbsession, clock, secret: str, email: str, days: int) -> str:
+    """A new link token for `email`, valid `days` days."""
+    now = clock.now()
+    expires = now + dt.timedelta(days=days)
+    body = {"e": normalise_email(email), "x": int(expires.timestamp()), "n": secrets.token_hex(8)}
+    payload = _b64(json.dumps(body, separators=(",", ":")).encode())
+    token = f"{payload}.{_signature(secret, payload)}"
+    dbsession.add(
+        AccessLink(email=body["e"], token_hash=_hash(token), created_at=now, expires_at=expires)
+    )
+    return token
+
+
+def verify(dbsession, clock, secret: str, token: str) -> str:
+    """The address a token belongs to; raises InvalidLink or ExpiredLink."""
+    payload, _, signature = token.partition(".")
+    if not payload or not hmac.compare_digest(signature, _signature(secret, payload)):
+        raise InvalidLink()
+    link = dbsession.scalars(select(AccessLink).where(AccessLink.token_hash == _hash(token))).first()
+    if link is None:
+        raise InvalidLink()
+    if link.expires_at <= clock.now():
+        raise ExpiredLink()
+    link.last_used_at = clock.now()
+    return link.email

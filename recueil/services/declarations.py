@@ -1,0 +1,127 @@
+"""The declaration of a practice (spec §2): drafts saved step by step, then submission."""
+import hashlib
+
+from sqlalchemy import select
+
+from ..forms.practice import MIN_HISTORY_DAYS, STEP_SLUGS
+from ..models import Attachment, Practice, ReferenceCounter, Transition
+
+
+def new_draft(dbsession, clock, email: str) -> Practice:
+    practice = Practice(status="brouillon", declarant_courriel=email, niveau=1,
+                        etapes_validees=[], saisie_en_cours={})
+    practice.transitions.append(
+        Transition(from_status=None, to_status="brouillon", actor=email, created_at=clock.now(),
+                   comment="Brouillon créé par le déclarant")
+    )
+    dbsession.add(practice)
+    dbsession.flush()
+    return practice
+
+
+def drafts_of(dbsession, email: str) -> list[Practice]:
+    return list(dbsession.scalars(
+        select(Practice).where(Practice.declarant_courriel == email)
+        .order_by(Practice.updated_at.desc(), Practice.created_at.desc())
+    ))
+
+
+def is_editable(practice: Practice) -> bool:
+    return practice.status == "brouillon"
+
+
+def step_reachable(practice: Practice, step: str) -> bool:
+    """A step can be opened once every step before it was validated."""
+    index = STEP_SLUGS.index(step)
+    return all(slug in practice.etapes_validees for slug in STEP_SLUGS[:index])
+
+
+def save_step(practice: Practice, step: str, appstruct: dict, references) -> None:
+    """Store a validated step's values on the draft."""
+    values = {k: v for k, v in appstruct.items() if k not in ("csrf_token", "pieces_jointes")}
+    if step == "presentation":
+        for field in ("types_intervention", "thematiques", "publics", "relais"):
+            chosen = values.get(field) or []
+            chosen = [chosen] if isinstance(chosen, str) else chosen
+            if "autre" not in chosen:
+                values[f"{field}_autre"] = None
+        if values.get("echelle") != practice.echelle and "localisation" in practice.etapes_validees:
+            # the territory asked depends on the scale: it has to be given again
+            practice.etapes_validees = [s for s in practice.etapes_validees if s != "localisation"]
+    if step == "localisation":
+        departements = values.get("departements") or []
+        regions = values.get("regions") or []
+        # a practice's régions always include those of its départements (spec §9)
+        values["regions"] = sorted(set(regions) | set(references.regions_for(departements)))
+        values["departements"] = departements
+        values.setdefault("lieu", None)
+        if practice.echelle == "nationale":
+            values = {"regions": [], "departements": [], "lieu": None}
+    for name, value in values.items():
+        setattr(practice, name, value)
+    for item in appstruct.get("pieces_jointes") or []:
+        content = item["content"]
+        practice.attachments.append(Attachment(
+            filename=item["filename"][:255], media_type=item["media_type"], size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(), content=content,
+        ))
+    if step not in practice.etapes_validees:
+        practice.etapes_validees = list(practice.etapes_validees) + [step]
+    if step in practice.saisie_en_cours:
+        practice.saisie_en_cours = {k: v for k, v in practice.saisie_en_cours.items() if k != step}
+
+
+def keep_typed(practice: Practice, step: str, cstruct: dict) -> None:
+    """Keep what was typed on a step left before it was valid, to show it again."""
+    kept = {
+        k: v for k, v in cstruct.items()
+        if k not in ("csrf_token", "pieces_jointes") and isinstance(v, (str, list))
+    }
+    practice.saisie_en_cours = dict(practice.saisie_en_cours, **{step: kept})
+
+
+def history_warning(practice: Practice, today) -> str | None:
+    """The visible warning for a practice younger than one year, or None."""
+    started = practice.date_mise_en_oeuvre
+    if started is None or (today - started).days >= MIN_HISTORY_DAYS:
+        return None
+    months = max(0, (today.year - started.year) * 12 + today.month - started.month)
+    return (
+        f"Cette pratique est mise en œuvre depuis moins d'un an (environ {months} mois). "
+        "Une antériorité d'au moins un an est souhaitée : vous pouvez l'envoyer, "
+        "le comité de sélection verra son ancienneté."
+    )
+
+
+def next_reference(dbsession, year: int) -> str:
+    counter = dbsession.scalars(
+        select(ReferenceCounter).where(ReferenceCounter.year == year).with_for_update()
+    ).one_or_none()
+    if counter is None:
+        counter = ReferenceCounter(year=year, last=0)
+        dbsession.add(counter)
+    counter.last += 1
+    dbsession.flush()
+    return f"PI-{year}-{counter.last:04d}"
+
+
+class NotReady(Exception):
+    """Some steps of the declaration are not validated yet."""
+
+
+def submit(dbsession, clock, practice: Practice, actor: str) -> None:
+    """Send a complete draft to moderation: it becomes « soumise » with its reference."""
+    missing = [s for s in STEP_SLUGS[:-1] if s not in practice.etapes_validees]
+    if practice.status != "brouillon":
+        raise NotReady("Cette pratique a déjà été envoyée.")
+    if missing:
+        raise NotReady(missing)
+    now = clock.now()
+    practice.reference = next_reference(dbsession, now.year)
+    practice.status = "soumise"
+    practice.submitted_at = now
+    practice.transitions.append(
+        Transition(from_status="brouillon", to_status="soumise", actor=actor, created_at=now,
+                   comment="Déclaration envoyée")
+    )
+    dbsession.flush()

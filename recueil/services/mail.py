@@ -1,0 +1,23 @@
+"""The SMTP mailer: pyramid_mailer, sending only when the transaction commits."""
+import re
+import smtplib
+
+from pyramid_mailer import get_mailer
+from pyramid_mailer.interfaces import IMailer
+from pyramid_mailer.mailer import Mailer
+
+
+class CRLFSMTP(smtplib.SMTP):
+    """smtplib leaves bare LF in bytes messages; RFC 5321 servers refuse lines without CRLF."""
+
+    def sendmail(self, from_addr, to_addrs, msg, *args, **kwargs):
+        if isinstance(msg, bytes):
+            msg = re.sub(rb"\r?\n", b"\r\n", msg)
+        return super().sendmail(from_addr, to_addrs, msg, *args, **kwargs)
+
+
+def includeme(config):
+    mailer = Mailer.from_settings(config.get_settings())
+    mailer.smtp_mailer.smtp = CRLFSMTP
+    config.registry.registerUtility(mailer, IMailer)
+    config.add_request_method(get_mailer, "mailer", reify=True)

@@ -1,0 +1,13 @@
+"""Thin views per domain: validate, call a service, render."""
+from pyramid.events import BeforeRender, subscriber  # noqa: F401
+
+
+def includeme(config):
+    config.include("pyramid_chameleon")
+    config.add_subscriber(_renderer_globals, BeforeRender)
+
+
+def _renderer_globals(event):
+    from pyramid.renderers import get_renderer
+
+    event.setdefault("layout", get_renderer("recueil:templates/layout.pt").implementation())

@@ -1,0 +1,67 @@
+"""Staff sign-in and sign-out, and the staff home."""
+import datetime as dt
+
+import deform
+from pyramid.csrf import get_csrf_token, new_csrf_token
+from pyramid.httpexceptions import HTTPFound
+from pyramid.view import view_config
+from sqlalchemy import select
+
+from ..forms.auth import SignInSchema
+from ..models import User
+from ..security import Permissions
+from ..services import ratelimit
+from ..services.passwords import verify_password
+
+FAILURES_PER_HOUR = 10
+
+
+@view_config(route_name="auth.signin", renderer="recueil:templates/auth/signin.pt",
+             permission=Permissions.VIEW)
+def signin(request):
+    schema = SignInSchema().bind(csrf_token=get_csrf_token(request))
+    form = deform.Form(schema, buttons=(deform.Button("connexion", "Se connecter"),), formid="connexion")
+    target = request.params.get("suite", "")
+    if not target.startswith("/") or target.startswith("//"):
+        target = request.route_path("staff.home")
+    page = {"page_title": "Connexion", "error": None, "suite": target}
+    if request.method == "POST":
+        try:
+            appstruct = form.validate(request.POST.items())
+        except deform.ValidationFailure as failure:
+            return dict(page, form=failure.render(), page_title="Erreur – Connexion")
+        email = appstruct["courriel"].strip().lower()
+        key = f"connexion:{email}"
+        hour = dt.timedelta(hours=1)
+        limited = ratelimit.attempts(request.dbsession, request.clock, key, hour) >= FAILURES_PER_HOUR
+        if not limited:
+            user = request.dbsession.scalars(select(User).where(User.email == email)).one_or_none()
+            if user is not None and user.active and verify_password(
+                user.password_hash, appstruct["mot_de_passe"]
+            ):
+                request.session.invalidate()
+                request.session["staff_user_id"] = user.id
+                new_csrf_token(request)
+                return HTTPFound(request.application_url + target)
+            ratelimit.record(request.dbsession, request.clock, key)
+        request.response.status = 429 if limited else 400
+        form.cstruct = {"courriel": appstruct["courriel"], "csrf_token": get_csrf_token(request)}
+        page["error"] = (
+            "Trop d'essais infructueux pour ce compte : réessayez dans une heure."
+            if limited else "Adresse électronique ou mot de passe incorrect."
+        )
+        return dict(page, form=form.render(), page_title="Erreur – Connexion")
+    return dict(page, form=form.render())
+
+
+@view_config(route_name="auth.signout", request_method="POST", permission=Permissions.VIEW)
+def signout(request):
+    request.session.invalidate()
+    request.session.flash("Vous êtes déconnecté(e).", "succes")
+    return HTTPFound(request.route_url("home"))
+
+
+@view_config(route_name="staff.home", renderer="recueil:templates/auth/staff_home.pt",
+             permission=Permissions.STAFF)
+def staff_home(request):
+    return {"page_title": "Gestion", "csrf_token": get_csrf_token(request)}

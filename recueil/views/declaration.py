@@ -1,0 +1,276 @@
+"""Declaring a practice: personal link, the declarant's space, the multi-step form."""
+import datetime as dt
+
+import deform
+from pyramid.csrf import get_csrf_token
+from pyramid.httpexceptions import HTTPBadRequest, HTTPFound, HTTPNotFound
+from pyramid.view import view_config
+
+from ..forms.access import LinkRequestSchema
+from ..forms.practice import STEP_SLUGS, STEPS
+from ..models import Attachment
+from ..security import Permissions
+from ..services import access, declarations, notifications, ratelimit
+
+STEP_TITLES = {slug: title for slug, title, _ in STEPS}
+
+
+def _form(request, schema, buttons, **bind):
+    bound = schema.bind(
+        references=request.references,
+        today=request.clock.today(),
+        csrf_token=get_csrf_token(request),
+        max_upload_bytes=request.registry.settings["recueil.max_upload_bytes"],
+        **bind,
+    )
+    return deform.Form(bound, buttons=buttons, formid="formulaire")
+
+
+def _access_url(request, email: str, next_path: str | None = None) -> str:
+    settings = request.registry.settings
+    token = access.issue(
+        request.dbsession, request.clock, settings["recueil.secret"], email,
+        settings["recueil.access_link_days"],
+    )
+    query = {"suite": next_path} if next_path else {}
+    return request.route_url("declaration.access", token=token, _query=query)
+
+
+@view_config(route_name="declaration.start", renderer="recueil:templates/declaration/start.pt",
+             permission=Permissions.VIEW)
+def start(request):
+    form = _form(request, LinkRequestSchema(), (deform.Button("envoyer", "Recevoir mon lien"),))
+    if request.method == "POST":
+        try:
+            appstruct = form.validate(request.POST.items())
+        except deform.ValidationFailure as failure:
+            return {"form": failure.render(), "page_title": "Erreur – Déclarer une pratique"}
+        email = access.normalise_email(appstruct["courriel"])
+        settings = request.registry.settings
+        hour = dt.timedelta(hours=1)
+        allowed = ratelimit.hit(request.dbsession, request.clock, f"lien:courriel:{email}",
+                                settings["recueil.link_requests_per_address"], hour)
+        allowed = allowed and ratelimit.hit(
+            request.dbsession, request.clock, f"lien:client:{request.client_addr}",
+            settings["recueil.link_requests_per_client"], hour)
+        if not allowed:
+            request.response.status = 429
+            form.cstruct = {"courriel": appstruct["courriel"], "csrf_token": get_csrf_token(request)}
+            return {
+                "form": form.render(),
+                "page_title": "Erreur – Déclarer une pratique",
+                "limited": "Trop de demandes de lien en peu de temps pour cette adresse ou depuis "
+                "votre connexion. Réessayez dans une heure, ou utilisez le dernier lien reçu.",
+            }
+        url = _access_url(request, email)
+        notifications.send_access_link(request, email, url, settings["recueil.access_link_days"])
+        request.session["lien_envoye_a"] = email
+        return HTTPFound(request.route_url("declaration.link_sent"))
+    return {"form": form.render(), "page_title": "Déclarer une pratique"}
+
+
+@view_config(route_name="declaration.link_sent", renderer="recueil:templates/declaration/link_sent.pt",
+             permission=Permissions.VIEW)
+def link_sent(request):
+    return {"email": request.session.get("lien_envoye_a"), "page_title": "Lien envoyé"}
+
+
+@view_config(route_name="declaration.access", renderer="recueil:templates/declaration/bad_link.pt",
+             permission=Permissions.VIEW)
+def follow_link(request):
+    settings = request.registry.settings
+    try:
+        email = access.verify(request.dbsession, request.clock, settings["recueil.secret"],
+                              request.matchdict["token"])
+    except access.ExpiredLink:
+        request.response.status = 410
+        return {"expired": True, "page_title": "Lien expiré"}
+    except access.InvalidLink:
+        request.response.status = 400
+        return {"expired": False, "page_title": "Lien non valide"}
+    # a new session for the person the link belongs to
+    request.session.invalidate()
+    request.session["declarant_email"] = email
+    target = request.params.get("suite", "")
+    if not target.startswith("/mon-espace") or "//" in target:
+        target = request.route_path("declaration.space")
+    return HTTPFound(request.application_url + target)
+
+
+@view_config(route_name="declaration.space", renderer="recueil:templates/declaration/space.pt",
+             permission=Permissions.OWN_SPACE)
+def space(request):
+    email = request.identity.declarant_email
+    practices = declarations.drafts_of(request.dbsession, email)
+    return {
+        "email": email,
+        "practices": practices,
+        "csrf_token": get_csrf_token(request),
+        "page_title": "Mon espace",
+        "resume_url": lambda p: _resume_url(request, p),
+    }
+
+
+def _resume_url(request, practice) -> str:
+    if not declarations.is_editable(practice):
+        return request.route_url("declaration.view", id=practice.id)
+    step = next((s for s in STEP_SLUGS if s not in practice.etapes_validees), STEP_SLUGS[-1])
+    return request.route_url("declaration.step", id=practice.id, step=step)
+
+
+@view_config(route_name="declaration.new", request_method="POST", permission=Permissions.OWN_SPACE)
+def new(request):
+    practice = declarations.new_draft(request.dbsession, request.clock,
+                                      request.identity.declarant_email)
+    return HTTPFound(request.route_url("declaration.step", id=practice.id, step=STEP_SLUGS[0]))
+
+
+@view_config(route_name="declaration.signout", request_method="POST", permission=Permissions.OWN_SPACE)
+def signout(request):
+    request.session.invalidate()
+    request.session.flash("Vous êtes déconnecté(e) de votre espace.", "succes")
+    return HTTPFound(request.route_url("home"))
+
+
+def _step_appstruct(practice, schema) -> dict:
+    values = {}
+    for node in schema.children:
+        if node.name in ("csrf_token", "pieces_jointes"):
+            continue
+        value = getattr(practice, node.name, None)
+        if value is not None and value != []:
+            values[node.name] = value
+    return values
+
+
+@view_config(route_name="declaration.step", renderer="recueil:templates/declaration/step.pt",
+             permission=Permissions.EDIT_PRACTICE)
+def step(request):
+    practice = request.context.practice
+    slug = request.matchdict["step"]
+    if slug not in STEP_SLUGS:
+        raise HTTPNotFound()
+    if not declarations.is_editable(practice):
+        request.session.flash("Cette pratique a été envoyée : elle ne se modifie plus ici.", "info")
+        return HTTPFound(request.route_url("declaration.view", id=practice.id))
+    if not declarations.step_reachable(practice, slug):
+        return HTTPFound(_resume_url(request, practice))
+    index = STEP_SLUGS.index(slug)
+    if slug == "recapitulatif":
+        return _summary(request, practice)
+    schema_class = STEPS[index][2]
+    buttons = [deform.Button("suivant", "Enregistrer et continuer")]
+    if index > 0:
+        buttons.insert(0, deform.Button("precedent", "Précédent", css_class="fr-btn--secondary"))
+    form = _form(request, schema_class(), buttons, echelle=practice.echelle,
+                 attachments_kept=len(practice.attachments))
+    page = {
+        "practice": practice,
+        "step": slug,
+        "index": index,
+        "steps": STEPS,
+        "warning": None,
+        "csrf_token": get_csrf_token(request),
+        "page_title": f"{STEPS[index][1]} – Étape {index + 1} sur {len(STEPS)}",
+    }
+    if request.method == "POST":
+        going_back = "precedent" in request.POST
+        target = STEP_SLUGS[index - 1] if going_back else STEP_SLUGS[index + 1]
+        try:
+            appstruct = form.validate(request.POST.items())
+        except deform.ValidationFailure as failure:
+            if going_back:
+                declarations.keep_typed(practice, slug, failure.cstruct)
+                request.session.flash(
+                    f"L'étape « {STEPS[index][1]} » n'est pas encore complète : ce que vous avez "
+                    "saisi est conservé et vous le retrouverez en y revenant.", "info")
+                return HTTPFound(request.route_url("declaration.step", id=practice.id, step=target))
+            page.update(form=failure.render(), page_title="Erreur – " + page["page_title"])
+            return page
+        declarations.save_step(practice, slug, appstruct, request.references)
+        return HTTPFound(request.route_url("declaration.step", id=practice.id, step=target))
+    kept = practice.saisie_en_cours.get(slug)
+    if kept:
+        form.cstruct = dict(kept, csrf_token=get_csrf_token(request))
+        page["form"] = form.render()
+    else:
+        page["form"] = form.render(_step_appstruct(practice, form.schema))
+    if slug == "localisation" or slug == "resultats":
+        page["warning"] = declarations.history_warning(practice, request.clock.today())
+    return page
+
+
+def _summary(request, practice):
+    warning = declarations.history_warning(practice, request.clock.today())
+    if request.method == "POST":
+        try:
+            declarations.submit(request.dbsession, request.clock, practice,
+                                request.identity.declarant_email)
+        except declarations.NotReady:
+            request.session.flash("Certaines étapes ne sont pas complètes.", "erreur")
+            return HTTPFound(_resume_url(request, practice))
+        url = _access_url(request, practice.declarant_courriel,
+                          request.route_path("declaration.view", id=practice.id))
+        notifications.send_receipt(request, practice, url)
+        return HTTPFound(request.route_url("declaration.submitted", id=practice.id))
+    return {
+        "practice": practice,
+        "step": "recapitulatif",
+        "index": len(STEPS) - 1,
+        "steps": STEPS,
+        "warning": warning,
+        "form": None,
+        "csrf_token": get_csrf_token(request),
+        "page_title": f"Récapitulatif – Étape {len(STEPS)} sur {len(STEPS)}",
+    }
+
+
+@view_config(route_name="declaration.attachment", request_method="POST",
+             permission=Permissions.EDIT_PRACTICE)
+def remove_attachment(request):
+    practice = request.context.practice
+    if not declarations.is_editable(practice):
+        raise HTTPBadRequest("Cette pratique a été envoyée.")
+    attachment = next((a for a in practice.attachments
+                       if str(a.id) == request.matchdict["attachment_id"]), None)
+    if attachment is None:
+        raise HTTPNotFound()
+    practice.attachments.remove(attachment)
+    request.session.flash(f"Le document « {attachment.filename} » a été retiré.", "succes")
+    return HTTPFound(request.route_url("declaration.step", id=practice.id, step="resultats"))
+
+
+@view_config(route_name="declaration.attachment", request_method="GET",
+             permission=Permissions.EDIT_PRACTICE)
+def download_attachment(request):
+    practice = request.context.practice
+    attachment = next((a for a in practice.attachments
+                       if str(a.id) == request.matchdict["attachment_id"]), None)
+    if attachment is None:
+        raise HTTPNotFound()
+    response = request.response
+    response.content_type = attachment.media_type
+    response.body = attachment.content
+    response.content_disposition = f"attachment; filename*=UTF-8''{_quote(attachment.filename)}"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+    return quote(name)
+
+
+@view_config(route_name="declaration.submitted", renderer="recueil:templates/declaration/submitted.pt",
+             permission=Permissions.EDIT_PRACTICE)
+def submitted(request):
+    return {"practice": request.context.practice, "page_title": "Pratique envoyée"}
+
+
+@view_config(route_name="declaration.view", renderer="recueil:templates/declaration/view.pt",
+             permission=Permissions.EDIT_PRACTICE)
+def view(request):
+    practice = request.context.practice
+    if declarations.is_editable(practice):
+        return HTTPFound(_resume_url(request, practice))
+    return {"practice": practice, "page_title": practice.titre}

@@ -1,0 +1,50 @@
+from setuptools import find_packages, setup
+
+requires = [
+    "setuptools<81",  # deform 3.0.1 still imports pkg_resources
+    "pyramid>=2.0,<3",
+    "pyramid_chameleon",
+    "pyramid_tm",
+    "pyramid_retry",
+    "pyramid_mailer",
+    "waitress",
+    "SQLAlchemy>=2.0,<2.2",
+    "zope.sqlalchemy>=3",
+    "transaction",
+    "alembic",
+    "deform>=3.0,<4",
+    "colander>=2.0",
+    "argon2-cffi",
+    "pysolr",
+    "psycopg2-binary",
+]
+
+tests_require = [
+    "pytest",
+    "pytest-cov",
+    "WebTest",
+    "aiosmtpd",
+    "playwright",
+]
+
+dev_require = ["pyramid_debugtoolbar", "ruff"]
+
+setup(
+    name="recueil",
+    version="0.1.0",
+    description="Recueil des pratiques inspirantes en prévention et protection de l'enfance",
+    author="France Enfance Protégée",
+    license="MIT",
+    python_requires=">=3.11",
+    packages=find_packages(exclude=["tests", "tests.*", "bench"]),
+    include_package_data=True,
+    zip_safe=False,
+    install_requires=requires,
+    extras_require={"testing": tests_require, "dev": dev_require},
+    entry_points={
+        "paste.app_factory": ["main = recueil:main"],
+        "console_scripts": [
+            "recueil = recueil.scripts.cli:main",
+        ],
+    },
+)
