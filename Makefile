@@ -1,0 +1,58 @@
+# Recueil des pratiques inspirantes — the commands of the README.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+DSFR := node_modules/@gouvfr/dsfr/dist
+STATIC_DSFR := recueil/static/dsfr
+DB := var/recueil.sqlite
+
+.PHONY: help install assets run run-solr test test-sqlite test-postgresql lint bench clean
+
+help:  ## this list
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip 'setuptools>=70,<81' wheel
+
+$(VENV)/.installed: $(BIN)/python setup.py
+	$(BIN)/pip install -q -e '.[testing,dev]'
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+$(STATIC_DSFR)/.copied: node_modules/.package-lock.json
+	rm -rf $(STATIC_DSFR) && mkdir -p $(STATIC_DSFR)/utility
+	cp $(DSFR)/dsfr.min.css $(DSFR)/dsfr.module.min.js $(DSFR)/dsfr.nomodule.min.js $(STATIC_DSFR)/
+	cp $(DSFR)/utility/utility.min.css $(STATIC_DSFR)/utility/
+	cp -r $(DSFR)/fonts $(DSFR)/favicon $(DSFR)/icons $(STATIC_DSFR)/
+	touch $@
+
+install: $(VENV)/.installed $(STATIC_DSFR)/.copied  ## virtualenv, the project (editable) and the DSFR assets
+
+$(DB): | $(VENV)/.installed
+	mkdir -p var
+	$(BIN)/recueil --config development.ini initdb
+	$(BIN)/recueil --config development.ini demo
+
+run: install $(DB)  ## serve on http://127.0.0.1:6543 (SQLite, embedded search), with demo data
+	$(BIN)/recueil --config development.ini initdb
+	$(BIN)/pserve development.ini
+
+test: install  ## the whole suite, on SQLite then on PostgreSQL (started here)
+	tools/run-tests.sh
+
+test-sqlite: install  ## the suite on SQLite only
+	tools/run-tests.sh sqlite
+
+test-postgresql: install  ## the suite on PostgreSQL only
+	tools/run-tests.sh postgresql
+
+lint: install  ## ruff
+	$(BIN)/ruff check recueil opendata tests
+
+clean:  ## remove the virtualenv, the assets and the local database
+	rm -rf $(VENV) node_modules $(STATIC_DSFR) var

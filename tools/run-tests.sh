@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs the test suite against real services: SQLite, a throwaway PostgreSQL cluster,
+# a local SMTP server (started by the tests) and Debian's Chromium.
+#   tools/run-tests.sh [sqlite|postgresql|all] [pytest arguments…]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+which=${1:-all}
+[ $# -gt 0 ] && shift
+work=$(mktemp -d /tmp/recueil-tests.XXXXXX)
+chmod 755 "$work"
+
+cleanup() {
+  tools/pg.sh stop "$work/pg" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "Chromium absent : installation du paquet Debian…" >&2
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+export RECUEIL_CHROMIUM=/usr/bin/chromium
+
+status=0
+if [ "$which" = sqlite ] || [ "$which" = all ]; then
+  echo "== Suite complète sur SQLite" >&2
+  env -u RECUEIL_TEST_DATABASE_URL .venv/bin/pytest "$@" || status=$?
+fi
+if [ "$which" = postgresql ] || [ "$which" = all ]; then
+  tools/pg.sh start "$work/pg"
+  echo "== Suite complète sur PostgreSQL" >&2
+  RECUEIL_TEST_DATABASE_URL=$(cat "$work/pg/url") .venv/bin/pytest "$@" || status=$?
+fi
+exit $status
