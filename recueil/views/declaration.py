@@ -33,7 +33,9 @@ def _access_url(request, email: str, next_path: str | None = None) -> str:
         settings["recueil.access_link_days"],
     )
     query = {"suite": next_path} if next_path else {}
-    return request.route_url("declaration.access", token=token, _query=query)
+    # links in e-mails never trust the request's Host header
+    base = settings.get("recueil.public_url") or request.application_url
+    return base.rstrip("/") + request.route_path("declaration.access", token=token, _query=query)
 
 
 @view_config(route_name="declaration.start", renderer="recueil:templates/declaration/start.pt",

@@ -1,7 +1,7 @@
 """Driving the declaration as a person would, through WebTest."""
 import re
 
-LINK = re.compile(r"http://localhost(/acces/[^\s]+)")
+LINK = re.compile(r"https?://[^/\s]+(/acces/[^\s]+)")
 
 
 def link_from(mailbox, address: str) -> str:
