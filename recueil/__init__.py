@@ -11,6 +11,7 @@ def main(global_config, **settings):
         config.include(".models")
         config.include(".security")
         config.include(".services")
+        config.include(".search")
         config.include(".forms")
         config.include(".routes")
         config.include(".views")

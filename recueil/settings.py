@@ -16,6 +16,7 @@ ENVIRONMENT = {
 
 DEFAULTS = {
     "search.backend": "sql",
+    "solr.url": "http://127.0.0.1:8983/solr/pratiques",
     "recueil.show_state_brand": "false",
     "recueil.secure_cookies": "false",
     "recueil.access_link_days": "14",

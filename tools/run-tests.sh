@@ -10,7 +10,9 @@ which=${1:-all}
 work=$(mktemp -d /tmp/recueil-tests.XXXXXX)
 chmod 755 "$work"
 
+solr_pid=""
 cleanup() {
+  [ -n "$solr_pid" ] && kill "$solr_pid" 2>/dev/null && wait "$solr_pid" 2>/dev/null
   tools/pg.sh stop "$work/pg" 2>/dev/null || true
   rm -rf "$work"
 }
@@ -24,6 +26,18 @@ if [ ! -x /usr/bin/chromium ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 export RECUEIL_CHROMIUM=/usr/bin/chromium
+
+# Solr 9 assembled from Maven Central (jars cached in ~/.cache/recueil-solr), on a free port.
+.venv/bin/python tools/solr/solr_server.py fetch
+mkfifo "$work/solr.fifo"
+.venv/bin/python tools/solr/solr_server.py serve > "$work/solr.fifo" 2> "$work/solr.log" &
+solr_pid=$!
+exec 3< "$work/solr.fifo"   # kept open: Solr's stdout never meets a closed pipe
+if ! read -r RECUEIL_TEST_SOLR_URL <&3; then
+  echo "Solr n'a pas démarré :" >&2; cat "$work/solr.log" >&2; exit 1
+fi
+export RECUEIL_TEST_SOLR_URL
+echo "Solr prêt : $RECUEIL_TEST_SOLR_URL" >&2
 
 status=0
 if [ "$which" = sqlite ] || [ "$which" = all ]; then

@@ -18,6 +18,7 @@ from .practice import (  # noqa: F401
     Transition,
 )
 from .access import AccessLink, RateEvent  # noqa: F401
+from .search import IndexTask, SearchTerm  # noqa: F401
 
 configure_mappers()
 

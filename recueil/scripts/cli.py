@@ -31,6 +31,37 @@ def _demo(env, args):
     print("Jeu de démonstration : " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
 
 
+def _progress(done: int, total: int) -> None:
+    width = 40
+    filled = width * done // total if total else width
+    percent = 100 * done / total if total else 100
+    end = "\n" if done >= total else ""
+    print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} ({percent:.0f} %)",
+          end=end, file=sys.stderr, flush=True)
+
+
+def _reindex(env, args):
+    from ..search.service import reindex
+
+    registry = env["registry"]
+    settings = registry.settings
+    total = reindex(registry["dbsession_factory"], settings, registry["solr_factory"],
+                    progress=None if args.silencieux else _progress)
+    where = "la base et Solr" if settings["search.backend"] == "solr" else "la base"
+    print(f"Index reconstruit ({where}) à partir de {total} pratiques.")
+
+
+def _drain(env, args):
+    from ..search.service import drain_queue
+
+    registry = env["registry"]
+    if registry.settings["search.backend"] != "solr":
+        print("Recherche embarquée : aucune file d'indexation à vider.")
+        return
+    done = drain_queue(registry["dbsession_factory"], registry["solr_factory"]())
+    print(f"{done} mise(s) à jour envoyée(s) à Solr.")
+
+
 def _read_password() -> str:
     password = os.environ.get("RECUEIL_PASSWORD")
     if password:
@@ -85,6 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--nombre", type=int, default=320, help="nombre de pratiques (320)")
     demo.add_argument("--graine", type=int, default=2023, help="graine du hasard (2023)")
     demo.set_defaults(func=_demo)
+
+    again = commands.add_parser("reindex", help="reconstruire l'index de recherche")
+    again.add_argument("--silencieux", action="store_true", help="sans barre de progression")
+    again.set_defaults(func=_reindex)
+    commands.add_parser(
+        "index-queue", help="envoyer à Solr les mises à jour en attente (à lancer par cron)"
+    ).set_defaults(func=_drain)
 
     user = commands.add_parser("user", help="comptes de l'équipe")
     user_commands = user.add_subparsers(dest="user_command", required=True)
