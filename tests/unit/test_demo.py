@@ -1,0 +1,226 @@
+"""The demonstration data set (`recueil demo`): volume, coverage, form rules, history."""
+import datetime as dt
+import re
+from collections import Counter
+
+import colander
+import pytest
+from sqlalchemy import select
+
+from recueil.demo import create_demo
+from recueil.forms.practice import (
+    ContactSchema,
+    LocalisationSchema,
+    PresentationSchema,
+    ResultatsSchema,
+)
+from recueil.models import Departement, Practice, VocabularyTerm
+from recueil.models.practice import STATUSES
+from recueil.services.declarations import next_reference
+from recueil.services.references import References
+
+TODAY = dt.date(2026, 11, 23)
+NOW = dt.datetime(2026, 11, 23)
+STEPS = ["conditions", "presentation", "localisation", "resultats", "contact"]
+SCALES = {"nationale", "regionale", "departementale", "locale"}
+
+#: The workflow of spec §3, as (from, to) pairs.
+BEFORE_DECISION = ("brouillon", "soumise", "en_moderation", "complement_demande", "recevable",
+                   "inscrite")
+ALLOWED = {
+    (None, "brouillon"), ("brouillon", "soumise"), ("soumise", "en_moderation"),
+    ("en_moderation", "complement_demande"), ("complement_demande", "en_moderation"),
+    ("en_moderation", "irrecevable"), ("en_moderation", "doublon"),
+    ("en_moderation", "recevable"), ("recevable", "inscrite"), ("inscrite", "selectionnee"),
+    ("inscrite", "non_retenue"), ("inscrite", "ajournee"), ("ajournee", "complement_demande"),
+    ("selectionnee", "publiee"), ("publiee", "depubliee"),
+} | {(state, "retiree") for state in BEFORE_DECISION}
+
+LIMITS = {
+    "intitule": 100, "nom_entite": 100, "description": 1000, "objectifs": 500, "moyens": 500,
+    "bilan": 500, "types_intervention_autre": 100, "thematiques_autre": 100,
+    "publics_autre": 100, "relais_autre": 100, "lieu": 100, "contact_nom": 100,
+    "contact_fonction": 100, "accord_nom": 100, "accord_fonction": 100,
+}
+PERSONAL_EMAIL = re.compile(r"^[a-z0-9.-]+@([a-z0-9-]+\.)*example\.(org|fr)$")
+
+
+def demo_practices(dbsession):
+    return list(dbsession.scalars(
+        select(Practice).where(Practice.source == "demo").order_by(Practice.source_id)
+    ))
+
+
+@pytest.fixture
+def demo(dbsession):
+    counts = create_demo(dbsession)
+    return counts, demo_practices(dbsession)
+
+
+def test_volume_and_every_status(demo):
+    counts, practices = demo
+    assert len(practices) >= 300
+    assert sum(counts.values()) == len(practices)
+    assert counts == dict(Counter(p.status for p in practices))
+    assert set(counts) == set(STATUSES)
+    assert 0.40 <= counts["publiee"] / len(practices) <= 0.50
+    assert len({p.source_id for p in practices}) == len(practices)
+    assert all(p.niveau == 1 and p.accepte_conditions for p in practices)
+
+
+def test_published_practices_cover_every_vocabulary_and_scale(dbsession, demo):
+    _, practices = demo
+    published = [p for p in practices if p.status == "publiee"]
+    vocabularies = {}
+    for term in dbsession.scalars(select(VocabularyTerm).where(VocabularyTerm.active.is_(True))):
+        vocabularies.setdefault(term.vocabulary, set()).add(term.code)
+    for field in ("types_intervention", "thematiques", "publics"):
+        used = {code for p in published for code in getattr(p, field)}
+        assert used == vocabularies[field], field
+    assert {p.echelle for p in published} == vocabularies["echelle"] == SCALES
+    assert {p.relais for p in published} == vocabularies["relais"]
+    assert any(p.coup_de_coeur for p in published)
+    for p in published:
+        assert p.date_publication is not None and p.date_publication < TODAY
+        assert p.reference and p.submitted_at
+    # many territories, the overseas ones and Corsica among them
+    departements = {d for p in practices for d in p.departements}
+    assert len(departements) >= 80
+    assert {"2A", "2B", "971", "972", "973", "974", "976"} & departements
+    # French text the search relies on: accents, elisions, plurals
+    text = " ".join(f"{p.intitule} {p.description} {p.objectifs} {p.bilan}" for p in published)
+    words = ("école", "écoles", "éducatif", "éducatives", "enfants", "d'enfants", "l'enfant")
+    for word in words:
+        assert re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text), word
+
+
+def test_every_practice_follows_the_rules_of_the_form(dbsession, demo):
+    _, practices = demo
+    references = References(dbsession)
+    region_of = {d.code: d.region_code for d in dbsession.scalars(select(Departement))}
+    bind = {"references": references, "today": TODAY, "csrf_token": ""}
+    for p in practices:
+        for field, limit in LIMITS.items():
+            assert len(getattr(p, field) or "") <= limit, (p.source_id, field)
+        for field in ("contact_courriel", "accord_courriel", "declarant_courriel"):
+            value = getattr(p, field)
+            assert value is None or PERSONAL_EMAIL.match(value), (p.source_id, value)
+        if p.status == "brouillon":
+            assert p.reference is None and p.submitted_at is None
+            assert p.etapes_validees == STEPS[: len(p.etapes_validees)]
+            continue
+        assert p.etapes_validees == STEPS
+        presentation = {
+            name: getattr(p, name) for name in (
+                "nom_entite", "intitule", "description", "echelle", "types_intervention",
+                "thematiques", "publics", "relais", "types_intervention_autre",
+                "thematiques_autre", "publics_autre", "relais_autre")
+            if getattr(p, name) not in (None, [])
+        }
+        presentation["date_mise_en_oeuvre"] = p.date_mise_en_oeuvre.strftime("%d/%m/%Y")
+        localisation = {"regions": p.regions, "departements": p.departements, "lieu": p.lieu}
+        resultats = {"objectifs": p.objectifs, "moyens": p.moyens, "bilan": p.bilan,
+                     "budget_annuel": p.budget_annuel,
+                     "nombre_beneficiaires": p.nombre_beneficiaires}
+        contact = {name: getattr(p, name) for name in (
+            "contact_nom", "contact_fonction", "contact_courriel", "contact_telephone",
+            "accord_nom", "accord_fonction", "accord_courriel")}
+        for schema, cstruct in (
+            (PresentationSchema().bind(**bind), presentation),
+            (LocalisationSchema().bind(echelle=p.echelle, **bind), localisation),
+            (ResultatsSchema().bind(**bind), resultats),
+            (ContactSchema().bind(**bind), contact),
+        ):
+            cstruct = {k: (str(v) if isinstance(v, int) else v)
+                       for k, v in cstruct.items() if v not in (None, [])}
+            try:
+                schema.deserialize(cstruct)
+            except colander.Invalid as error:  # pragma: no cover - shows what failed
+                pytest.fail(f"{p.source_id}: {error.asdict()}")
+        for field in ("types_intervention", "thematiques", "publics", "relais"):
+            chosen = getattr(p, field)
+            chosen = [chosen] if isinstance(chosen, str) else chosen
+            assert bool(getattr(p, f"{field}_autre")) == ("autre" in chosen), (p.source_id, field)
+        # spec §2 step 3 and §9: the territory follows the scale
+        if p.echelle == "nationale":
+            assert p.regions == [] and p.departements == [] and p.lieu is None
+        elif p.echelle == "regionale":
+            assert 1 <= len(p.regions) <= 3 and p.departements == [] and p.lieu is None
+        elif p.echelle == "departementale":
+            assert 1 <= len(p.departements) <= 3 and p.lieu is None
+            assert p.regions == sorted({region_of[d] for d in p.departements})
+        else:
+            assert len(p.departements) == 1 and p.lieu
+            assert p.regions == [region_of[p.departements[0]]]
+        assert dt.date(2005, 1, 1) <= p.date_mise_en_oeuvre <= dt.date(2026, 10, 31)
+        assert p.date_mise_en_oeuvre <= p.created_at.date()
+    young = [p for p in practices if p.date_mise_en_oeuvre
+             and (TODAY - p.date_mise_en_oeuvre).days < 365]
+    assert 0 < len(young) < len(practices) / 5
+    assert any(p.budget_annuel is None for p in practices)
+    assert sum(p.budget_annuel is not None for p in practices) > len(practices) / 2
+
+
+def test_history_follows_the_workflow(demo):
+    _, practices = demo
+    references = [p.reference for p in practices if p.reference]
+    assert len(references) == len(set(references))
+    assert all(re.fullmatch(r"PI-20\d\d-\d{4}", r) for r in references)
+    for p in practices:
+        history = p.transitions
+        assert history[0].from_status is None and history[0].to_status == "brouillon"
+        assert history[-1].to_status == p.status
+        assert p.created_at == history[0].created_at
+        assert dt.datetime(2023, 9, 1) <= history[0].created_at
+        for before, after in zip(history, history[1:], strict=False):
+            assert after.from_status == before.to_status, p.source_id
+            assert after.created_at >= before.created_at, p.source_id
+        for step in history:
+            assert (step.from_status, step.to_status) in ALLOWED, (p.source_id, step.to_status)
+            assert step.created_at < NOW and step.actor
+            if step.to_status in ("irrecevable", "non_retenue", "depubliee", "doublon",
+                                  "complement_demande", "ajournee"):
+                assert step.comment, (p.source_id, step.to_status)
+        if p.status != "brouillon":
+            submitted = next(t for t in history if t.to_status == "soumise")
+            assert p.submitted_at == submitted.created_at
+            assert p.reference.startswith(f"PI-{p.submitted_at.year}-")
+        if p.status == "publiee":
+            published = history[-1]
+            assert published.created_at.date() == p.date_publication
+    doublons = [p for p in practices if p.status == "doublon"]
+    assert any("PI-" in p.transitions[-1].comment for p in doublons)
+
+
+def test_running_twice_gives_the_same_set(dbsession):
+    real = Practice(status="soumise", reference=next_reference(dbsession, 2026),
+                    intitule="Une vraie déclaration", declarant_courriel="vraie@example.fr",
+                    etapes_validees=STEPS, saisie_en_cours={})
+    dbsession.add(real)
+    dbsession.flush()
+
+    def snapshot():
+        return [(str(p.id), p.source_id, p.reference, p.status, p.intitule, p.description,
+                 p.departements, [(t.to_status, t.created_at) for t in p.transitions])
+                for p in demo_practices(dbsession)]
+
+    first = create_demo(dbsession)
+    before = snapshot()
+    second = create_demo(dbsession)
+    assert second == first
+    assert snapshot() == before
+    # other practices are kept, and later submissions get new references
+    assert dbsession.get(Practice, real.id) is real
+    query = select(Practice.reference).where(Practice.reference.is_not(None))
+    taken = set(dbsession.scalars(query))
+    assert next_reference(dbsession, 2026) not in taken
+
+
+def test_another_seed_gives_another_set_and_small_counts_work(dbsession):
+    create_demo(dbsession, count=40)
+    default = [p.intitule for p in demo_practices(dbsession)]
+    counts = create_demo(dbsession, count=40, seed=7)
+    assert sum(counts.values()) == 40 and set(counts) == set(STATUSES)
+    practices = demo_practices(dbsession)
+    assert [p.source_id for p in practices] == [f"demo-{i:04d}" for i in range(1, 41)]
+    assert [p.intitule for p in practices] != default
