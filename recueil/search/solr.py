@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 ALLOWED_PARAMS = {
     "q", "q.alt", "defType", "qf", "pf", "q.op", "mm", "fq", "fl", "sort", "start", "rows",
     "facet", "facet.field", "facet.mincount", "facet.limit", "wt", "mlt.count",
+    "lowercaseOperators",
 }
 UPDATE_PARAMS = {"commit", "id"}
 SORTS = {
@@ -78,7 +79,9 @@ class SolrSearch:
             "wt": "json",
         }
         if words:
-            params.update({"defType": "edismax", "q.op": "AND", "mm": "100%"})
+            # plain words only: a lower-case "or" typed by a person is a word, not an operator
+            params.update({"defType": "edismax", "q.op": "AND", "mm": "100%",
+                           "lowercaseOperators": "false"})
         return {"q": " ".join(words) if words else "*:*", **params}
 
     def search(self, request: SearchRequest) -> SearchResult:

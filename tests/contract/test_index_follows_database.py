@@ -1,0 +1,132 @@
+"""Solr follows the database after each commit, and an outage loses nothing."""
+import textwrap
+import uuid
+
+import pytest
+import sqlalchemy as sa
+import webtest
+from pyramid.scripting import prepare
+
+from recueil import main
+from recueil.models import IndexTask, Practice
+from recueil.scripts.cli import main as cli
+from recueil.search.query import SearchRequest
+from recueil.search.service import drain_queue
+from recueil.search.solr import SolrSearch
+
+from ..conftest import _clean, free_port
+from ..factories import make_practice
+
+
+@pytest.fixture
+def solr(solr_url):
+    client = SolrSearch(solr_url)
+    client.clear()
+    yield client
+    client.clear()
+
+
+def _app(app_settings, solr_url):
+    return main({}, **dict(app_settings, **{"search.backend": "solr", "solr.url": solr_url}))
+
+
+@pytest.fixture
+def solr_app(app_settings, solr_url, solr, engine):
+    yield _app(app_settings, solr_url)
+    _clean(engine)
+
+
+@pytest.fixture
+def dead_solr_app(app_settings, engine):
+    yield _app(app_settings, f"http://127.0.0.1:{free_port()}/solr/pratiques")
+    _clean(engine)
+
+
+def _in_a_request(app, work):
+    """Run `work(dbsession)` in a request's transaction, as a view or a command would."""
+    env = prepare(registry=app.registry)
+    try:
+        with env["request"].tm:
+            return work(env["request"].dbsession)
+    finally:
+        env["closer"]()
+
+
+def _ids(solr, q=""):
+    return set(solr.search(SearchRequest(q=q)).ids)
+
+
+def test_a_publication_reaches_solr_once_committed(solr_app, solr, engine):
+    practice_id = _in_a_request(solr_app, lambda db: make_practice(db, intitule="Un jardin partagé").id)
+    assert _ids(solr, "jardin") == {practice_id}
+    with engine.connect() as connection:
+        assert connection.scalar(sa.select(sa.func.count()).select_from(IndexTask)) == 0
+
+
+def test_an_unpublished_practice_leaves_solr(solr_app, solr):
+    practice_id = _in_a_request(solr_app, lambda db: make_practice(db, intitule="Un jardin partagé").id)
+
+    def unpublish(db):
+        db.get(Practice, practice_id).status = "depubliee"
+
+    _in_a_request(solr_app, unpublish)
+    assert _ids(solr, "jardin") == set()
+
+
+def test_nothing_reaches_solr_when_the_transaction_fails(solr_app, solr):
+    def fail(db):
+        make_practice(db, intitule="Un jardin partagé")
+        raise RuntimeError("échec après l'écriture")
+
+    with pytest.raises(RuntimeError):
+        _in_a_request(solr_app, fail)
+    assert _ids(solr) == set()
+
+
+def test_a_solr_outage_loses_nothing_and_search_still_answers(dead_solr_app, solr, engine, wsgi_app):
+    practice_id = _in_a_request(dead_solr_app, lambda db: make_practice(db, intitule="Un jardin partagé").id)
+    # the practice is saved, its update waits in the queue
+    with engine.connect() as connection:
+        task = connection.execute(sa.select(IndexTask.__table__)).one()
+        assert connection.scalar(sa.select(Practice.status).where(Practice.id == practice_id)) == "publiee"
+    assert task.practice_id == practice_id and task.attempts == 1 and task.last_error
+
+    # the public search answers from the database meanwhile
+    answer = webtest.TestApp(dead_solr_app).get("/api/pratiques", {"q": "jardin"})
+    assert answer.json["total"] == 1
+    assert answer.json["resultats"][0]["id"] == str(practice_id)
+
+    # Solr is back: the queue drains
+    assert drain_queue(wsgi_app.registry["dbsession_factory"], solr) == 1
+    assert _ids(solr, "jardin") == {practice_id}
+    with engine.connect() as connection:
+        assert connection.scalar(sa.select(sa.func.count()).select_from(IndexTask)) == 0
+
+
+def test_reindex_rebuilds_solr_from_the_database(app_settings, solr_url, solr, engine, wsgi_app,
+                                                 tmp_path, capsys):
+    factory = wsgi_app.registry["dbsession_factory"]
+    with factory() as session:
+        published = {make_practice(session, intitule=f"Pratique {i}").id for i in range(3)}
+        make_practice(session, status="soumise")
+        session.commit()
+    stale = uuid.uuid4()
+    solr.client.add([{"id": str(stale), "intitule": "ancienne"}], commit=True)
+
+    ini = tmp_path / "test.ini"
+    ini.write_text(textwrap.dedent(f"""\
+        [app:main]
+        use = egg:recueil
+        sqlalchemy.url = {app_settings['sqlalchemy.url']}
+        recueil.secret = secret-de-test
+        search.backend = solr
+        solr.url = {solr_url}
+        """))
+    try:
+        assert cli(["--config", str(ini), "reindex"]) == 0
+    finally:
+        _clean(engine)
+    out, err = capsys.readouterr()
+    assert "Index reconstruit (la base et Solr) à partir de 4 pratiques." in out
+    assert "4/4 (100 %)" in err
+    assert _ids(solr) == published
