@@ -17,6 +17,9 @@ DESCRIPTION = 1000
 RESULT = 500
 MAX_ATTACHMENTS = 3
 MIN_HISTORY_DAYS = 365
+#: The largest values the database columns hold (BIGINT, INTEGER): more would be a 500.
+MAX_BIGINT = 2**63 - 1
+MAX_INT = 2**31 - 1
 
 
 def _missing(title: str) -> str:
@@ -128,7 +131,9 @@ def _not_in_future(node, kw):
 
 class ConditionsSchema(CSRFSchema):
     accepte_conditions = colander.SchemaNode(
-        colander.Boolean(),
+        # only the checkbox's own value means yes; anything else is not an acceptance
+        colander.Boolean(false_choices=("", "false"), true_choices=("true",),
+                         false_val="false", true_val="true"),
         title="J'ai lu et j'accepte les conditions ci-dessus",
         widget=deform.widget.CheckboxWidget(),
         missing=False,
@@ -286,9 +291,18 @@ class Uploads(colander.SchemaType):
             if not filename or stream is None:
                 continue
             stream.seek(0)
+            filename = filename.replace("\x00", "")  # PostgreSQL refuses NUL in text
             files.append({"filename": filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1],
                           "content": stream.read()})
         return files or colander.null
+
+
+def _size(n: int) -> str:
+    """A size as a French reader writes it: « 5 Mo », « 5,2 Mo », « 300 Ko »."""
+    if n >= 1024 * 1024:
+        text = f"{n / 1024 / 1024:.1f}".replace(".", ",").removesuffix(",0")
+        return f"{text} Mo"
+    return f"{max(1, round(n / 1024))} Ko"
 
 
 @colander.deferred
@@ -308,8 +322,8 @@ def _attachments_validator(node, kw):
             if len(item["content"]) > max_bytes:
                 size = len(item["content"]) / 1024 / 1024
                 messages.append(
-                    f"« Pièces jointes » : « {name} » pèse {size:.1f} Mo ; "
-                    f"la limite est de {max_bytes // 1024 // 1024} Mo par document."
+                    f"« Pièces jointes » : « {name} » pèse {_size(len(item['content']))} ; "
+                    f"la limite est de {_size(max_bytes)} par document."
                 )
             elif attachment_types.sniff(item["content"]) is None:
                 messages.append(
@@ -335,13 +349,19 @@ class ResultatsSchema(CSRFSchema):
     budget_annuel = colander.SchemaNode(
         Integer(), title="Budget annuel (en euros)", missing=None,
         description="Facultatif. Un nombre entier, par exemple 45000.",
-        validator=colander.Range(min=0, min_err="« Budget annuel » : le montant ne peut pas être négatif."),
+        validator=colander.Range(
+            min=0, min_err="« Budget annuel » : le montant ne peut pas être négatif.",
+            max=MAX_BIGINT, max_err="« Budget annuel » : ce montant est trop grand ; vérifiez-le.",
+        ),
         widget=deform.widget.TextInputWidget(attributes={"inputmode": "numeric"}),
     )
     nombre_beneficiaires = colander.SchemaNode(
         Integer(), title="Nombre de bénéficiaires par an", missing=None,
         description="Facultatif. Un nombre entier.",
-        validator=colander.Range(min=0, min_err="« Nombre de bénéficiaires » : le nombre ne peut pas être négatif."),
+        validator=colander.Range(
+            min=0, min_err="« Nombre de bénéficiaires » : le nombre ne peut pas être négatif.",
+            max=MAX_INT, max_err="« Nombre de bénéficiaires » : ce nombre est trop grand ; vérifiez-le.",
+        ),
         widget=deform.widget.TextInputWidget(attributes={"inputmode": "numeric"}),
     )
     pieces_jointes = colander.SchemaNode(
@@ -351,13 +371,21 @@ class ResultatsSchema(CSRFSchema):
     )
 
 
+#: colander's e-mail pattern, with a dot required in the domain: mail must reach the Internet
+#: (« claire@departement » is a typo, not an address a receipt or a link can be sent to).
+EMAIL = (
+    r"^[a-zA-Z0-9.!#$%&'*+\/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
+    r"(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"
+)
+
+
 def _email_node(name, title, required):
     return colander.SchemaNode(
         colander.String(), name=name, title=title, preparer=strip_text,
         description="Format attendu : nom@domaine.fr" + ("" if required else " (facultatif)"),
         validator=colander.All(
             max_length(title, 254),
-            colander.Email(msg=f"« {title} » : l'adresse n'est pas valide ; format attendu nom@domaine.fr."),
+            colander.Regex(EMAIL, msg=f"« {title} » : l'adresse n'est pas valide ; format attendu nom@domaine.fr."),
         ),
         missing=colander.required if required else None,
         missing_msg=_missing(title),

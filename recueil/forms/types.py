@@ -103,6 +103,7 @@ def in_vocabulary(title: str, codes: set[str]):
 
 def strip_text(value):
     if isinstance(value, str):
-        value = value.replace("\r\n", "\n").strip()
+        # NUL is never typed, and PostgreSQL refuses it in text
+        value = value.replace("\r\n", "\n").replace("\x00", "").strip()
         return value or colander.null
     return value

@@ -55,6 +55,8 @@ def issue(dbsession, clock, secret: str, email: str, days: int) -> str:
 
 def verify(dbsession, clock, secret: str, token: str) -> str:
     """The address a token belongs to; raises InvalidLink or ExpiredLink."""
+    if not token.isascii():  # not one of ours, and hmac/ascii encoding would raise
+        raise InvalidLink()
     payload, _, signature = token.partition(".")
     if not payload or not hmac.compare_digest(signature, _signature(secret, payload)):
         raise InvalidLink()

@@ -11,9 +11,10 @@ from ..forms.auth import SignInSchema
 from ..models import User
 from ..security import Permissions
 from ..services import ratelimit
-from ..services.passwords import verify_password
+from ..services.passwords import hash_password, verify_password
 
 FAILURES_PER_HOUR = 10
+DUMMY_HASH = hash_password("aucun-compte-ne-porte-ce-mot-de-passe")
 
 
 @view_config(route_name="auth.signin", renderer="recueil:templates/auth/signin.pt",
@@ -36,9 +37,10 @@ def signin(request):
         limited = ratelimit.attempts(request.dbsession, request.clock, key, hour) >= FAILURES_PER_HOUR
         if not limited:
             user = request.dbsession.scalars(select(User).where(User.email == email)).one_or_none()
-            if user is not None and user.active and verify_password(
-                user.password_hash, appstruct["mot_de_passe"]
-            ):
+            # an unknown address costs the same hash check, so timing does not reveal accounts
+            password_hash = user.password_hash if user is not None else DUMMY_HASH
+            if verify_password(password_hash, appstruct["mot_de_passe"]) and user is not None \
+                    and user.active:
                 request.session.invalidate()
                 request.session["staff_user_id"] = user.id
                 new_csrf_token(request)

@@ -50,11 +50,15 @@ def start(request):
         email = access.normalise_email(appstruct["courriel"])
         settings = request.registry.settings
         hour = dt.timedelta(hours=1)
-        allowed = ratelimit.hit(request.dbsession, request.clock, f"lien:courriel:{email}",
-                                settings["recueil.link_requests_per_address"], hour)
-        allowed = allowed and ratelimit.hit(
-            request.dbsession, request.clock, f"lien:client:{request.client_addr}",
-            settings["recueil.link_requests_per_client"], hour)
+        limits = (
+            (f"lien:courriel:{email}", settings["recueil.link_requests_per_address"]),
+            (f"lien:client:{request.client_addr}", settings["recueil.link_requests_per_client"]),
+        )
+        allowed = all(ratelimit.attempts(request.dbsession, request.clock, key, hour) < limit
+                      for key, limit in limits)
+        if allowed:
+            for key, _ in limits:
+                ratelimit.record(request.dbsession, request.clock, key)
         if not allowed:
             request.response.status = 429
             form.cstruct = {"courriel": appstruct["courriel"], "csrf_token": get_csrf_token(request)}

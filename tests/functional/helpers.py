@@ -74,9 +74,9 @@ def params(page, values: dict, button="suivant"):
     return items
 
 
-def post_step(testapp, page, values: dict, button="suivant", upload_files=None, status=None):
-    return testapp.post(page.request.path, params(page, values, button),
-                        upload_files=upload_files, status=status)
+def post_step(testapp, page, values: dict, button="suivant", status=None):
+    """Post a step's fields (files go through the page's own form, which keeps their order)."""
+    return testapp.post(page.request.path, params(page, values, button), status=status)
 
 
 def start_draft(testapp, space):
