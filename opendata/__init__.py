@@ -1,0 +1,1 @@
+"""Open data: the published practices as CSV, JSON, Table Schema and datapackage."""
