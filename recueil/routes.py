@@ -33,3 +33,10 @@ def includeme(config):
     config.add_route("staff.home", "/gestion")
     # public pages
     config.add_route("pages.show", "/pages/{slug}")
+    # public catalogue (spec §7)
+    config.add_route("catalogue.search", "/pratiques")
+    config.add_route("catalogue.api", "/api/pratiques")
+    config.add_route("catalogue.show", "/pratiques/{id}")
+    config.add_route("catalogue.contact", "/pratiques/{id}/contact")
+    config.add_route("catalogue.map", "/carte")
+    config.add_route("catalogue.stats", "/statistiques")

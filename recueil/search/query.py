@@ -165,7 +165,8 @@ def parse(params, allowed_codes: dict[str, set[str]], strict: bool = True) -> Se
     if tri not in SORTS:
         if strict:
             raise InvalidParameter(
-                "tri", f"Tri inconnu : « {tri[:40]} ». Tris possibles : " + ", ".join(SORTS) + "."
+                "tri", f"Valeur inconnue pour « tri » : « {tri[:40]} ». Tris possibles : "
+                + ", ".join(SORTS) + "."
             )
         tri = "pertinence"
     numbers = {"page": 1, "par_page": DEFAULT_PAGE_SIZE}

@@ -3,7 +3,11 @@ from pyramid.events import BeforeRender, subscriber  # noqa: F401
 
 
 def includeme(config):
+    from pyramid.renderers import JSON
+
     config.include("pyramid_chameleon")
+    # accented French stays readable in JSON answers
+    config.add_renderer("json", JSON(ensure_ascii=False))
     config.add_subscriber(_renderer_globals, BeforeRender)
 
 

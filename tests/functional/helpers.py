@@ -80,7 +80,7 @@ def post_step(testapp, page, values: dict, button="suivant", status=None):
 
 
 def start_draft(testapp, space):
-    return space.forms[0].submit().follow()
+    return space.forms["nouvelle-pratique"].submit().follow()
 
 
 def fill_until(testapp, page, until: str, **overrides):

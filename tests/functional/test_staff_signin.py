@@ -157,7 +157,7 @@ def test_a_declarant_link_does_not_open_the_staff_pages(testapp, mailbox, modera
 
 def test_a_staff_member_cannot_open_a_declarants_draft(testapp, mailbox, moderator):
     space = sign_in_declarant(testapp, mailbox)
-    draft = space.forms[0].submit().follow()
+    draft = space.forms["nouvelle-pratique"].submit().follow()
     testapp.reset()
     sign_in(testapp)
     page = testapp.get(draft.request.path, status=403)

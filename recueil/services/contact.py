@@ -1,0 +1,96 @@
+"""The relay between a visitor and a practice's holder, whose address is never shown.
+
+The visitor's message goes by e-mail to the practice's ``contact_courriel`` with the visitor
+in Reply-To: the holder sees who writes and answers if they wish; the visitor learns the
+holder's address only from an answer. Nothing is sent back to the visitor, so the form
+cannot be used to send our mail to a third party.
+"""
+import datetime as dt
+from email.headerregistry import Address
+
+from pyramid_mailer import get_mailer
+from pyramid_mailer.message import Message
+
+from ..models import Practice
+from . import ratelimit
+
+#: messages a client (IP address) may send per hour, and a practice may receive per day
+PER_CLIENT = 5
+PER_PRACTICE = 20
+CLIENT_WINDOW = dt.timedelta(hours=1)
+PRACTICE_WINDOW = dt.timedelta(days=1)
+
+
+class TooManyMessages(Exception):
+    """The rate limit was reached; the message is French and says what to do."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def can_be_contacted(practice: Practice) -> bool:
+    return bool(practice.contact_courriel)
+
+
+def _one_line(text: str) -> str:
+    # header values and names never carry a line break (no header injection)
+    return " ".join((text or "").split())
+
+
+def _limit(settings, name: str, default: int) -> int:
+    return int(settings.get(f"recueil.{name}", default))
+
+
+def relay(request, practice: Practice, nom: str, courriel: str, message: str) -> None:
+    """Send `message` to the holder of `practice`; raises TooManyMessages over the limits.
+
+    pyramid_mailer sends it once the transaction has committed, together with the counts
+    of the rate limits.
+    """
+    settings = request.registry.settings
+    allowed = ratelimit.hit(
+        request.dbsession, request.clock, f"contact:client:{request.client_addr}",
+        _limit(settings, "contact_messages_per_client", PER_CLIENT), CLIENT_WINDOW,
+    )
+    if not allowed:
+        raise TooManyMessages(
+            "Vous avez envoyé plusieurs messages en peu de temps. Pour éviter les envois "
+            "abusifs, le formulaire est limité : réessayez dans une heure."
+        )
+    allowed = ratelimit.hit(
+        request.dbsession, request.clock, f"contact:pratique:{practice.id}",
+        _limit(settings, "contact_messages_per_practice", PER_PRACTICE), PRACTICE_WINDOW,
+    )
+    if not allowed:
+        raise TooManyMessages(
+            "Le porteur de cette pratique a reçu de nombreux messages aujourd'hui. "
+            "Réessayez demain."
+        )
+    nom = _one_line(nom)
+    title = _one_line(practice.intitule or practice.titre)
+    public = settings.get("recueil.public_url") or request.application_url
+    page = public.rstrip("/") + request.route_path("catalogue.show", id=practice.id)
+    body = (
+        "Bonjour,\n\n"
+        f"{nom} ({courriel}) vous écrit au sujet de votre pratique « {title} »"
+        f"{' (' + practice.reference + ')' if practice.reference else ''}, publiée dans le "
+        "Recueil des pratiques inspirantes en prévention et protection de l'enfance :\n"
+        f"{page}\n\n"
+        "----- Message -----\n"
+        f"{message}\n"
+        "-------------------\n\n"
+        "Pour lui répondre, répondez simplement à ce courriel : la réponse ira à "
+        f"{courriel}. Votre adresse ne lui a pas été communiquée ; elle le sera si vous "
+        "répondez.\n"
+        "Ce message a été transmis par le formulaire de contact du recueil, qui n'en "
+        "conserve pas de copie. S'il vous semble abusif, ignorez-le."
+    )
+    mail = Message(
+        subject=f"Message au sujet de votre pratique « {title} »",
+        sender=settings["mail.default_sender"],
+        recipients=[practice.contact_courriel],
+        body=body,
+        extra_headers={"Reply-To": str(Address(display_name=nom, addr_spec=courriel))},
+    )
+    get_mailer(request).send(mail)
