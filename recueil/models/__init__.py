@@ -19,6 +19,7 @@ from .practice import (  # noqa: F401
 )
 from .access import AccessLink, RateEvent  # noqa: F401
 from .search import IndexTask, SearchTerm  # noqa: F401
+from .committee import AgendaItem, CommitteeSession, ReviewGrid  # noqa: F401
 
 configure_mappers()
 

@@ -134,6 +134,9 @@ class Practice(Base):
     accord_fonction: Mapped[str | None] = mapped_column(String(100))
     accord_courriel: Mapped[str | None] = mapped_column(String(254))
 
+    #: The practice this one duplicates (state « doublon »).
+    doublon_de_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("practices.id"))
+
     #: The address of the person who declared it: the owner of the draft.
     declarant_courriel: Mapped[str | None] = mapped_column(String(254), index=True)
     accepte_conditions: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -159,6 +162,7 @@ class Practice(Base):
     transitions: Mapped[list["Transition"]] = relationship(
         cascade="all, delete-orphan", order_by="Transition.id", back_populates="practice"
     )
+    doublon_de: Mapped["Practice | None"] = relationship(remote_side="Practice.id")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -201,6 +205,8 @@ class Transition(Base):
     actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime())
+    #: the practice's fields when the step was taken (to show what changed since)
+    snapshot: Mapped[dict | None] = mapped_column(JSON)
     practice: Mapped[Practice] = relationship(back_populates="transitions")
 
 
