@@ -27,10 +27,46 @@ def includeme(config):
         "declaration.view", "/mon-espace/pratiques/{id}",
         factory="recueil.security.DeclarantPractice",
     )
+    config.add_route(
+        "declaration.complements", "/mon-espace/pratiques/{id}/complements",
+        factory="recueil.security.DeclarantPractice",
+    )
+    config.add_route(
+        "declaration.withdraw", "/mon-espace/pratiques/{id}/retirer",
+        factory="recueil.security.DeclarantPractice",
+    )
     # staff
     config.add_route("auth.signin", "/connexion")
     config.add_route("auth.signout", "/deconnexion")
     config.add_route("staff.home", "/gestion")
+    config.add_route("auth.password", "/gestion/mot-de-passe")
+    # moderation (spec §3)
+    config.add_route("moderation.queue", "/gestion/moderation")
+    config.add_route("moderation.review", "/gestion/moderation/{id}",
+                     factory="recueil.security.StaffPractice")
+    config.add_route("moderation.attachment", "/gestion/moderation/{id}/pieces/{attachment_id}",
+                     factory="recueil.security.StaffPractice")
+    # selection committee
+    config.add_route("committee.sessions", "/gestion/comite")
+    config.add_route("committee.session_new", "/gestion/comite/seances/nouvelle")
+    config.add_route("committee.session", "/gestion/comite/seances/{session_id}",
+                     factory="recueil.security.CommitteeSessionContext")
+    config.add_route("committee.agenda", "/gestion/comite/seances/{session_id}/ordre-du-jour",
+                     factory="recueil.security.CommitteeSessionContext")
+    config.add_route("committee.review", "/gestion/comite/seances/{session_id}/pratiques/{id}",
+                     factory="recueil.security.CommitteeSessionContext")
+    config.add_route("committee.synthesis", "/gestion/comite/seances/{session_id}/synthese",
+                     factory="recueil.security.CommitteeSessionContext")
+    config.add_route("committee.decide",
+                     "/gestion/comite/seances/{session_id}/pratiques/{id}/decision",
+                     factory="recueil.security.CommitteeSessionContext")
+    config.add_route("committee.send_decisions", "/gestion/comite/seances/{session_id}/envoi",
+                     factory="recueil.security.CommitteeSessionContext")
+    # administration
+    config.add_route("admin.home", "/gestion/admin")
+    config.add_route("admin.users", "/gestion/admin/comptes")
+    config.add_route("admin.practice", "/gestion/admin/pratiques/{id}",
+                     factory="recueil.security.StaffPractice")
     # public pages
     config.add_route("pages.show", "/pages/{slug}")
     # public catalogue (spec §7)

@@ -114,21 +114,48 @@ class Root:
         self.request = request
 
 
+def _practice(request) -> Practice:
+    try:
+        practice_id = uuid.UUID(request.matchdict["id"])
+    except ValueError:
+        raise HTTPNotFound()
+    practice = request.dbsession.get(Practice, practice_id)
+    if practice is None:
+        raise HTTPNotFound()
+    return practice
+
+
+class StaffPractice(Root):
+    """A practice seen by staff: the role's permission decides (Root's ACL)."""
+
+    def __init__(self, request):
+        super().__init__(request)
+        self.practice = _practice(request)
+
+
+class CommitteeSessionContext(Root):
+    """A committee session, and for some routes one practice of its agenda."""
+
+    def __init__(self, request):
+        super().__init__(request)
+        from .models import CommitteeSession
+
+        try:
+            session_id = int(request.matchdict["session_id"])
+        except ValueError:
+            raise HTTPNotFound()
+        self.session = request.dbsession.get(CommitteeSession, session_id)
+        if self.session is None:
+            raise HTTPNotFound()
+        self.practice = _practice(request) if "id" in request.matchdict else None
+
+
 class DeclarantPractice(Root):
     """A practice seen from its declarant's space: only its owner may open it."""
 
     def __init__(self, request):
         super().__init__(request)
-        try:
-            practice_id = uuid.UUID(request.matchdict["id"])
-        except ValueError:
-            raise HTTPNotFound()
-        practice = request.dbsession.scalars(
-            select(Practice).where(Practice.id == practice_id)
-        ).one_or_none()
-        if practice is None:
-            raise HTTPNotFound()
-        self.practice = practice
+        self.practice = _practice(request)
 
     @property
     def __acl__(self):

@@ -28,6 +28,10 @@ class SearchBackend(Protocol):
     def similar(self, practice_id: uuid.UUID, limit: int = 5) -> list[uuid.UUID]:
         """Published practices closest to the given one by title and description."""
 
+    def similar_text(self, text: str, exclude: uuid.UUID | None = None,
+                     limit: int = 5) -> list[uuid.UUID]:
+        """Published practices closest to a text that is not in the index (moderation)."""
+
     def index(self, practices) -> None:
         """Make the index reflect these practices (added, updated, or removed if not public)."""
 

@@ -46,6 +46,21 @@ class SearchService:
         return self.sql.similar(practice_id, limit)
 
 
+    def similar_to(self, practice, limit: int = 5) -> list[uuid.UUID]:
+        """The published practices most like this one, published or not (duplicate finder)."""
+        from .documents import is_public, searchable_text
+
+        if is_public(practice):
+            return self.similar(practice.id, limit)
+        text = searchable_text(practice)
+        if self.solr is not None:
+            try:
+                return self.solr.similar_text(text, practice.id, limit)
+            except SearchUnavailable as error:
+                log.warning("Solr indisponible, similarité servie par la base : %s", error)
+        return self.sql.similar_text(text, practice.id, limit)
+
+
 def _touched_practices(session) -> list[Practice]:
     """Practices changed in this flush whose public index entry may have changed."""
     touched = []

@@ -18,9 +18,10 @@ log = logging.getLogger(__name__)
 ALLOWED_PARAMS = {
     "q", "q.alt", "defType", "qf", "pf", "q.op", "mm", "fq", "fl", "sort", "start", "rows",
     "facet", "facet.field", "facet.mincount", "facet.limit", "wt", "mlt.count",
-    "lowercaseOperators",
+    "lowercaseOperators", "stream.body",
 }
-UPDATE_PARAMS = {"commit", "id"}
+#: arguments of pysolr itself, not Solr parameters
+CLIENT_PARAMS = {"commit", "id", "search_handler"}
 SORTS = {
     "pertinence": "score desc, date_publication desc, id asc",
     "publication": "date_publication desc, id asc",
@@ -42,7 +43,7 @@ class SolrSearch:
         self.url_for = url_for or (lambda practice: "")
 
     def _send(self, call, *args, **params):
-        unknown = set(params) - ALLOWED_PARAMS - UPDATE_PARAMS
+        unknown = set(params) - ALLOWED_PARAMS - CLIENT_PARAMS
         if unknown:
             raise ValueError(f"paramètres Solr non autorisés : {sorted(unknown)}")
         try:
@@ -102,6 +103,16 @@ class SolrSearch:
         results = self._send(self.client.more_like_this, f"id:{quote(str(practice_id))}",
                              "intitule,description", **{"mlt.count": limit, "fl": "id"})
         return [uuid.UUID(doc["id"]) for doc in results.docs][:limit]
+
+    def similar_text(self, text: str, exclude: uuid.UUID | None = None,
+                     limit: int = 5) -> list[uuid.UUID]:
+        """MoreLikeThis on a text that is not indexed (sent as the request's stream body)."""
+        if not text.strip():
+            return []
+        results = self._send(self.client.search, "", search_handler="mlt",
+                             **{"stream.body": text, "fl": "id", "rows": limit + 1})
+        ids = [uuid.UUID(doc["id"]) for doc in results.docs]
+        return [i for i in ids if i != exclude][:limit]
 
     def index(self, practices, commit: bool = True) -> None:
         practices = list(practices)

@@ -124,6 +124,22 @@ class SqlSearch:
         )
         return [row[0] for row in rows]
 
+    def similar_text(self, text: str, exclude: uuid.UUID | None = None,
+                     limit: int = 5) -> list[uuid.UUID]:
+        """Published practices sharing the most terms with a text not in the index."""
+        terms = sorted(set(tokens(text)))
+        if not terms:
+            return []
+        shared = func.count().label("shared")
+        query = (
+            select(SearchTerm.practice_id, shared).where(SearchTerm.term.in_(terms))
+            .group_by(SearchTerm.practice_id).order_by(desc(shared), SearchTerm.practice_id)
+            .limit(limit)
+        )
+        if exclude is not None:
+            query = query.where(SearchTerm.practice_id != exclude)
+        return [row[0] for row in self.dbsession.execute(query)]
+
     # -- indexing ----------------------------------------------------------------------------
     def index(self, practices) -> None:
         practices = list(practices)

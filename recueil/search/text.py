@@ -133,12 +133,13 @@ _HEBREW_LETTERS = _ranges((0x05D0, 0x05EA), (0x05F0, 0x05F2), 0xFB1D, (0xFB1F, 0
 _KATAKANA = _ranges((0x3031, 0x3035), (0x309B, 0x309C), (0x30A0, 0x30FA), (0x30FC, 0x30FF),
                     (0x31F0, 0x31FF), (0x32D0, 0x32FE), (0x3300, 0x3357), (0xFF66, 0xFF9D),
                     0x1B000)
-_HIRAGANA = _ranges((0x3041, 0x3096), (0x309D, 0x309F), 0x1B001, 0x1F200)
+_HIRAGANA = _ranges((0x3041, 0x3096), (0x309D, 0x309F), (0x1B001, 0x1B11E),
+                    (0x1B150, 0x1B152), (0x1B164, 0x1B167), 0x1F200)
 _HAN = _ranges((0x2E80, 0x2E99), (0x2E9B, 0x2EF3), (0x2F00, 0x2FD5), 0x3007,
-               (0x3021, 0x3029), (0x3038, 0x303A), (0x3400, 0x4DB5), (0x4E00, 0x9FD5),
+               (0x3021, 0x3029), (0x3038, 0x303A), (0x3400, 0x4DB5), (0x4E00, 0x9FEF),
                (0xF900, 0xFA6D), (0xFA70, 0xFAD9))
 _HAN_ASTRAL = ((0x20000, 0x2A6D6), (0x2A700, 0x2B734), (0x2B740, 0x2B81D),
-               (0x2B820, 0x2CEA1), (0x2F800, 0x2FA1D))
+               (0x2B820, 0x2CEA1), (0x2CEB0, 0x2EBE0), (0x2F800, 0x2FA1D))
 # Line_Break=Complex_Context (Thai, Lao, Myanmar, Khmer, Tai Le, New Tai Lue, Tai Tham,
 # Tai Viet, Ahom): runs of these make one token; their digits are Numeric, their combining
 # marks also extend a preceding letter.
@@ -154,6 +155,26 @@ _ALETTER_EXTRA = _ranges((0x02C2, 0x02C5), (0x02D2, 0x02D7), (0x02DE, 0x02DF),
                          0x02ED, (0x02EF, 0x02FF), (0x055B, 0x055C), 0x055E, 0x05F3, (0xA720, 0xA721),
                          (0xA789, 0xA78A), 0xAB5B, (0x24B6, 0x24E9),
                          (0x1F130, 0x1F149), (0x1F150, 0x1F169), (0x1F170, 0x1F189))
+# Characters that Lucene's tables (Unicode 9.0 word-break properties) leave out of
+# words although Python's newer unicodedata calls them letters, digits or marks: later
+# additions (Latin Extended-D/E letters, new scripts, CJK extensions G…), and
+# ideographs of other scripts than Han (Tangut, Khitan, Nüshu).
+_WB_OTHER = (
+    (0x0870, 0x089F), 0x08B5, (0x08BE, 0x08D2), 0x0B55, 0x0C3C, 0x0C5D, 0x0CDD, 0x0D04,
+    0x0D81, 0x170D, (0x1715, 0x171F), 0x180F, (0x1ABF, 0x1ACE), 0x1B4C, 0x1DFA, 0x2C2F,
+    0x2C5F, 0x3006, (0x31BB, 0x31BF), (0x4DB6, 0x4DBF), (0x9FF0, 0x9FFF), (0xA7C0, 0xA7C1),
+    (0xA7C7, 0xA7F6), 0xA82C, (0xAB68, 0xAB69), (0x10570, 0x105BC), (0x10780, 0x107BA),
+    (0x10E80, 0x10EB1), (0x10F70, 0x10FC4), (0x11070, 0x11075), 0x110C2, 0x11147,
+    (0x111CE, 0x111CF), (0x11460, 0x11461), (0x1173C, 0x1173E), (0x11740, 0x11746),
+    (0x11900, 0x11959), (0x11AB0, 0x11ABF), 0x11FB0, (0x12F90, 0x12FF0),
+    (0x16A70, 0x16AC9), (0x16FE4, 0x1AFFE), (0x1B11F, 0x1B122), (0x1B170, 0x1B2FB),
+    (0x1CF00, 0x1CF46), (0x1DF00, 0x1DF1E), (0x1E290, 0x1E2AE), (0x1E7E0, 0x1E7FE),
+    (0x1FBF0, 0x1FBF9), (0x2A6D7, 0x2A6FF), (0x2B735, 0x2B73F), (0x30000, 0x3FFFF),
+)
+_WB_OTHER_BMP = _ranges(*(r for r in _WB_OTHER if (r if isinstance(r, int) else r[1]) <= 0xFFFF))
+_WB_OTHER_ASTRAL = tuple((r, r) if isinstance(r, int) else r
+                         for r in _WB_OTHER if (r if isinstance(r, int) else r[0]) > 0xFFFF)
+
 _NOT_FORMAT = _ranges(0x200B, 0x200D)
 _EXTEND_EXTRA = _ranges(0xFF9E, 0xFF9F)  # half-width katakana sound marks
 
@@ -183,6 +204,8 @@ def _wb(ch: str) -> str:
         return "R"
     if 0x1F3FB <= cp <= 0x1F3FF:
         return "F"
+    if cp in _WB_OTHER_BMP or (cp > 0xFFFF and _in(cp, _WB_OTHER_ASTRAL)):
+        return "O"
     if cp in _MID_LETTER:
         return "L"
     if cp in _MID_NUM:
@@ -273,7 +296,10 @@ class _Scanner:
             j = ext(j + 1)
         if j >= n or cls[j] not in "AHNK":
             return i
-        state = cls[j]  # class of the last unit: A H N K X, Q after Hebrew + '
+        # state: class of the last unit (A H N K X); "a"/"h" for a letter reached
+        # through a MidLetter (it cannot open a Hebrew quote element); Q after a
+        # Hebrew quote element (no MidLetter may follow it)
+        state = cls[j]
         j = ext(j + 1)
         end = j
         while j < n:
@@ -283,19 +309,19 @@ class _Scanner:
                 state = "X"
                 end = j  # trailing ExtendNumLet belong to the token
                 continue
-            if c in "AHN" and state in "AHNQX":
+            if c in "AHN" and state in "AHahNQX":
                 state = c
             elif c == "K" and state in "KX":
                 state = c
-            elif c in "LBS" and state in "AH" and self._next_is(j, "AH"):
+            elif c in "LBS" and state in "AHah" and self._next_is(j, "AH"):
                 j = ext(j + 1)
-                state = cls[j]
+                state = cls[j].lower()
             elif c in "MBS" and state == "N" and self._next_is(j, "N"):
                 j = ext(j + 1)
                 state = "N"
             elif c == "D" and state == "H" and self._next_is(j, "H"):
                 j = ext(j + 1)
-                state = "H"
+                state = "Q"
             elif c == "S" and state == "H":
                 state = "Q"
             else:
@@ -313,10 +339,10 @@ class _Scanner:
         text, cls, n = self.text, self.cls, self.n
         if text[i] in "0123456789#*":  # keycap: [0-9#*] ext* FE0F? U+20E3 ext*
             j = self._ext(i + 1, sans_selectors=True)
-            if "\u20E3" in text[i + 1:j]:
-                return j
             if j + 1 < n and text[j] == "\uFE0F" and text[j + 1] == "\u20E3":
                 return self._ext(j + 2, sans_selectors=True)
+            if "\u20E3" in text[i + 1:j]:
+                return j
         if cls[i] == "R":  # flag: two regional indicators
             j = self._ext(i + 1)
             if j < n and cls[j] == "R":
@@ -326,6 +352,10 @@ class _Scanner:
         # ZWJ sequence: elements joined by ZWJ (which an element's extension may hold)
         while j > i and j < n and (cls[j] == "Z" or cls[j - 1] == "Z"):
             nxt = self._emoji_element(j)
+            if cls[j] == "Z":  # the ZWJ joins, the element after it may be a modifier
+                after = self._emoji_element(j + 1)
+                if after > j + 1:
+                    nxt = max(nxt, after)
             if nxt <= j:
                 break
             j = nxt
@@ -340,8 +370,8 @@ class _Scanner:
             j += 1
         if j >= n:
             return i
-        if cls[j] == "F":
-            return self._ext(j + 1, sans_selectors=True)
+        if cls[j] == "F":  # a lone skin-tone modifier (no ZWJ before it)
+            return self._ext(j + 1, sans_selectors=True) if j == i else i
         if _is_pictographic(text[j]):
             k = self._ext(j + 1, sans_selectors=True)
             if k < n and text[k] == "\uFE0F":

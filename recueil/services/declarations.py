@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from ..forms.practice import MIN_HISTORY_DAYS, STEP_SLUGS
 from ..models import Attachment, Practice, ReferenceCounter, Transition
+from . import workflow
 
 
 def new_draft(dbsession, clock, email: str) -> Practice:
@@ -118,10 +119,7 @@ def submit(dbsession, clock, practice: Practice, actor: str) -> None:
         raise NotReady(missing)
     now = clock.now()
     practice.reference = next_reference(dbsession, now.year)
-    practice.status = "soumise"
     practice.submitted_at = now
-    practice.transitions.append(
-        Transition(from_status="brouillon", to_status="soumise", actor=actor, created_at=now,
+    workflow.apply(dbsession, clock, practice, "submit",
+                   workflow.Actor(label=actor, roles=("declarant",), declarant_email=actor),
                    comment="Déclaration envoyée")
-    )
-    dbsession.flush()

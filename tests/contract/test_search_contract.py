@@ -207,3 +207,11 @@ def test_similar_practices_are_published_ones(backends, corpus):
         similar = backend.similar(corpus["ecole"], 5)
         assert corpus["ecole"] not in similar
         assert set(similar) <= {corpus[k] for k in PUBLISHED}
+
+
+def test_a_practice_in_moderation_finds_its_published_lookalikes(backends, corpus):
+    text = "Un projet avec les écoles pour ouvrir l'École aux parents"
+    for backend in backends.values():
+        similar = backend.similar_text(text, None, 5)
+        assert similar and set(similar) <= {corpus[k] for k in PUBLISHED}
+        assert set(similar[:2]) == {corpus["ecole"], corpus["ecoles"]}

@@ -57,7 +57,8 @@ CORE = "pratiques"
 STARTUP_TIMEOUT = 180.0
 STOP_TIMEOUT = 15.0
 READY_RE = re.compile(r"^SOLR_READY port=(\d+)\s*$", re.MULTILINE)
-JVM_OPTS = ["-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"]
+JVM_OPTS = ["-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-Dsolr.enableStreamBody=true"]
 
 # Jamais de mandataire HTTP pour parler au Solr local (http_proxy de l'environnement).
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))

@@ -1,0 +1,153 @@
+"""The life of a practice (spec §3): one state machine, each transition a named operation.
+
+Every operation checks who acts and from which state, refuses a stale version, records a
+Transition (who, when, from, to, comment) and changes nothing when it refuses.
+"""
+import dataclasses
+
+from ..models.practice import PERSONAL_FIELDS, PUBLIC_FIELDS, STATUSES, Practice, Transition
+
+
+class WorkflowError(Exception):
+    """A refused transition; the message is French and says why."""
+
+
+class ConflictError(WorkflowError):
+    """The practice changed since the person loaded it."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Step:
+    name: str
+    label: str
+    sources: tuple[str, ...]
+    target: str
+    #: roles allowed to take the step ("declarant" means the practice's own declarant)
+    roles: tuple[str, ...]
+    comment_required: str | None = None  # French label of the comment when mandatory
+
+
+BEFORE_DECISION = ("brouillon", "soumise", "en_moderation", "complement_demande", "recevable",
+                   "inscrite", "ajournee")
+
+STEPS = {step.name: step for step in (
+    Step("submit", "Envoyer", ("brouillon",), "soumise", ("declarant",)),
+    Step("start_review", "Prendre en charge", ("soumise",), "en_moderation", ("moderateur",)),
+    Step("ask_complements", "Demander des compléments", ("en_moderation",), "complement_demande",
+         ("moderateur",), comment_required="le message au déclarant"),
+    Step("resubmit", "Renvoyer avec les compléments", ("complement_demande",), "en_moderation",
+         ("declarant",)),
+    Step("declare_admissible", "Déclarer recevable", ("en_moderation",), "recevable",
+         ("moderateur",)),
+    Step("declare_inadmissible", "Déclarer irrecevable", ("en_moderation",), "irrecevable",
+         ("moderateur",), comment_required="le motif"),
+    Step("mark_duplicate", "Signaler un doublon", ("en_moderation",), "doublon",
+         ("moderateur",)),
+    Step("put_on_agenda", "Inscrire à l'ordre du jour", ("recevable",), "inscrite",
+         ("secretariat",)),
+    Step("remove_from_agenda", "Retirer de l'ordre du jour", ("inscrite",), "recevable",
+         ("secretariat",)),
+    Step("select", "Sélectionner", ("inscrite",), "selectionnee", ("secretariat",)),
+    Step("reject", "Ne pas retenir", ("inscrite",), "non_retenue", ("secretariat",),
+         comment_required="la motivation du comité"),
+    Step("postpone", "Ajourner", ("inscrite",), "ajournee", ("secretariat",),
+         comment_required="les compléments demandés"),
+    Step("ask_postponed_complements", "Demander les compléments", ("ajournee",),
+         "complement_demande", ("secretariat",)),
+    Step("publish", "Publier", ("selectionnee",), "publiee", ("systeme",)),
+    Step("unpublish", "Dépublier", ("publiee",), "depubliee", ("administrateur",),
+         comment_required="le motif de la dépublication"),
+    Step("republish", "Republier", ("depubliee",), "publiee", ("administrateur",)),
+    Step("withdraw", "Retirer ma pratique", BEFORE_DECISION, "retiree", ("declarant",)),
+)}
+
+
+@dataclasses.dataclass(frozen=True)
+class Actor:
+    """Who acts: a label for the history, their roles, and their user id if staff."""
+
+    label: str
+    roles: tuple[str, ...]
+    user_id: int | None = None
+    declarant_email: str | None = None
+
+    @classmethod
+    def from_identity(cls, identity) -> "Actor":
+        return cls(
+            label=identity.label,
+            roles=tuple(identity.roles),
+            user_id=identity.user.id if identity.user else None,
+            declarant_email=identity.declarant_email,
+        )
+
+
+SYSTEM = Actor(label="système (publication programmée)", roles=("systeme",))
+
+
+def snapshot(practice: Practice) -> dict:
+    """The practice's declared fields, to show later what changed since."""
+    values = {}
+    for name in (*PUBLIC_FIELDS, *PERSONAL_FIELDS):
+        if name in ("id", "reference", "url", "date_publication", "coup_de_coeur", "source", "niveau"):
+            continue
+        value = getattr(practice, name, None)
+        values[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    return values
+
+
+def available(practice: Practice, actor: Actor) -> list[Step]:
+    """The steps this actor may take on this practice now."""
+    return [s for s in STEPS.values() if _may(s, practice, actor) and practice.status in s.sources]
+
+
+def _may(step: Step, practice: Practice, actor: Actor) -> bool:
+    for role in step.roles:
+        if role == "declarant":
+            if actor.declarant_email and actor.declarant_email == practice.declarant_courriel:
+                return True
+        elif role in actor.roles:
+            return True
+    return False
+
+
+def apply(dbsession, clock, practice: Practice, name: str, actor: Actor, comment: str | None = None,
+          expected_version: int | None = None, keep_snapshot: bool = False) -> Transition:
+    """Take step `name` on `practice`, or raise WorkflowError leaving everything unchanged."""
+    step = STEPS.get(name)
+    if step is None:
+        raise WorkflowError(f"Action inconnue : « {name} ».")
+    if expected_version is not None and expected_version != practice.version:
+        raise ConflictError(
+            "Cette pratique a été modifiée entre-temps par une autre personne : "
+            "rechargez la page pour voir son état actuel, puis recommencez."
+        )
+    if not _may(step, practice, actor):
+        raise WorkflowError(f"Vous n'avez pas le droit de faire « {step.label} » sur cette pratique.")
+    if practice.status not in step.sources:
+        raise WorkflowError(
+            f"« {step.label} » est impossible : la pratique est « {STATUSES[practice.status]} »."
+        )
+    comment = (comment or "").strip() or None
+    if step.comment_required and not comment:
+        raise WorkflowError(f"« {step.label} » : indiquez {step.comment_required}.")
+    transition = Transition(
+        from_status=practice.status,
+        to_status=step.target,
+        actor=actor.label,
+        actor_user_id=actor.user_id,
+        comment=comment,
+        created_at=clock.now(),
+        snapshot=snapshot(practice) if keep_snapshot else None,
+    )
+    practice.status = step.target
+    practice.transitions.append(transition)
+    dbsession.flush()
+    return transition
+
+
+def changes_since(practice: Practice, transition: Transition) -> list[tuple[str, object, object]]:
+    """(field, before, now) for every declared field changed since `transition`'s snapshot."""
+    if not transition.snapshot:
+        return []
+    now = snapshot(practice)
+    return [(k, transition.snapshot.get(k), v) for k, v in now.items() if transition.snapshot.get(k) != v]
