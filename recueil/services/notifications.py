@@ -9,7 +9,8 @@ SIGNATURE = (
 )
 
 
-def _send(request, recipient: str, subject: str, body: str) -> None:
+def send(request, recipient: str, subject: str, body: str) -> None:
+    """One plain-text e-mail to one person, sent once the transaction commits."""
     settings = request.registry.settings
     message = Message(
         subject=subject,
@@ -21,7 +22,7 @@ def _send(request, recipient: str, subject: str, body: str) -> None:
 
 
 def send_access_link(request, email: str, url: str, days: int) -> None:
-    _send(
+    send(
         request, email, "Votre lien personnel pour déclarer une pratique inspirante",
         "Bonjour,\n\n"
         "Vous avez demandé à déclarer une pratique inspirante en prévention et protection de "
@@ -35,7 +36,7 @@ def send_access_link(request, email: str, url: str, days: int) -> None:
 
 
 def send_receipt(request, practice, url: str) -> None:
-    _send(
+    send(
         request, practice.declarant_courriel,
         f"Accusé de réception de votre pratique {practice.reference}",
         "Bonjour,\n\n"
