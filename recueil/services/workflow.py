@@ -8,6 +8,12 @@ import dataclasses
 from ..models.practice import PERSONAL_FIELDS, PUBLIC_FIELDS, STATUSES, Practice, Transition
 
 
+CONFLICT = (
+    "Cette pratique a été modifiée entre-temps par une autre personne : "
+    "rechargez la page pour voir son état actuel, puis recommencez."
+)
+
+
 class WorkflowError(Exception):
     """A refused transition; the message is French and says why."""
 
@@ -117,10 +123,7 @@ def apply(dbsession, clock, practice: Practice, name: str, actor: Actor, comment
     if step is None:
         raise WorkflowError(f"Action inconnue : « {name} ».")
     if expected_version is not None and expected_version != practice.version:
-        raise ConflictError(
-            "Cette pratique a été modifiée entre-temps par une autre personne : "
-            "rechargez la page pour voir son état actuel, puis recommencez."
-        )
+        raise ConflictError(CONFLICT)
     if not _may(step, practice, actor):
         raise WorkflowError(f"Vous n'avez pas le droit de faire « {step.label} » sur cette pratique.")
     if practice.status not in step.sources:

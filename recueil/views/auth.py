@@ -7,7 +7,7 @@ from pyramid.httpexceptions import HTTPFound
 from pyramid.view import view_config
 from sqlalchemy import select
 
-from ..forms.auth import SignInSchema
+from ..forms.auth import PasswordChangeSchema, SignInSchema
 from ..models import User
 from ..security import Permissions
 from ..services import ratelimit
@@ -63,7 +63,48 @@ def signout(request):
     return HTTPFound(request.route_url("home"))
 
 
+#: what each role finds on the staff home: (permission, title, route, description)
+STAFF_SECTIONS = (
+    (Permissions.MODERATE, "Modération", "moderation.queue",
+     "Vérifier les déclarations, demander des compléments, repérer les doublons."),
+    (Permissions.COMMITTEE, "Comité de sélection", "committee.sessions",
+     "Les séances, leur ordre du jour et les grilles d'examen."),
+    (Permissions.ADMINISTER, "Administration", "admin.home",
+     "Comptes et rôles, dépublication des pratiques."),
+)
+
+
 @view_config(route_name="staff.home", renderer="recueil:templates/auth/staff_home.pt",
              permission=Permissions.STAFF)
 def staff_home(request):
-    return {"page_title": "Gestion", "csrf_token": get_csrf_token(request)}
+    sections = [
+        {"title": title, "url": request.route_url(route), "description": description}
+        for permission, title, route, description in STAFF_SECTIONS
+        if request.has_permission(permission)
+    ]
+    return {"page_title": "Gestion", "csrf_token": get_csrf_token(request), "sections": sections}
+
+
+@view_config(route_name="auth.password", renderer="recueil:templates/auth/password.pt",
+             permission=Permissions.STAFF)
+def change_password(request):
+    schema = PasswordChangeSchema().bind(csrf_token=get_csrf_token(request))
+    form = deform.Form(schema, buttons=(deform.Button("changer", "Changer le mot de passe"),),
+                       formid="mot-de-passe")
+    page = {"page_title": "Changer de mot de passe"}
+    if request.method == "POST":
+        try:
+            appstruct = form.validate(request.POST.items())
+        except deform.ValidationFailure as failure:
+            return dict(page, form=failure.render(), page_title="Erreur – Changer de mot de passe")
+        user = request.identity.user
+        if not verify_password(user.password_hash, appstruct["actuel"]):
+            request.response.status = 400
+            form.cstruct = {"csrf_token": get_csrf_token(request)}
+            return dict(page, form=form.render(), page_title="Erreur – Changer de mot de passe",
+                        error="« Mot de passe actuel » : ce n'est pas votre mot de passe.")
+        user.password_hash = hash_password(appstruct["nouveau"])
+        new_csrf_token(request)
+        request.session.flash("Votre mot de passe a été changé.", "succes")
+        return HTTPFound(request.route_url("staff.home"))
+    return dict(page, form=form.render())

@@ -1,0 +1,51 @@
+"""Administration forms: staff accounts."""
+import colander
+import deform
+
+from ..models.user import ROLES, STAFF_ROLES
+from ..services.passwords import MIN_LENGTH
+from .practice import CSRFSchema, _email_node
+from .widgets import ChoiceWidget
+
+
+def _roles_node():
+    return colander.SchemaNode(
+        colander.Set(), name="roles", title="Rôles",
+        description="Une personne peut cumuler plusieurs rôles.",
+        widget=ChoiceWidget(values=[(r, ROLES[r]) for r in STAFF_ROLES], multiple=True,
+                            style="checkbox"),
+        validator=colander.Length(min=1, min_err="« Rôles » : cochez au moins un rôle."),
+        missing_msg="« Rôles » : cochez au moins un rôle.",
+    )
+
+
+class NewUserSchema(CSRFSchema):
+    courriel = _email_node("courriel", "Adresse électronique", True)
+    nom = colander.SchemaNode(colander.String(), title="Nom", missing="",
+                              validator=colander.Length(max=100, max_err="« Nom » : 100 caractères au maximum."))
+    mot_de_passe = colander.SchemaNode(
+        colander.String(), title="Mot de passe provisoire",
+        description=f"{MIN_LENGTH} caractères au moins ; à transmettre à la personne, qui le changera.",
+        validator=colander.Length(min=MIN_LENGTH, min_err=f"« Mot de passe » : {MIN_LENGTH} caractères au moins."),
+        missing_msg="« Mot de passe provisoire » est obligatoire : renseignez ce champ.",
+        widget=deform.widget.TextInputWidget(attributes={"type": "password", "autocomplete": "new-password"}),
+    )
+    roles = _roles_node()
+
+
+@colander.deferred
+def _version(node, kw):
+    return kw.get("version")
+
+
+class UnpublishSchema(CSRFSchema):
+    #: the version the person saw: a change meanwhile is refused, not overwritten
+    version = colander.SchemaNode(colander.Integer(), widget=deform.widget.HiddenWidget(),
+                                  default=_version, missing=None)
+    motif = colander.SchemaNode(
+        colander.String(), title="Motif de la dépublication",
+        description="Il figure dans l'historique de la pratique. 500 caractères maximum.",
+        validator=colander.Length(max=500, max_err="« Motif » : 500 caractères au maximum."),
+        missing_msg="« Motif de la dépublication » est obligatoire : indiquez pourquoi.",
+        widget=deform.widget.TextAreaWidget(rows=3),
+    )

@@ -1,0 +1,133 @@
+"""An administrator manages staff accounts and unpublishes or republishes a practice."""
+import sqlalchemy as sa
+import webtest
+
+from recueil.models import Practice, Transition, User
+from recueil.services.passwords import hash_password
+
+from ..factories import make_practice
+
+PASSWORD = "une phrase de passe solide"
+
+
+def staff(dbsession, email, *roles):
+    user = User(email=email, password_hash=hash_password(PASSWORD))
+    for role in roles:
+        user.add_role(role)
+    dbsession.add(user)
+    dbsession.flush()
+    return user
+
+
+def sign_in(testapp, email, password=PASSWORD):
+    form = testapp.get("/connexion").forms["connexion"]
+    form["courriel"] = email
+    form["mot_de_passe"] = password
+    return form.submit().follow()
+
+
+def test_an_administrator_creates_an_account_that_can_sign_in(testapp, wsgi_app):
+    with wsgi_app.registry["dbsession_factory"]() as session:
+        staff(session, "admin@fep.example.fr", "administrateur")
+        session.commit()
+    home = sign_in(testapp, "admin@fep.example.fr")
+    assert "Administration" in home
+    page = testapp.get("/gestion/admin/comptes")
+    form = page.forms["nouveau-compte"]
+    form["courriel"] = "moderatrice@fep.example.fr"
+    form["mot_de_passe"] = "court"
+    failed = form.submit("creer")
+    assert "12 caractères au moins" in failed and "cochez au moins un rôle" in failed
+    form = failed.forms["nouveau-compte"]
+    form["mot_de_passe"] = "provisoire-tres-long"
+    form.set("valeur", True, index=0)  # moderateur
+    form.submit("creer").follow()
+
+    other = webtest.TestApp(wsgi_app, extra_environ={"REMOTE_ADDR": "192.0.2.11"})
+    landing = sign_in(other, "moderatrice@fep.example.fr", "provisoire-tres-long")
+    assert "Modération" in landing and "Administration" not in landing
+    other.get("/gestion/admin", status=403)
+
+
+def test_unpublish_needs_a_reason_and_republish_restores(testapp, wsgi_app, engine):
+    factory = wsgi_app.registry["dbsession_factory"]
+    with factory() as session:
+        staff(session, "admin@fep.example.fr", "administrateur")
+        practice_id = make_practice(session, intitule="Une pratique en ligne").id
+        session.commit()
+    sign_in(testapp, "admin@fep.example.fr")
+    testapp.get(f"/pratiques/{practice_id}", status=200)
+    page = testapp.get(f"/gestion/admin/pratiques/{practice_id}")
+    failed = page.forms["depublication"].submit("depublier")
+    assert "« Motif de la dépublication » est obligatoire" in failed
+    assert _status(engine, practice_id) == "publiee"
+
+    form = failed.forms["depublication"]
+    form["motif"] = "Coordonnées périmées signalées par le département"
+    form.submit("depublier").follow()
+    assert _status(engine, practice_id) == "depubliee"
+    testapp.get(f"/pratiques/{practice_id}", status=404)
+    assert testapp.get("/api/pratiques").json["total"] == 0
+
+    page = testapp.get(f"/gestion/admin/pratiques/{practice_id}")
+    assert "Coordonnées périmées" in page
+    page.forms["republication"].submit("republier").follow()
+    assert _status(engine, practice_id) == "publiee"
+    testapp.get(f"/pratiques/{practice_id}", status=200)
+
+
+def test_a_stale_page_cannot_unpublish(testapp, wsgi_app, engine):
+    factory = wsgi_app.registry["dbsession_factory"]
+    with factory() as session:
+        staff(session, "admin@fep.example.fr", "administrateur")
+        practice_id = make_practice(session).id
+        session.commit()
+    sign_in(testapp, "admin@fep.example.fr")
+    page = testapp.get(f"/gestion/admin/pratiques/{practice_id}")
+    with factory() as session:  # someone else changes it meanwhile
+        session.get(Practice, practice_id).coup_de_coeur = True
+        session.commit()
+    form = page.forms["depublication"]
+    form["motif"] = "Un motif"
+    refused = form.submit("depublier", status=409)
+    assert "modifiée entre-temps" in refused
+    assert _status(engine, practice_id) == "publiee"
+    with engine.connect() as connection:
+        assert connection.scalar(sa.select(sa.func.count()).select_from(Transition)
+                                 .where(Transition.to_status == "depubliee")) == 0
+
+
+def _status(engine, practice_id):
+    with engine.connect() as connection:
+        return connection.scalar(sa.select(Practice.status).where(Practice.id == practice_id))
+
+
+def test_a_staff_member_changes_their_password(testapp, wsgi_app):
+    with wsgi_app.registry["dbsession_factory"]() as session:
+        staff(session, "membre@comite.example.fr", "comite")
+        session.commit()
+    sign_in(testapp, "membre@comite.example.fr")
+    form = testapp.get("/gestion/mot-de-passe").forms["mot-de-passe"]
+    form["actuel"] = "pas le bon mot de passe"
+    form["nouveau"] = form["confirmation"] = "une toute nouvelle phrase"
+    assert "ce n'est pas votre mot de passe" in form.submit("changer", status=400)
+    form = testapp.get("/gestion/mot-de-passe").forms["mot-de-passe"]
+    form["actuel"] = PASSWORD
+    form["nouveau"] = "une toute nouvelle phrase"
+    form["confirmation"] = "une autre phrase encore"
+    assert "les deux mots de passe diffèrent" in form.submit("changer")
+    form = testapp.get("/gestion/mot-de-passe").forms["mot-de-passe"]
+    form["actuel"] = PASSWORD
+    form["nouveau"] = form["confirmation"] = "une toute nouvelle phrase"
+    assert "Votre mot de passe a été changé" in form.submit("changer").follow()
+
+    other = webtest.TestApp(wsgi_app, extra_environ={"REMOTE_ADDR": "192.0.2.12"})
+    assert "incorrect" in _try(other, "membre@comite.example.fr", PASSWORD)
+    assert "Gestion du recueil" in sign_in(other, "membre@comite.example.fr", "une toute nouvelle phrase")
+
+
+def _try(app, email, password):
+    form = app.get("/connexion").forms["connexion"]
+    form["courriel"] = email
+    form["mot_de_passe"] = password
+    return form.submit(status=400)
