@@ -2,7 +2,7 @@
 import datetime as dt
 
 from ..models.practice import MULTI_FIELDS, PUBLIC_FIELDS, Practice
-from .text import normalise_for_sort
+from .text import normalise, normalise_for_sort
 
 #: Statuses whose practices are public, hence in the index.
 PUBLIC_STATUSES = ("publiee",)
@@ -44,7 +44,9 @@ def solr_document(practice: Practice, url: str) -> dict:
         "url": url,
     }
     for name in TEXT_FIELDS:
-        doc[name] = getattr(practice, name)
+        value = getattr(practice, name)
+        # NFC, as the embedded backend reads it: a decomposed accent must not change a term
+        doc[name] = normalise(value) if value else value
     for name in MULTI_FIELDS:
         doc[name] = list(getattr(practice, name))
     return {k: v for k, v in doc.items() if v is not None and v != []}

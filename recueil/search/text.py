@@ -151,10 +151,10 @@ _SE_ASIAN = ((0x0E01, 0x0E3A), (0x0E40, 0x0E4E), (0x0E81, 0x0EDF), (0x1000, 0x10
              (0xAADB, 0xAADF), (0x11700, 0x1173F))
 # Symbols and modifier letters that Word_Break counts as ALetter though their general
 # category is not a letter (circled and squared Latin letters, spacing modifiers…).
-_ALETTER_EXTRA = _ranges((0x02C2, 0x02C5), (0x02D2, 0x02D7), (0x02DE, 0x02DF),
-                         0x02ED, (0x02EF, 0x02FF), (0x055B, 0x055C), 0x055E, 0x05F3, (0xA720, 0xA721),
-                         (0xA789, 0xA78A), 0xAB5B, (0x24B6, 0x24E9),
-                         (0x1F130, 0x1F149), (0x1F150, 0x1F169), (0x1F170, 0x1F189))
+_ALETTER_EXTRA = _ranges((0x02C2, 0x02C5), (0x02D2, 0x02D7), (0x02DE, 0x02DF), 0x02ED,
+                         (0x02EF, 0x02FF), (0x055B, 0x055C), 0x055E, 0x05F3, (0x24B6, 0x24E9),
+                         (0xA720, 0xA721), (0xA789, 0xA78A), 0xAB5B, (0x1F130, 0x1F149),
+                         (0x1F150, 0x1F169), (0x1F170, 0x1F189))
 # Characters that Lucene's tables (Unicode 9.0 word-break properties) leave out of
 # words although Python's newer unicodedata calls them letters, digits or marks: later
 # additions (Latin Extended-D/E letters, new scripts, CJK extensions G…), and
@@ -238,7 +238,8 @@ def _wb(ch: str) -> str:
     return "O"
 
 
-# Emoji data (Unicode emoji 11.0, as used by Lucene's grammar).
+# Extended_Pictographic (emoji data 11.0, which Lucene's grammar includes; Lucene also
+# counts U+1FB00–U+1FBFF, so the last range runs to the end of the plane's emoji area).
 _EXTENDED_PICTOGRAPHIC = (
     (0x00A9, 0x00A9), (0x00AE, 0x00AE), (0x203C, 0x203C), (0x2049, 0x2049),
     (0x2122, 0x2122), (0x2139, 0x2139), (0x2194, 0x2199), (0x21A9, 0x21AA),
@@ -261,6 +262,8 @@ _EXTENDED_PICTOGRAPHIC = (
     (0x1F888, 0x1F88F), (0x1F8AE, 0x1F8FF), (0x1F90C, 0x1F93A), (0x1F93C, 0x1F945),
     (0x1F947, 0x1FFFD),
 )
+
+
 @functools.lru_cache(maxsize=4096)
 def _is_pictographic(ch: str) -> bool:
     return _in(ord(ch), _EXTENDED_PICTOGRAPHIC)
@@ -279,7 +282,9 @@ class _Scanner:
     # -- helpers
 
     def _ext(self, j: int, *, sans_selectors: bool = False) -> int:
-        """Skip Extend/Format/ZWJ characters (WB4) from ``j``."""
+        """Skip the characters that extend the previous one (WB4: Extend, Format, ZWJ;
+        skin-tone modifiers and South-East Asian marks too) from ``j``; the emoji rules
+        leave out the variation selectors FE0E/FE0F."""
         cls, n = self.cls, self.n
         ok = "EZFU" if sans_selectors else "EZFUV"
         while j < n and cls[j] in ok:
@@ -314,8 +319,11 @@ class _Scanner:
             elif c == "K" and state in "KX":
                 state = c
             elif c in "LBS" and state in "AHah" and self._next_is(j, "AH"):
+                # after a Hebrew letter, ' may also close a quote element: the next
+                # letter then opens a new element
+                quote = c == "S" and state == "H"
                 j = ext(j + 1)
-                state = cls[j].lower()
+                state = cls[j] if quote else cls[j].lower()
             elif c in "MBS" and state == "N" and self._next_is(j, "N"):
                 j = ext(j + 1)
                 state = "N"
@@ -576,9 +584,9 @@ def _stem(w: str) -> str:
 
 def _to_utf16_units(s: str) -> str:
     """Astral characters as surrogate pairs (the stemmer counts UTF-16 code units)."""
-    return s.encode("utf-16-le").decode("utf-16-le", "surrogatepass") if False else "".join(
-        ch if ord(ch) <= 0xFFFF else
-        chr(0xD800 + ((ord(ch) - 0x10000) >> 10)) + chr(0xDC00 + ((ord(ch) - 0x10000) & 0x3FF))
+    return "".join(
+        ch if ord(ch) <= 0xFFFF
+        else chr(0xD800 + ((ord(ch) - 0x10000) >> 10)) + chr(0xDC00 + (ord(ch) & 0x3FF))
         for ch in s)
 
 
@@ -744,24 +752,23 @@ def tokens(text: str) -> list[str]:
 
 
 #: Characters kept inside a query word besides letters, digits and combining marks,
-#: when they join two of them (StandardTokenizer keeps them inside a word and no Solr
-#: query parser gives them a meaning): apostrophes, full stop, comma, middle dot.
+#: when they join two of them: StandardTokenizer keeps them inside a word (« aujourd'hui »,
+#: « 3,5 », « A.S.E », « éducateur·rice ») and no Solr query parser gives them a meaning.
 _QUERY_JOINERS = frozenset("'\u2019.,\u00b7")
 
 
 def _sanitise_query(q: str) -> str:
-    """Replace everything but letters, digits, marks and inner joiners by spaces."""
-    chars = list(normalise(q))
-    keep = []
-    for ch in chars:
-        c = _wb(ch)
-        keep.append(c in "AHNKCIT" or (c == "E" and unicodedata.category(ch)[0] == "M"))
+    """Letters, digits and combining marks are kept, invisible format characters
+    (soft hyphen, zero-width joiner…) dropped, joiners kept between two kept
+    characters, anything else (operators, quotes, brackets, colons, emoji…) becomes a
+    space."""
+    chars = [ch for ch in normalise(q)
+             if not (_wb(ch) in "EZV" and unicodedata.category(ch)[0] != "M")]
+    keep = [_wb(ch) in "AHNKCITUE" for ch in chars]
     out = []
     for k, ch in enumerate(chars):
-        if keep[k]:
-            out.append(ch)
-        elif (ch in _QUERY_JOINERS and 0 < k < len(chars) - 1
-              and keep[k - 1] and keep[k + 1]):
+        if keep[k] or (ch in _QUERY_JOINERS and 0 < k < len(chars) - 1
+                       and keep[k - 1] and keep[k + 1]):
             out.append(ch)
         else:
             out.append(" ")
@@ -771,10 +778,10 @@ def _sanitise_query(q: str) -> str:
 def query_words(q: str) -> list[str]:
     """The words of a user query, safe to send to Solr as plain terms.
 
-    Only letters, digits (and combining marks, apostrophes, ``.``, ``,``, ``·`` between
-    two of them, as in « aujourd'hui » or « 3,5 »): no Solr operator, quote, bracket,
-    colon or local-params syntax can get through. A leading elided article is removed
-    (« l'École » → ``école``), words are lower-cased, stop words are dropped.
+    Only letters and digits (with combining accents, and the joiners ' ’ . , · between
+    two of them, as in « aujourd'hui » or « 3,5 »): no operator, quote, bracket, colon,
+    wildcard, backslash or local-params syntax can get through. A leading elided article
+    is removed (« l'École » → ``école``), words are lower-cased, stop words dropped.
     """
     if not q:
         return []
@@ -782,7 +789,7 @@ def query_words(q: str) -> list[str]:
     words = []
     for tok in split_words(_sanitise_query(q)):
         word = lower(elide(tok))
-        if word and word not in stop and _analyse([word]):
+        if word and word not in stop and tokens(word):
             words.append(word)
     return words
 
@@ -796,11 +803,9 @@ def query_terms(q: str) -> list[str]:
 
 
 def normalise_for_sort(text: str) -> str:
-    """Sort key of a title: lower case, accents and ligatures folded (œ → oe),
-    leading punctuation and repeated spaces removed."""
-    s = fold(lower(normalise(text)))
-    s = "".join(_fold_char(ch) if not ch.isascii() else ch for ch in s)
-    s = " ".join(s.split())
+    """Sort key of a title: lower case, accents and ligatures folded (« Œuvre » →
+    ``oeuvre``), spaces collapsed, leading punctuation (« « », quotes…) removed."""
+    s = " ".join(fold(lower(normalise(text))).lower().split())
     k = 0
     while k < len(s) and not s[k].isalnum():
         k += 1
