@@ -350,13 +350,6 @@ def test_random_strings_agree(solr):
     assert_agree(solr, strings, "random strings")
 
 
-@pytest.mark.skipif(not (FULL and pathlib.Path("/usr/share/dict/french").exists()),
-                    reason="RECUEIL_ANALYSIS_FULL=1 and the wfrench package")
-def test_the_system_french_dictionary_agrees(solr):
-    words = pathlib.Path("/usr/share/dict/french").read_text("utf-8").split()
-    assert_agree(solr, words, "/usr/share/dict/french")
-
-
 def test_solr_analyses_query_words_into_query_terms(solr):
     words = [" ".join(text.query_words(q)) for q in QUERIES]
     for q, solr_terms in zip(QUERIES, solr_stages(solr, words), strict=True):
