@@ -67,3 +67,16 @@ def verify(dbsession, clock, secret: str, token: str) -> str:
         raise ExpiredLink()
     link.last_used_at = clock.now()
     return link.email
+
+
+def personal_link(request, email: str, next_path: str | None = None) -> str:
+    """A fresh personal link for `email`, to put in an e-mail; `next_path` is where it leads."""
+    settings = request.registry.settings
+    token = issue(
+        request.dbsession, request.clock, settings["recueil.secret"], email,
+        settings["recueil.access_link_days"],
+    )
+    query = {"suite": next_path} if next_path else {}
+    # links in e-mails never trust the request's Host header
+    base = settings.get("recueil.public_url") or request.application_url
+    return base.rstrip("/") + request.route_path("declaration.access", token=token, _query=query)

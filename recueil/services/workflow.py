@@ -7,7 +7,6 @@ import dataclasses
 
 from ..models.practice import PERSONAL_FIELDS, PUBLIC_FIELDS, STATUSES, Practice, Transition
 
-
 CONFLICT = (
     "Cette pratique a été modifiée entre-temps par une autre personne : "
     "rechargez la page pour voir son état actuel, puis recommencez."
@@ -98,6 +97,8 @@ def snapshot(practice: Practice) -> dict:
             continue
         value = getattr(practice, name, None)
         values[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    # documents added or removed are complements too
+    values["pieces_jointes"] = [a.filename for a in practice.attachments]
     return values
 
 
@@ -116,9 +117,12 @@ def _may(step: Step, practice: Practice, actor: Actor) -> bool:
     return False
 
 
-def apply(dbsession, clock, practice: Practice, name: str, actor: Actor, comment: str | None = None,
-          expected_version: int | None = None, keep_snapshot: bool = False) -> Transition:
-    """Take step `name` on `practice`, or raise WorkflowError leaving everything unchanged."""
+def check(practice: Practice, name: str, actor: Actor, comment: str | None = None,
+          expected_version: int | None = None) -> Step:
+    """The step `name` if this actor may take it now, or raise WorkflowError saying why not.
+
+    Lets a caller refuse a step before checking what only it knows (a duplicate's original).
+    """
     step = STEPS.get(name)
     if step is None:
         raise WorkflowError(f"Action inconnue : « {name} ».")
@@ -130,9 +134,16 @@ def apply(dbsession, clock, practice: Practice, name: str, actor: Actor, comment
         raise WorkflowError(
             f"« {step.label} » est impossible : la pratique est « {STATUSES[practice.status]} »."
         )
-    comment = (comment or "").strip() or None
-    if step.comment_required and not comment:
+    if step.comment_required and not (comment or "").strip():
         raise WorkflowError(f"« {step.label} » : indiquez {step.comment_required}.")
+    return step
+
+
+def apply(dbsession, clock, practice: Practice, name: str, actor: Actor, comment: str | None = None,
+          expected_version: int | None = None, keep_snapshot: bool = False) -> Transition:
+    """Take step `name` on `practice`, or raise WorkflowError leaving everything unchanged."""
+    step = check(practice, name, actor, comment, expected_version)
+    comment = (comment or "").strip() or None
     transition = Transition(
         from_status=practice.status,
         to_status=step.target,

@@ -8,7 +8,6 @@ from pyramid.view import view_config
 
 from ..forms.access import LinkRequestSchema
 from ..forms.practice import STEP_SLUGS, STEPS
-from ..models import Attachment
 from ..security import Permissions
 from ..services import access, declarations, notifications, ratelimit
 
@@ -24,18 +23,6 @@ def _form(request, schema, buttons, **bind):
         **bind,
     )
     return deform.Form(bound, buttons=buttons, formid="formulaire")
-
-
-def _access_url(request, email: str, next_path: str | None = None) -> str:
-    settings = request.registry.settings
-    token = access.issue(
-        request.dbsession, request.clock, settings["recueil.secret"], email,
-        settings["recueil.access_link_days"],
-    )
-    query = {"suite": next_path} if next_path else {}
-    # links in e-mails never trust the request's Host header
-    base = settings.get("recueil.public_url") or request.application_url
-    return base.rstrip("/") + request.route_path("declaration.access", token=token, _query=query)
 
 
 @view_config(route_name="declaration.start", renderer="recueil:templates/declaration/start.pt",
@@ -68,7 +55,7 @@ def start(request):
                 "limited": "Trop de demandes de lien en peu de temps pour cette adresse ou depuis "
                 "votre connexion. Réessayez dans une heure, ou utilisez le dernier lien reçu.",
             }
-        url = _access_url(request, email)
+        url = access.personal_link(request, email)
         notifications.send_access_link(request, email, url, settings["recueil.access_link_days"])
         request.session["lien_envoye_a"] = email
         return HTTPFound(request.route_url("declaration.link_sent"))
@@ -215,8 +202,8 @@ def _summary(request, practice):
         except declarations.NotReady:
             request.session.flash("Certaines étapes ne sont pas complètes.", "erreur")
             return HTTPFound(_resume_url(request, practice))
-        url = _access_url(request, practice.declarant_courriel,
-                          request.route_path("declaration.view", id=practice.id))
+        url = access.personal_link(request, practice.declarant_courriel,
+                                   request.route_path("declaration.view", id=practice.id))
         notifications.send_receipt(request, practice, url)
         return HTTPFound(request.route_url("declaration.submitted", id=practice.id))
     return {
