@@ -62,6 +62,27 @@ def _drain(env, args):
     print(f"{done} mise(s) à jour envoyée(s) à Solr.")
 
 
+def _publish_due(env, args):
+    from ..services.committee import publish_due, waiting
+
+    request = env["request"]
+    clock = request.clock
+    with request.tm:
+        published = publish_due(request.dbsession, clock, request)
+        lines = [f"  {p.practice.reference or p.practice.id} – {p.practice.titre} : {p.url}"
+                 for p in published]
+        remaining = waiting(request.dbsession)
+    today = f"{clock.today():%d/%m/%Y}"
+    if published:
+        print(f"{len(published)} pratique(s) publiée(s) le {today} ; "
+              "leurs déclarants sont prévenus par courriel :")
+        print("\n".join(lines))
+    else:
+        print(f"Aucune pratique à publier le {today}.")
+    if remaining:
+        print(f"{remaining} pratique(s) sélectionnée(s) attendent leur date de publication.")
+
+
 def _read_password() -> str:
     password = os.environ.get("RECUEIL_PASSWORD")
     if password:
@@ -123,6 +144,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "index-queue", help="envoyer à Solr les mises à jour en attente (à lancer par cron)"
     ).set_defaults(func=_drain)
+
+    commands.add_parser(
+        "publish-due",
+        help="publier les pratiques sélectionnées une semaine après leur séance "
+        "(à lancer par cron)",
+    ).set_defaults(func=_publish_due)
 
     user = commands.add_parser("user", help="comptes de l'équipe")
     user_commands = user.add_subparsers(dest="user_command", required=True)

@@ -1,0 +1,466 @@
+"""The selection committee (spec §3): sessions, agendas, review grids, decisions, and the
+publication of selected practices one week after their session.
+
+Every operation that refuses raises CommitteeError (or the workflow's errors) before it
+changes anything, so a view can show the message and let the transaction commit nothing.
+"""
+import dataclasses
+import datetime as dt
+from collections import Counter
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
+
+from ..models import AgendaItem, CommitteeSession, Practice, ReviewGrid, User
+from ..models.committee import CRITERIA, DECISIONS, OPINIONS, PUBLICATION_DELAY_DAYS, RATINGS
+from . import access, notifications, workflow
+from .workflow import Actor, WorkflowError
+
+#: decision -> workflow step
+DECISION_STEPS = {"selectionnee": "select", "non_retenue": "reject", "ajournee": "postpone"}
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+          "septembre", "octobre", "novembre", "décembre")
+#: session state code -> label
+STATES = {"a_venir": "À venir", "tenue": "Tenue", "envoyees": "Décisions envoyées"}
+
+
+class CommitteeError(WorkflowError):
+    """A refused committee operation; the message is French and says why."""
+
+
+class AlreadySent(CommitteeError):
+    """The decisions of this session were already e-mailed."""
+
+    def __init__(self, session: CommitteeSession):
+        super().__init__(
+            f"Les décisions de cette séance ont déjà été envoyées, le "
+            f"{session.decisions_sent_at:%d/%m/%Y à %H:%M} : aucun courriel n'a été renvoyé."
+        )
+
+
+def french_date(day: dt.date) -> str:
+    """« 30 novembre 2026 », « 1er décembre 2026 »."""
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{number} {MONTHS[day.month - 1]} {day.year}"
+
+
+# -- sessions --------------------------------------------------------------------------------
+def create_session(dbsession, clock, date: dt.date, lieu: str) -> CommitteeSession:
+    session = CommitteeSession(date=date, lieu=lieu, created_at=clock.now())
+    dbsession.add(session)
+    dbsession.flush()
+    return session
+
+
+def all_sessions(dbsession) -> list[CommitteeSession]:
+    """Every session, the latest first."""
+    return list(dbsession.scalars(
+        select(CommitteeSession).options(selectinload(CommitteeSession.items))
+        .order_by(CommitteeSession.date.desc(), CommitteeSession.id.desc())
+    ))
+
+
+def state(session: CommitteeSession, today: dt.date) -> str:
+    if session.decisions_sent_at is not None:
+        return "envoyees"
+    return "a_venir" if session.date > today else "tenue"
+
+
+def _check_open(session: CommitteeSession) -> None:
+    if session.decisions_sent_at is not None:
+        raise CommitteeError(
+            f"Les décisions de la séance du {session.date:%d/%m/%Y} ont été envoyées : "
+            "la séance est close et ne se modifie plus."
+        )
+
+
+# -- agenda ----------------------------------------------------------------------------------
+def admissible_practices(dbsession) -> list[Practice]:
+    """Practices the moderation declared admissible, waiting for a session."""
+    return list(dbsession.scalars(
+        select(Practice).where(Practice.status == "recevable").order_by(Practice.reference)
+    ))
+
+
+def item_of(session: CommitteeSession, practice: Practice) -> AgendaItem | None:
+    return next((i for i in session.items if i.practice_id == practice.id), None)
+
+
+def add_to_agenda(dbsession, clock, session: CommitteeSession, practices: list[Practice],
+                  actor: Actor) -> list[AgendaItem]:
+    """Put admissible practices on the agenda: all of them, or none if one cannot be."""
+    _check_open(session)
+    for practice in practices:
+        if item_of(session, practice) is not None:
+            raise CommitteeError(
+                f"« {practice.titre} » est déjà à l'ordre du jour de cette séance.")
+        if practice.status != "recevable":
+            raise CommitteeError(
+                f"« {practice.titre} » ne peut pas être inscrite : elle est "
+                f"« {practice.status_label} », et seules les pratiques déclarées recevables "
+                "par la modération peuvent l'être."
+            )
+    position = max((i.position for i in session.items), default=0)
+    items = []
+    for practice in practices:
+        workflow.apply(dbsession, clock, practice, "put_on_agenda", actor)
+        position += 1
+        item = AgendaItem(practice=practice, position=position)
+        session.items.append(item)
+        items.append(item)
+    dbsession.flush()
+    return items
+
+
+def withdrawn(item: AgendaItem) -> bool:
+    """Its declarant withdrew the practice after it was put on the agenda: nothing to decide."""
+    return item.decision is None and item.practice.status == "retiree"
+
+
+def remove_from_agenda(dbsession, clock, session: CommitteeSession, practice: Practice,
+                       actor: Actor) -> None:
+    """Take an undecided practice off the agenda; it is admissible again (its grids go).
+
+    A practice its declarant withdrew meanwhile just leaves the agenda, and stays withdrawn.
+    """
+    _check_open(session)
+    item = item_of(session, practice)
+    if item is None:
+        raise CommitteeError(f"« {practice.titre} » n'est pas à l'ordre du jour de cette séance.")
+    if item.decision is not None:
+        raise CommitteeError(
+            f"« {practice.titre} » a déjà reçu une décision : elle reste à l'ordre du jour."
+        )
+    if not withdrawn(item):
+        workflow.apply(dbsession, clock, practice, "remove_from_agenda", actor)
+    session.items.remove(item)
+    dbsession.flush()
+
+
+@dataclasses.dataclass(frozen=True)
+class Age:
+    label: str
+    #: younger than the year of history the committee wishes (seed 002)
+    young: bool
+
+
+def age(practice: Practice, on: dt.date) -> Age | None:
+    """How long the practice had been running on the session's day: « 2 ans et 3 mois »."""
+    started = practice.date_mise_en_oeuvre
+    if started is None:
+        return None
+    months = max(0, (on.year - started.year) * 12 + on.month - started.month
+                 - (1 if on.day < started.day else 0))
+    years, months = divmod(months, 12)
+    parts = []
+    if years:
+        parts.append(f"{years} an{'s' if years > 1 else ''}")
+    if months or not years:
+        parts.append(f"{months} mois")
+    young = (on - started).days < 365
+    return Age(" et ".join(parts), young)
+
+
+# -- review grids ----------------------------------------------------------------------------
+def grid_of(dbsession, item: AgendaItem, member: User) -> ReviewGrid | None:
+    return dbsession.scalars(
+        select(ReviewGrid).where(ReviewGrid.item_id == item.id, ReviewGrid.member_id == member.id)
+    ).one_or_none()
+
+
+def grids_filled_by(dbsession, session: CommitteeSession, member: User) -> set[int]:
+    """Ids of the agenda items this member has reviewed."""
+    return set(dbsession.scalars(
+        select(ReviewGrid.item_id).join(AgendaItem)
+        .where(AgendaItem.session_id == session.id, ReviewGrid.member_id == member.id)
+    ))
+
+
+def save_grid(dbsession, clock, session: CommitteeSession, item: AgendaItem, member: User,
+              notes: dict, avis: str, commentaire: str | None) -> ReviewGrid:
+    """Create or update the member's grid; possible until the decisions are sent."""
+    _check_open(session)
+    grid = grid_of(dbsession, item, member)
+    if grid is None:
+        grid = ReviewGrid(item_id=item.id, member_id=member.id)
+        dbsession.add(grid)
+    grid.notes = notes
+    grid.avis = avis
+    grid.commentaire = commentaire
+    grid.updated_at = clock.now()
+    dbsession.flush()
+    return grid
+
+
+# -- synthesis -------------------------------------------------------------------------------
+@dataclasses.dataclass
+class ItemSynthesis:
+    item: AgendaItem
+    grids: list[ReviewGrid]
+    #: criterion -> average rating (None without any grid)
+    averages: dict[str, float | None]
+    average: float | None
+    #: opinion -> number of members who gave it
+    opinions: dict[str, int]
+
+
+def _mean(values: list[int]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def synthesis(dbsession, session: CommitteeSession) -> list[ItemSynthesis]:
+    """For each practice on the agenda: every member's grid, the averages, the opinions."""
+    grids = dbsession.scalars(
+        select(ReviewGrid).join(AgendaItem).where(AgendaItem.session_id == session.id)
+        .options(selectinload(ReviewGrid.member))
+    ).all()
+    by_item: dict[int, list[ReviewGrid]] = {}
+    for grid in grids:
+        by_item.setdefault(grid.item_id, []).append(grid)
+    result = []
+    for item in session.items:
+        item_grids = sorted(by_item.get(item.id, []),
+                            key=lambda g: ((g.member.nom or g.member.email).lower(), g.member_id))
+        averages = {
+            code: _mean([g.notes[code]["note"] for g in item_grids
+                         if (g.notes.get(code) or {}).get("note") in RATINGS])
+            for code in CRITERIA
+        }
+        every = [g.notes[c]["note"] for g in item_grids for c in CRITERIA
+                 if (g.notes.get(c) or {}).get("note") in RATINGS]
+        tally = Counter(g.avis for g in item_grids)
+        result.append(ItemSynthesis(
+            item=item, grids=item_grids, averages=averages, average=_mean(every),
+            opinions={code: tally.get(code, 0) for code in OPINIONS},
+        ))
+    return result
+
+
+def undecided_item(item: AgendaItem) -> bool:
+    return item.decision is None and not withdrawn(item)
+
+
+def undecided(session: CommitteeSession) -> list[AgendaItem]:
+    """Items still waiting for the committee's decision (withdrawn practices wait for none)."""
+    return [i for i in session.items if undecided_item(i)]
+
+
+# -- decisions -------------------------------------------------------------------------------
+def decide(dbsession, clock, session: CommitteeSession, item: AgendaItem, decision: str,
+           actor: Actor, motivation: str | None = None, coup_de_coeur: bool = False,
+           expected_version: int | None = None) -> None:
+    """Record the committee's decision on one practice, through the workflow.
+
+    `motivation` is why it was not selected, or the complements asked when it is postponed;
+    it becomes the transition's comment and is kept on the agenda item for the e-mail.
+    """
+    practice = item.practice
+    if decision not in DECISION_STEPS:
+        raise CommitteeError(f"Décision inconnue : « {decision} ».")
+    _check_open(session)
+    if expected_version is not None and expected_version != practice.version:
+        raise workflow.ConflictError(workflow.CONFLICT)
+    if item.decision is not None:
+        raise CommitteeError(
+            f"Une décision est déjà enregistrée pour « {practice.titre} » : "
+            f"« {DECISIONS[item.decision]} », le {item.decided_at:%d/%m/%Y à %H:%M} "
+            f"par {item.decided_by}. Elle ne se modifie pas."
+        )
+    today = clock.today()
+    if session.date > today:
+        raise CommitteeError(
+            f"La séance du {session.date:%d/%m/%Y} n'a pas encore eu lieu : "
+            "ses décisions s'enregistrent à partir de ce jour-là."
+        )
+    if coup_de_coeur and decision != "selectionnee":
+        raise CommitteeError("Seule une pratique sélectionnée peut recevoir un coup de cœur.")
+    motivation = (motivation or "").strip() or None
+    workflow.apply(dbsession, clock, practice, DECISION_STEPS[decision], actor, comment=motivation,
+                   expected_version=expected_version)
+    item.decision = decision
+    item.motivation = motivation
+    item.decided_at = clock.now()
+    item.decided_by = actor.label
+    if decision == "selectionnee":
+        practice.coup_de_coeur = bool(coup_de_coeur)
+    dbsession.flush()
+
+
+@dataclasses.dataclass
+class Sent:
+    selected: int = 0
+    rejected: int = 0
+    postponed: int = 0
+    #: practices whose declarant has no address (imported ones), told nothing
+    unreachable: list[str] = dataclasses.field(default_factory=list)
+
+
+def _recipient(practice: Practice) -> str | None:
+    return practice.declarant_courriel or practice.contact_courriel
+
+
+def send_decisions(request, session: CommitteeSession, actor: Actor) -> Sent:
+    """E-mail every declarant on the agenda its decision, once; postponed practices go back
+    to their declarant for complements, with a personal link to give them.
+
+    The e-mails leave only if the transaction commits; `decisions_sent_at` is set by a
+    conditional UPDATE so that two clicks at the same time send them once.
+    """
+    dbsession, clock = request.dbsession, request.clock
+    if session.decisions_sent_at is not None:
+        raise AlreadySent(session)
+    missing = undecided(session)
+    if missing:
+        titles = ", ".join(f"« {i.practice.titre} »" for i in missing)
+        raise CommitteeError(
+            f"Les décisions ne peuvent pas encore être envoyées : {len(missing)} pratique(s) "
+            f"de l'ordre du jour n'ont pas de décision ({titles})."
+        )
+    if not [i for i in session.items if i.decision is not None]:
+        raise CommitteeError("Aucune décision n'est enregistrée pour cette séance : "
+                             "il n'y a rien à envoyer.")
+    now = clock.now()
+    claimed = dbsession.execute(
+        update(CommitteeSession)
+        .where(CommitteeSession.id == session.id, CommitteeSession.decisions_sent_at.is_(None))
+        .values(decisions_sent_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not claimed:
+        dbsession.refresh(session)
+        raise AlreadySent(session)
+    session.decisions_sent_at = now
+    sent = Sent()
+    publication = max(session.publication_date, clock.today())
+    for item in session.items:
+        if item.decision is None:  # withdrawn by its declarant, who knows it
+            continue
+        practice = item.practice
+        email = _recipient(practice)
+        if item.decision == "ajournee":
+            # the snapshot lets moderation show later what the declarant changed
+            workflow.apply(dbsession, clock, practice, "ask_postponed_complements", actor,
+                           comment=item.motivation, keep_snapshot=True)
+            sent.postponed += 1
+        elif item.decision == "selectionnee":
+            sent.selected += 1
+        else:
+            sent.rejected += 1
+        if email is None:
+            sent.unreachable.append(practice.reference or practice.titre)
+            continue
+        subject, body = _decision_message(request, session, item, publication, email)
+        notifications.send(request, email, subject, body)
+    dbsession.flush()
+    return sent
+
+
+def _subject(practice: Practice, what: str) -> str:
+    named = practice.reference or f"« {practice.titre} »"
+    return f"Votre pratique {named} {what}"
+
+
+def _decision_message(request, session, item, publication: dt.date,
+                      email: str) -> tuple[str, str]:
+    practice = item.practice
+    named = f"« {practice.intitule} »" + (f" (référence {practice.reference})"
+                                          if practice.reference else "")
+    met = f"Le comité de sélection des pratiques inspirantes, réuni le {french_date(session.date)}"
+    if item.decision == "selectionnee":
+        body = (
+            f"Bonjour,\n\n{met}, a sélectionné votre pratique {named}.\n\n"
+            f"Elle sera publiée dans le recueil des pratiques inspirantes le "
+            f"{french_date(publication)}. Vous recevrez alors un courriel avec l'adresse de sa "
+            "page publique."
+        )
+        if practice.coup_de_coeur:
+            body += (
+                "\n\nLe comité lui a de plus attribué un « coup de cœur » : elle a "
+                "particulièrement retenu son attention et sera mise en avant sur la page "
+                "d'accueil du recueil."
+            )
+        if item.motivation:
+            body += f"\n\nObservations du comité :\n{item.motivation}"
+        body += "\n\nMerci d'avoir partagé cette pratique."
+        return _subject(practice, "a été sélectionnée"), body
+    if item.decision == "non_retenue":
+        body = (
+            f"Bonjour,\n\n{met}, n'a pas retenu votre pratique {named} pour le recueil.\n\n"
+            f"Motivation du comité :\n{item.motivation}\n\n"
+            "Merci d'avoir partagé cette pratique. Vous pouvez en déclarer une autre, ou celle-ci "
+            "de nouveau lorsqu'elle aura évolué."
+        )
+        return _subject(practice, "n'a pas été retenue"), body
+    days = request.registry.settings["recueil.access_link_days"]
+    link = access.personal_link(request, email,
+                                request.route_path("declaration.complements", id=practice.id))
+    body = (
+        f"Bonjour,\n\n{met}, a ajourné l'examen de votre pratique {named} : il souhaite "
+        "disposer de compléments avant de se prononcer.\n\n"
+        f"Compléments demandés par le comité :\n{item.motivation}\n\n"
+        "Pour les apporter, ouvrez votre espace avec ce lien personnel :\n"
+        f"{link}\n\n"
+        f"Ce lien est valable {days} jours et n'est destiné qu'à vous. Une fois les compléments "
+        "apportés, votre pratique sera examinée lors d'une prochaine séance du comité."
+    )
+    return _subject(practice, ": le comité demande des compléments"), body
+
+
+# -- publication -----------------------------------------------------------------------------
+@dataclasses.dataclass
+class Published:
+    practice: Practice
+    session: CommitteeSession
+    url: str
+
+
+def publish_due(dbsession, clock, request) -> list[Published]:
+    """Publish every selected practice whose session was at least a week ago (spec §3).
+
+    Only decisions already sent to the declarants are published. Safe to run often and in
+    parallel: a published practice is no longer « sélectionnée », and on PostgreSQL the rows
+    are locked (SKIP LOCKED) so two runs never take the same practice.
+    """
+    today = clock.today()
+    latest_session = today - dt.timedelta(days=PUBLICATION_DELAY_DAYS)
+    rows = dbsession.execute(
+        select(Practice, CommitteeSession)
+        .join(AgendaItem, AgendaItem.practice_id == Practice.id)
+        .join(CommitteeSession, CommitteeSession.id == AgendaItem.session_id)
+        .where(
+            Practice.status == "selectionnee",
+            AgendaItem.decision == "selectionnee",
+            CommitteeSession.decisions_sent_at.is_not(None),
+            CommitteeSession.date <= latest_session,
+        )
+        .order_by(CommitteeSession.date, Practice.reference)
+        .with_for_update(of=Practice, skip_locked=True)
+    ).all()
+    settings = request.registry.settings
+    base = (settings.get("recueil.public_url") or request.application_url).rstrip("/")
+    done = []
+    for practice, session in rows:
+        # set before the step so that the index receives the practice complete, once
+        practice.date_publication = today
+        workflow.apply(dbsession, clock, practice, "publish", workflow.SYSTEM,
+                       comment=f"Sélectionnée par la séance du {session.date:%d/%m/%Y}")
+        url = base + request.route_path("catalogue.show", id=practice.id)
+        email = _recipient(practice)
+        if email:
+            notifications.send(
+                request, email, _subject(practice, "est en ligne"),
+                f"Bonjour,\n\nVotre pratique « {practice.intitule} », sélectionnée par le comité "
+                f"de sélection réuni le {french_date(session.date)}, est publiée depuis "
+                f"aujourd'hui dans le recueil des pratiques inspirantes :\n\n{url}\n\n"
+                "N'hésitez pas à partager cette adresse avec vos partenaires.",
+            )
+        done.append(Published(practice, session, url))
+    dbsession.flush()
+    return done
+
+
+def waiting(dbsession) -> int:
+    """How many selected practices wait for their publication day."""
+    return dbsession.scalar(
+        select(func.count()).select_from(Practice).where(Practice.status == "selectionnee")
+    ) or 0

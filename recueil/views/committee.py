@@ -1,0 +1,341 @@
+"""The selection committee's pages: sessions and their agenda (secretariat), each member's
+review grid, the synthesis where the secretariat records decisions, and their sending."""
+import itertools
+import uuid
+
+import deform
+from pyramid.csrf import get_csrf_token
+from pyramid.httpexceptions import HTTPForbidden, HTTPFound, HTTPNotFound
+from pyramid.view import view_config
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..forms.committee import (
+    AgendaSchema,
+    DecisionSchema,
+    SessionSchema,
+    grid_appstruct,
+    grid_notes,
+    review_grid_schema,
+)
+from ..models import Practice
+from ..models.committee import CRITERIA, DECISIONS, OPINIONS, RATINGS
+from ..security import Permissions
+from ..services import committee
+from ..services.workflow import Actor, ConflictError, WorkflowError
+from .moderation import conflict_page
+
+MEMBER_ROLE = "comite"
+GRID_FORM = "recueil:templates/committee/grid_form.pt"
+
+
+def _number(value: float | None) -> str:
+    """« 3,5 » (French decimal comma), or « — » when there is nothing to average."""
+    if value is None:
+        return "—"
+    return f"{value:.1f}".replace(".", ",").removesuffix(",0")
+
+
+def _common(request, **values) -> dict:
+    return dict(
+        csrf_token=get_csrf_token(request),
+        is_secretariat=request.has_permission(Permissions.SECRETARIAT, request.context),
+        is_member=MEMBER_ROLE in request.identity.roles,
+        criteria=CRITERIA, ratings=RATINGS, opinions=OPINIONS, decisions=DECISIONS,
+        number=_number, french_date=committee.french_date, today=request.clock.today(),
+        states=committee.STATES, state=lambda s: committee.state(s, request.clock.today()),
+        withdrawn=committee.withdrawn,
+        **values,
+    )
+
+
+def _refused(request, error: Exception, status: int = 400) -> str:
+    """A refused operation: nothing of this request is committed, the page says why."""
+    request.tm.doom()
+    request.response.status = status
+    return str(error)
+
+
+# -- sessions --------------------------------------------------------------------------------
+@view_config(route_name="committee.sessions", renderer="recueil:templates/committee/sessions.pt",
+             permission=Permissions.COMMITTEE)
+def sessions(request):
+    return _common(request, sessions=committee.all_sessions(request.dbsession),
+                   page_title="Comité de sélection")
+
+
+@view_config(route_name="committee.session_new",
+             renderer="recueil:templates/committee/session_new.pt",
+             permission=Permissions.SECRETARIAT)
+def session_new(request):
+    schema = SessionSchema().bind(csrf_token=get_csrf_token(request), today=request.clock.today())
+    form = deform.Form(schema, formid="seance",
+                       buttons=(deform.Button("creer", "Créer la séance"),))
+    page = {"page_title": "Nouvelle séance du comité"}
+    if request.method == "POST":
+        try:
+            appstruct = form.validate(request.POST.items())
+        except deform.ValidationFailure as failure:
+            request.response.status = 400
+            return dict(page, form=failure.render(), page_title="Erreur – " + page["page_title"])
+        session = committee.create_session(request.dbsession, request.clock, appstruct["date"],
+                                           appstruct["lieu"])
+        request.session.flash(
+            f"La séance du {session.date:%d/%m/%Y} est créée : composez son ordre du jour.",
+            "succes")
+        return HTTPFound(request.route_url("committee.session", session_id=session.id))
+    return dict(page, form=form.render())
+
+
+def _agenda_form(request, session):
+    admissible = [
+        (str(p.id), f"{p.reference or 'Sans référence'} – {p.titre} ({p.nom_entite or '—'})")
+        for p in committee.admissible_practices(request.dbsession)
+    ]
+    schema = AgendaSchema().bind(csrf_token=get_csrf_token(request), admissible=admissible)
+    form = deform.Form(
+        schema, formid="ordre-du-jour",
+        action=request.route_url("committee.agenda", session_id=session.id),
+        buttons=(deform.Button("inscrire", "Inscrire à l'ordre du jour"),),
+    )
+    return form, bool(admissible)
+
+
+def _session_page(request, agenda_form=None, error=None):
+    session = request.context.session
+    page = _common(request, session=session, error=error,
+                   page_title=f"Séance du {session.date:%d/%m/%Y}")
+    user = request.identity.user
+    page["reviewed"] = (committee.grids_filled_by(request.dbsession, session, user)
+                        if user else set())
+    page["grid_counts"] = {
+        s.item.id: len(s.grids) for s in committee.synthesis(request.dbsession, session)
+    } if page["is_secretariat"] else {}
+    page["agenda_form"] = None
+    if page["is_secretariat"] and session.decisions_sent_at is None:
+        form, any_admissible = _agenda_form(request, session)
+        page["agenda_form"] = agenda_form or (form.render() if any_admissible else None)
+    if error:
+        page["page_title"] = "Erreur – " + page["page_title"]
+    return page
+
+
+@view_config(route_name="committee.session", renderer="recueil:templates/committee/session.pt",
+             permission=Permissions.COMMITTEE)
+def session_view(request):
+    return _session_page(request)
+
+
+@view_config(route_name="committee.agenda", request_method="POST",
+             renderer="recueil:templates/committee/session.pt", permission=Permissions.SECRETARIAT)
+def agenda(request):
+    session = request.context.session
+    actor = Actor.from_identity(request.identity)
+    if "retirer" in request.POST:
+        practice = _agenda_practice(request, request.POST.get("pratique", ""))
+        try:
+            committee.remove_from_agenda(request.dbsession, request.clock, session, practice, actor)
+        except StaleDataError:
+            return conflict_page(request, request.route_url("committee.session",
+                                                            session_id=session.id))
+        except WorkflowError as error:
+            return _session_page(request, error=_refused(request, error))
+        again = "" if practice.status == "retiree" else \
+            " ; elle redevient recevable et pourra être inscrite à une autre séance"
+        request.session.flash(f"« {practice.titre} » est retirée de l'ordre du jour{again}.",
+                              "succes")
+        return HTTPFound(request.route_url("committee.session", session_id=session.id))
+    form, _ = _agenda_form(request, session)
+    try:
+        appstruct = form.validate(request.POST.items())
+    except deform.ValidationFailure as failure:
+        request.response.status = 400
+        return _session_page(request, agenda_form=failure.render(),
+                             error="Le formulaire d'inscription contient des erreurs.")
+    practices = [_agenda_practice(request, value, missing_ok=True)
+                 for value in appstruct["pratiques"]]
+    if None in practices:
+        return _session_page(request, error=_refused(
+            request, "Une pratique cochée n'existe plus ; rechargez la page."))
+    try:
+        committee.add_to_agenda(request.dbsession, request.clock, session, practices, actor)
+    except StaleDataError:
+        # a practice changed in the database between our read and our write
+        return conflict_page(request, request.route_url("committee.session", session_id=session.id))
+    except WorkflowError as error:
+        return _session_page(request, error=_refused(request, error))
+    request.session.flash(f"{len(practices)} pratique(s) inscrite(s) à l'ordre du jour.", "succes")
+    return HTTPFound(request.route_url("committee.session", session_id=session.id))
+
+
+def _agenda_practice(request, value: str, missing_ok=False) -> Practice | None:
+    try:
+        practice = request.dbsession.get(Practice, uuid.UUID(value))
+    except ValueError:
+        practice = None
+    if practice is None and not missing_ok:
+        raise HTTPNotFound()
+    return practice
+
+
+# -- a member's review -----------------------------------------------------------------------
+def _item(request):
+    """The agenda item of the route's practice; 404 if the practice is not on this agenda."""
+    item = committee.item_of(request.context.session, request.context.practice)
+    if item is None:
+        raise HTTPNotFound()
+    return item
+
+
+def _grid_form(request, item):
+    schema = review_grid_schema().bind(csrf_token=get_csrf_token(request))
+    schema.widget = deform.widget.FormWidget(template=GRID_FORM, criteria=CRITERIA)
+    return deform.Form(
+        schema, formid="grille",
+        action=request.route_url("committee.review", session_id=item.session_id,
+                                 id=item.practice_id),
+        buttons=(deform.Button("enregistrer", "Enregistrer ma grille"),),
+    )
+
+
+@view_config(route_name="committee.review", renderer="recueil:templates/committee/review.pt",
+             permission=Permissions.COMMITTEE)
+def review(request):
+    session = request.context.session
+    practice = request.context.practice
+    item = _item(request)
+    page = _common(request, session=session, practice=practice, item=item, error=None,
+                   age=committee.age(practice, session.date), page_title=practice.titre)
+    # only this member's own grid is ever read here: nobody sees another member's grid
+    grid = committee.grid_of(request.dbsession, item, request.identity.user) \
+        if page["is_member"] else None
+    page["grid"] = grid
+    page["form"] = None
+    editable = page["is_member"] and session.decisions_sent_at is None
+    if request.method == "POST":
+        if not page["is_member"]:
+            raise HTTPForbidden()
+        if not editable:
+            page["error"] = _refused(request, committee.CommitteeError(
+                "Les décisions de cette séance ont été envoyées : "
+                "les grilles ne se modifient plus."))
+            return page
+    if not editable:
+        return page
+    form = _grid_form(request, item)
+    if request.method == "POST":
+        try:
+            appstruct = form.validate(request.POST.items())
+        except deform.ValidationFailure as failure:
+            request.response.status = 400
+            return dict(page, form=failure.render(), page_title="Erreur – " + practice.titre)
+        committee.save_grid(request.dbsession, request.clock, session, item, request.identity.user,
+                            grid_notes(appstruct), appstruct["avis"], appstruct.get("commentaire"))
+        request.session.flash(f"Votre grille pour « {practice.titre} » est enregistrée. "
+                              "Vous pouvez la modifier jusqu'à l'envoi des décisions.", "succes")
+        return HTTPFound(request.route_url("committee.session", session_id=session.id))
+    appstruct = grid_appstruct(grid.notes, grid.avis, grid.commentaire) if grid else {}
+    page["form"] = form.render(appstruct)
+    return page
+
+
+# -- synthesis and decisions -----------------------------------------------------------------
+def _decision_form(request, item, counter) -> deform.Form:
+    schema = DecisionSchema().bind(csrf_token=get_csrf_token(request))
+    return deform.Form(
+        schema, formid=f"decision-{item.id}", counter=counter,
+        # the answer to a refused post opens on this practice, not at the top of the page
+        action=request.route_url("committee.decide", session_id=item.session_id,
+                                 id=item.practice_id, _anchor=f"pratique-{item.id}"),
+        buttons=(deform.Button("enregistrer", "Enregistrer la décision"),),
+    )
+
+
+def _synthesis_page(request, failed=None, error=None, status=None, error_item=None):
+    """The synthesis; `failed` is (item id, rendered form with its errors) after a bad post,
+    `error_item` the item whose section shows `error` (else it shows at the top)."""
+    session = request.context.session
+    counter = itertools.count()
+    rows = committee.synthesis(request.dbsession, session)
+    forms = {}
+    for row in rows:
+        item = row.item
+        if failed and failed[0] == item.id:
+            forms[item.id] = failed[1]
+        elif committee.undecided_item(item) and session.decisions_sent_at is None:
+            form = _decision_form(request, item, counter)
+            forms[item.id] = form.render({"version": item.practice.version})
+    if status:
+        request.response.status = status
+    return _common(
+        request, session=session, rows=rows, forms=forms, error=error, error_item=error_item,
+        undecided=committee.undecided(session),
+        page_title=("Erreur – " if error or failed else "") +
+        f"Synthèse – séance du {session.date:%d/%m/%Y}",
+    )
+
+
+@view_config(route_name="committee.synthesis", renderer="recueil:templates/committee/synthesis.pt",
+             permission=Permissions.SECRETARIAT)
+def synthesis(request):
+    return _synthesis_page(request)
+
+
+@view_config(route_name="committee.decide", request_method="POST",
+             renderer="recueil:templates/committee/synthesis.pt",
+             permission=Permissions.SECRETARIAT)
+def decide(request):
+    session = request.context.session
+    item = _item(request)
+    form = _decision_form(request, item, itertools.count(1000))
+    try:
+        appstruct = form.validate(request.POST.items())
+    except deform.ValidationFailure as failure:
+        return _synthesis_page(request, failed=(item.id, failure.render()), status=400)
+    decision = appstruct["decision"]
+    try:
+        committee.decide(
+            request.dbsession, request.clock, session, item, decision,
+            Actor.from_identity(request.identity),
+            motivation=appstruct.get("complements") if decision == "ajournee"
+            else appstruct.get("motivation"),
+            coup_de_coeur=appstruct["coup_de_coeur"], expected_version=appstruct["version"],
+        )
+    except StaleDataError:
+        return conflict_page(request, request.route_url("committee.synthesis",
+                                                        session_id=session.id))
+    except ConflictError as error:
+        return _synthesis_page(request, error=_refused(request, error, 409), error_item=item.id)
+    except WorkflowError as error:
+        return _synthesis_page(request, error=_refused(request, error), error_item=item.id)
+    practice = item.practice
+    extra = " Coup de cœur du comité." if practice.coup_de_coeur else ""
+    request.session.flash(
+        f"Décision enregistrée pour « {practice.titre} » : {DECISIONS[decision]}.{extra}", "succes")
+    return HTTPFound(request.route_url("committee.synthesis", session_id=session.id,
+                                      _anchor=f"pratique-{item.id}"))
+
+
+@view_config(route_name="committee.send_decisions", request_method="POST",
+             renderer="recueil:templates/committee/synthesis.pt",
+             permission=Permissions.SECRETARIAT)
+def send_decisions(request):
+    session = request.context.session
+    done = request.route_url("committee.synthesis", session_id=session.id)
+    try:
+        sent = committee.send_decisions(request, session, Actor.from_identity(request.identity))
+    except StaleDataError:
+        return conflict_page(request, done)
+    except committee.AlreadySent as error:
+        # a second click: said plainly, and nothing is sent again
+        request.tm.doom()
+        request.session.flash(str(error), "info")
+        return HTTPFound(done)
+    except WorkflowError as error:
+        return _synthesis_page(request, error=_refused(request, error))
+    parts = [f"{sent.selected} sélectionnée(s)", f"{sent.rejected} non retenue(s)",
+             f"{sent.postponed} ajournée(s)"]
+    message = "Décisions envoyées aux déclarants : " + ", ".join(parts) + "."
+    if sent.unreachable:
+        message += (" Sans adresse, donc non prévenue(s) : " + ", ".join(sent.unreachable) + ".")
+    request.session.flash(message, "succes")
+    return HTTPFound(done)

@@ -1,0 +1,224 @@
+"""Every protected route × every role of spec §1 (plus anonymous and another declarant).
+
+The matrix is checked against the application's route table: a new route without an
+entry here fails `test_every_route_has_an_entry`.
+"""
+import datetime as dt
+import re
+
+import pytest
+import webtest
+
+from recueil.models import AgendaItem, Attachment, CommitteeSession, User
+from recueil.services.passwords import hash_password
+
+from ..conftest import _clean
+from ..factories import make_practice
+from .helpers import link_from
+
+PASSWORD = "mot de passe de la matrice"
+OWNER = "proprietaire@association.example.org"
+OTHER = "autre@association.example.org"
+STAFF = ("moderateur", "comite", "secretariat", "redacteur_onpe", "administrateur")
+PERSONAS = ("anonyme", "declarant", "autre_declarant", *STAFF)
+
+# expected answers
+OK, FORBIDDEN, SIGN_IN, DECLARE, ALLOWED = 200, 403, "connexion", "declarer", "allowed"
+
+
+def public():
+    return {p: OK for p in PERSONAS}
+
+
+def staff_only(*roles, ok=OK):
+    expected = {p: (ok if p in roles else FORBIDDEN) for p in PERSONAS}
+    expected["anonyme"] = SIGN_IN
+    return expected
+
+
+def declarant_only(owner_only=True, ok=OK):
+    expected = {p: FORBIDDEN for p in PERSONAS}
+    expected.update(anonyme=DECLARE, declarant=ok, autre_declarant=FORBIDDEN if owner_only else ok)
+    return expected
+
+
+ANY_STAFF = STAFF
+COMMITTEE = ("comite", "secretariat")
+
+#: route name -> (method, path, expected answer per persona). GETs first; POSTs that change
+#: things come last, in an order that keeps the data the later entries need.
+MATRIX = {
+    "home": ("GET", "/", public()),
+    "pages.show": ("GET", "/pages/mentions-legales", public()),
+    "catalogue.search": ("GET", "/pratiques", public()),
+    "catalogue.api": ("GET", "/api/pratiques", public()),
+    "catalogue.show": ("GET", "/pratiques/{published}", public()),
+    "catalogue.map": ("GET", "/carte", public()),
+    "catalogue.stats": ("GET", "/statistiques", public()),
+    "opendata.page": ("GET", "/opendata", public()),
+    "opendata.csv": ("GET", "/opendata/pratiques-inspirantes.csv", public()),
+    "opendata.json": ("GET", "/opendata/pratiques-inspirantes.json", public()),
+    "opendata.schema": ("GET", "/opendata/schema.json", public()),
+    "opendata.datapackage": ("GET", "/opendata/datapackage.json", public()),
+    "opendata.catalogue": ("GET", "/opendata/catalogue.jsonld", public()),
+    "opendata.atom": ("GET", "/opendata/nouveautes.atom", public()),
+    "declaration.start": ("GET", "/declarer", public()),
+    "declaration.link_sent": ("GET", "/declarer/lien-envoye", public()),
+    "auth.signin": ("GET", "/connexion", public()),
+    "declaration.space": ("GET", "/mon-espace", declarant_only(owner_only=False)),
+    "declaration.step": ("GET", "/mon-espace/pratiques/{draft}/etape/conditions", declarant_only()),
+    "declaration.attachment": ("GET", "/mon-espace/pratiques/{draft}/pieces/{attachment}",
+                               declarant_only()),
+    "declaration.view": ("GET", "/mon-espace/pratiques/{submitted}", declarant_only()),
+    "declaration.submitted": ("GET", "/mon-espace/pratiques/{submitted}/envoyee", declarant_only()),
+    "declaration.complements": ("GET", "/mon-espace/pratiques/{complements}/complements",
+                                declarant_only()),
+    "staff.home": ("GET", "/gestion", staff_only(*ANY_STAFF)),
+    "auth.password": ("GET", "/gestion/mot-de-passe", staff_only(*ANY_STAFF)),
+    "moderation.queue": ("GET", "/gestion/moderation", staff_only("moderateur")),
+    "moderation.review": ("GET", "/gestion/moderation/{submitted}", staff_only("moderateur")),
+    "moderation.attachment": ("GET", "/gestion/moderation/{submitted}/pieces/{submitted_attachment}",
+                              staff_only("moderateur")),
+    "committee.sessions": ("GET", "/gestion/comite", staff_only(*COMMITTEE)),
+    "committee.session": ("GET", "/gestion/comite/seances/{session}", staff_only(*COMMITTEE)),
+    "committee.review": ("GET", "/gestion/comite/seances/{session}/pratiques/{listed}",
+                         staff_only(*COMMITTEE)),
+    "committee.session_new": ("GET", "/gestion/comite/seances/nouvelle", staff_only("secretariat")),
+    "committee.synthesis": ("GET", "/gestion/comite/seances/{session}/synthese",
+                            staff_only("secretariat")),
+    "admin.home": ("GET", "/gestion/admin", staff_only("administrateur")),
+    "admin.users": ("GET", "/gestion/admin/comptes", staff_only("administrateur")),
+    "admin.practice": ("GET", "/gestion/admin/pratiques/{published}", staff_only("administrateur")),
+    # state-changing routes: the allowed persona's empty form is refused for its content,
+    # never for its authorisation
+    "catalogue.contact": ("POST", "/pratiques/{published}/contact", {p: ALLOWED for p in PERSONAS}),
+    "declaration.new": ("POST", "/mon-espace/nouvelle", declarant_only(owner_only=False, ok=ALLOWED)),
+    "committee.agenda": ("POST", "/gestion/comite/seances/{session}/ordre-du-jour",
+                         staff_only("secretariat", ok=ALLOWED)),
+    "committee.decide": ("POST", "/gestion/comite/seances/{session}/pratiques/{listed}/decision",
+                         staff_only("secretariat", ok=ALLOWED)),
+    "committee.send_decisions": ("POST", "/gestion/comite/seances/{session}/envoi",
+                                 staff_only("secretariat", ok=ALLOWED)),
+    "declaration.withdraw": ("POST", "/mon-espace/pratiques/{withdrawable}/retirer",
+                             declarant_only(ok=ALLOWED)),
+    "declaration.access": ("GET", "{link}", public() | {p: 302 for p in PERSONAS}),
+    "declaration.signout": ("POST", "/mon-espace/deconnexion", declarant_only(owner_only=False, ok=ALLOWED)),
+    "auth.signout": ("POST", "/deconnexion", {p: ALLOWED for p in PERSONAS}),
+}
+
+
+@pytest.fixture(scope="module")
+def world(wsgi_app, engine, smtp_server):
+    """Accounts for every persona, signed in once, and the practices the paths name."""
+    factory = wsgi_app.registry["dbsession_factory"]
+    password_hash = hash_password(PASSWORD)
+    with factory() as session:
+        for role in STAFF:
+            user = User(email=f"{role}@fep.example.fr", password_hash=password_hash)
+            user.add_role(role)
+            session.add(user)
+        draft = make_practice(session, status="brouillon", declarant_courriel=OWNER)
+        submitted = make_practice(session, status="soumise", declarant_courriel=OWNER)
+        for practice in (draft, submitted):
+            practice.attachments.append(Attachment(
+                filename="note.pdf", media_type="application/pdf", size=9, sha256="0" * 64,
+                content=b"%PDF-1.4\n"))
+        session.flush()
+        ids = {
+            "draft": draft.id,
+            "submitted": submitted.id,
+            "submitted_attachment": submitted.attachments[0].id,
+            "complements": make_practice(session, status="complement_demande",
+                                         declarant_courriel=OWNER).id,
+            "withdrawable": make_practice(session, status="soumise", declarant_courriel=OWNER).id,
+            "published": make_practice(session, declarant_courriel=OWNER).id,
+            "listed": make_practice(session, status="inscrite", declarant_courriel=OWNER).id,
+            "attachment": draft.attachments[0].id,
+        }
+        committee = CommitteeSession(date=dt.date(2026, 12, 10), lieu="Paris",
+                                     created_at=dt.datetime(2026, 11, 1))
+        committee.items.append(AgendaItem(practice_id=ids["listed"], position=1))
+        session.add(committee)
+        session.flush()
+        ids["session"] = committee.id
+        session.commit()
+    yield {"ids": ids, "factory": factory}
+    _clean(engine)
+
+
+def _persona(wsgi_app, smtp_server, persona):
+    app = webtest.TestApp(wsgi_app, extra_environ={"REMOTE_ADDR": f"198.51.100.{PERSONAS.index(persona) + 1}"})
+    if persona in STAFF:
+        form = app.get("/connexion").forms["connexion"]
+        form["courriel"] = f"{persona}@fep.example.fr"
+        form["mot_de_passe"] = PASSWORD
+        form.submit(status=302)
+    elif persona in ("declarant", "autre_declarant"):
+        address = OWNER if persona == "declarant" else OTHER
+        form = app.get("/declarer").forms["formulaire"]
+        form["courriel"] = address
+        form.submit(status=302)
+        app.get(link_from(smtp_server.handler, address), status=302)
+    return app
+
+
+@pytest.fixture(scope="module")
+def apps(wsgi_app, smtp_server, world):
+    return {p: _persona(wsgi_app, smtp_server, p) for p in PERSONAS}
+
+
+def test_every_route_has_an_entry(wsgi_app):
+    routes = {entry["introspectable"]["name"]
+              for entry in wsgi_app.registry.introspector.get_category("routes")}
+    routes = {name for name in routes if not name.startswith("__")}  # static views
+    assert routes - set(MATRIX) == set(), "routes sans entrée dans la matrice"
+    assert set(MATRIX) - routes == set(), "entrées de la matrice sans route"
+
+
+def _path(template, world, smtp_server, wsgi_app):
+    if template == "{link}":
+        from recueil.services import access
+
+        with world["factory"]() as session:
+            token = access.issue(session, wsgi_app.registry["clock"], "secret-de-test", OWNER, 14)
+            session.commit()
+        return f"/acces/{token}"
+    return template.format(**world["ids"])
+
+
+@pytest.mark.parametrize("route", list(MATRIX))
+def test_route_answers_each_persona_as_expected(route, apps, world, smtp_server, wsgi_app):
+    method, template, expected = MATRIX[route]
+    path = _path(template, world, smtp_server, wsgi_app)
+    for persona in PERSONAS:
+        if route == "declaration.access":  # the link is the credential: whoever follows it
+            app = webtest.TestApp(wsgi_app)
+        elif route in ("declaration.signout", "auth.signout"):  # ends the session: a fresh one
+            app = _persona(wsgi_app, smtp_server, persona)
+        else:
+            app = apps[persona]
+        if method == "GET":
+            response = app.get(path, expect_errors=True)
+        else:
+            token = _csrf(app)
+            response = app.post(path, {"csrf_token": token}, expect_errors=True)
+        _check(route, persona, expected[persona], response)
+
+
+def _csrf(app) -> str:
+    page = app.get("/declarer")
+    return page.html.find("input", {"name": "csrf_token"})["value"]
+
+
+def _check(route, persona, expected, response):
+    where = f"{route} pour {persona} : {response.status}"
+    location = response.headers.get("Location", "")
+    if expected == SIGN_IN:
+        assert response.status_int == 302 and "/connexion" in location, where
+    elif expected == DECLARE:
+        assert response.status_int == 302 and location.endswith("/declarer"), where
+    elif expected == ALLOWED:
+        assert response.status_int not in (401, 403, 404, 405), where
+        assert not re.search(r"/(connexion|declarer)(\?|$)", location), where
+    else:
+        assert response.status_int == expected, where
