@@ -25,6 +25,7 @@ tests_require = [
     "WebTest",
     "aiosmtpd",
     "playwright",
+    "frictionless",
 ]
 
 dev_require = ["pyramid_debugtoolbar", "ruff"]
@@ -45,6 +46,7 @@ setup(
         "paste.app_factory": ["main = recueil:main"],
         "console_scripts": [
             "recueil = recueil.scripts.cli:main",
+            "opendata = opendata.cli:main",
         ],
     },
 )

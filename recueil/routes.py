@@ -76,3 +76,11 @@ def includeme(config):
     config.add_route("catalogue.contact", "/pratiques/{id}/contact")
     config.add_route("catalogue.map", "/carte")
     config.add_route("catalogue.stats", "/statistiques")
+    # open data (spec §8): the files stay at these addresses
+    config.add_route("opendata.page", "/opendata")
+    config.add_route("opendata.csv", "/opendata/pratiques-inspirantes.csv")
+    config.add_route("opendata.json", "/opendata/pratiques-inspirantes.json")
+    config.add_route("opendata.schema", "/opendata/schema.json")
+    config.add_route("opendata.datapackage", "/opendata/datapackage.json")
+    config.add_route("opendata.catalogue", "/opendata/catalogue.jsonld")
+    config.add_route("opendata.atom", "/opendata/nouveautes.atom")

@@ -1,0 +1,51 @@
+"""The public addresses the files point to, built from the application's routes."""
+import dataclasses
+
+_PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
+
+
+@dataclasses.dataclass(frozen=True)
+class Links:
+    """Absolute URLs of the open-data files, the page and the practices."""
+
+    home: str
+    page: str
+    csv: str
+    json: str
+    schema: str
+    datapackage: str
+    catalogue: str
+    atom: str
+    newest: str  # the catalogue sorted by newest publication
+    practice_prefix: str
+    practice_suffix: str = ""
+
+    def practice(self, practice_id) -> str:
+        """A practice's stable page (what the `url` column holds)."""
+        return f"{self.practice_prefix}{practice_id}{self.practice_suffix}"
+
+    @classmethod
+    def from_request(cls, request) -> "Links":
+        """Addresses under ``recueil.public_url`` when set (as the catalogue's API does), else
+        under the request's own host."""
+        public = (request.registry.settings.get("recueil.public_url") or "").rstrip("/")
+
+        def url(route, **kw):
+            if public:
+                return public + request.route_path(route, **kw)
+            return request.route_url(route, **kw)
+
+        prefix, suffix = url("catalogue.show", id=_PLACEHOLDER).split(_PLACEHOLDER)
+        return cls(
+            home=url("home"),
+            page=url("opendata.page"),
+            csv=url("opendata.csv"),
+            json=url("opendata.json"),
+            schema=url("opendata.schema"),
+            datapackage=url("opendata.datapackage"),
+            catalogue=url("opendata.catalogue"),
+            atom=url("opendata.atom"),
+            newest=url("catalogue.search", _query={"tri": "publication"}),
+            practice_prefix=prefix,
+            practice_suffix=suffix,
+        )
