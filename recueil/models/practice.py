@@ -17,6 +17,7 @@ from sqlalchemy import (
     Uuid,
     func,
 )
+from sqlalchemy import inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .meta import Base
@@ -85,6 +86,10 @@ class _MultiField:
 
     def __set__(self, obj, codes):
         codes = list(dict.fromkeys(codes or ()))
+        if inspect(obj).persistent and codes != self.__get__(obj):
+            # the practice's own row changes too: its version (optimistic locking) and
+            # updated_at (open data's ETag) must see a change of codes
+            obj.updated_at = func.now()
         keep = [t for t in obj.terms if t.field != self.name or t.code in codes]
         current = {t.code: t for t in keep if t.field == self.name}
         new_terms = [t for t in keep if t.field != self.name]
