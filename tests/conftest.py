@@ -150,3 +150,17 @@ def dbsession(wsgi_app, engine):
         tm.abort()
     session.close()
     _clean(engine)
+
+
+@pytest.fixture
+def publish(wsgi_app, testapp):
+    """Commit a practice through the application's sessions, so that the index follows."""
+    from .factories import make_practice
+
+    def publish(**fields):
+        with wsgi_app.registry["dbsession_factory"]() as session:
+            practice = make_practice(session, **fields)
+            session.commit()
+        return practice
+
+    return publish

@@ -10,6 +10,7 @@ from ..forms.access import LinkRequestSchema
 from ..forms.practice import STEP_SLUGS, STEPS
 from ..security import Permissions
 from ..services import access, declarations, notifications, ratelimit
+from .attachments import attachment_response
 
 STEP_TITLES = {slug: title for slug, title, _ in STEPS}
 
@@ -236,22 +237,7 @@ def remove_attachment(request):
 @view_config(route_name="declaration.attachment", request_method="GET",
              permission=Permissions.EDIT_PRACTICE)
 def download_attachment(request):
-    practice = request.context.practice
-    attachment = next((a for a in practice.attachments
-                       if str(a.id) == request.matchdict["attachment_id"]), None)
-    if attachment is None:
-        raise HTTPNotFound()
-    response = request.response
-    response.content_type = attachment.media_type
-    response.body = attachment.content
-    response.content_disposition = f"attachment; filename*=UTF-8''{_quote(attachment.filename)}"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-    return quote(name)
+    return attachment_response(request, request.context.practice)
 
 
 @view_config(route_name="declaration.submitted", renderer="recueil:templates/declaration/submitted.pt",

@@ -1,6 +1,5 @@
 """Moderation (spec §3): the queue of declarations and the review page of one practice."""
 import math
-from urllib.parse import quote
 
 from pyramid.csrf import get_csrf_token
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
@@ -10,6 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..security import Permissions
 from ..services import moderation, workflow
+from .attachments import attachment_response
 
 SUCCESS = {
     "start_review": "Vous avez pris en charge cette pratique.",
@@ -192,15 +192,4 @@ def _review_page(request, practice, error=None, typed=None) -> dict:
 @view_config(route_name="moderation.attachment", request_method="GET",
              permission=Permissions.MODERATE)
 def attachment(request):
-    practice = _practice(request)
-    attachment = next((a for a in practice.attachments
-                       if str(a.id) == request.matchdict["attachment_id"]), None)
-    if attachment is None:
-        raise HTTPNotFound()
-    response = request.response
-    response.content_type = attachment.media_type
-    response.body = attachment.content
-    # always downloaded, never rendered in the staff's browser
-    response.content_disposition = f"attachment; filename*=UTF-8''{quote(attachment.filename)}"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment_response(request, _practice(request))

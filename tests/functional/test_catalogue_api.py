@@ -6,20 +6,6 @@ from sqlalchemy import event
 
 from recueil.models import PERSONAL_FIELDS, PUBLIC_FIELDS
 from recueil.search.query import FACETS
-from tests.factories import make_practice
-
-
-@pytest.fixture
-def publish(wsgi_app, testapp):
-    """Commit a practice through the application's sessions, so that the index follows."""
-
-    def publish(**fields):
-        with wsgi_app.registry["dbsession_factory"]() as session:
-            practice = make_practice(session, **fields)
-            session.commit()
-        return practice
-
-    return publish
 
 
 @pytest.fixture

@@ -1,12 +1,19 @@
 """A professional declares a practice, from the link request to the receipt."""
 import datetime as dt
 
-import pytest
 import sqlalchemy as sa
 
 from recueil.models import Practice
 
-from .helpers import CONTACT, PRESENTATION, fill_until, link_from, post_step, sign_in_declarant, start_draft
+from .helpers import (
+    CONTACT,
+    PRESENTATION,
+    fill_until,
+    link_from,
+    post_step,
+    sign_in_declarant,
+    start_draft,
+)
 
 ADDRESS = "claire.martin@departement.example.fr"
 

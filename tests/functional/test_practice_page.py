@@ -5,25 +5,10 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from tests.factories import make_practice
-
 from .helpers import csrf
 
 HOLDER = "porteuse.secrete@association.example.org"
 SENDER = "julie.bernard@departement.example.fr"
-
-
-@pytest.fixture
-def publish(wsgi_app, testapp):
-    """Commit a practice through the application's sessions, so that the index follows."""
-
-    def publish(**fields):
-        with wsgi_app.registry["dbsession_factory"]() as session:
-            practice = make_practice(session, **fields)
-            session.commit()
-        return practice
-
-    return publish
 
 
 @pytest.fixture

@@ -1,0 +1,18 @@
+"""Sending an attachment: always downloaded, never rendered in the browser."""
+from urllib.parse import quote
+
+from pyramid.httpexceptions import HTTPNotFound
+
+
+def attachment_response(request, practice):
+    """The response for the attachment named in the URL, among this practice's."""
+    attachment = next((a for a in practice.attachments
+                       if str(a.id) == request.matchdict["attachment_id"]), None)
+    if attachment is None:
+        raise HTTPNotFound()
+    response = request.response
+    response.content_type = attachment.media_type
+    response.body = attachment.content
+    response.content_disposition = f"attachment; filename*=UTF-8''{quote(attachment.filename)}"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
