@@ -1,0 +1,558 @@
+# ruff: noqa: E501  (the French lines of the Markdown report are data)
+"""Search latency: /api/pratiques on Solr vs the raw Solr query, and the SQL backend's p95.
+
+    .venv/bin/python bench/search_latency.py api --db URL [--db URL2] --solr CORE_URL [--samples 60]
+    .venv/bin/python bench/search_latency.py sql --db URL [--db URL2] [--samples 30]
+
+`api`: the application runs in a real waitress server (its own process, 127.0.0.1, default
+4 threads, search.backend=solr); each sample of /api/pratiques is timed from the client, on a
+kept-alive HTTP/1.1 connection, until its whole body is read. Beside it, on another kept-alive
+connection, the raw Solr request: the very parameters `SolrSearch.params` builds for the same
+search (q, fq with {!tag}, facet.field with {!ex}, sort, rows…), sent to /select as pysolr
+sends them (GET, POST past 1 024 characters). Samples alternate API / Solr (order swapped every
+round) after a warm-up; several queries, each a text query with two facet filters, every facet
+counted. The Solr core must hold the database's published practices (indexed if not).
+
+`sql`: `SqlSearch.search` (the embedded backend: count, page and every facet's counts) on a
+mix of realistic requests, each in a fresh session like a web request, interleaved.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import common  # noqa: E402
+from webob.multidict import MultiDict  # noqa: E402
+
+#: text query + two facet filters (all facets are always counted)
+API_QUERIES = [
+    ("accompagnement des parents", [("thematiques", "liens-parents-enfants"), ("echelle", "departementale")]),
+    ("harcèlement scolaire", [("publics", "adolescents"), ("regions", "84")]),
+    ("visites médiatisées", [("types_intervention", "placement-familial"), ("relais", "association")]),
+    ("santé mentale", [("thematiques", "sante-mentale"), ("departements", "59")]),
+    ("violences conjugales", [("publics", "enfants"), ("coup_de_coeur", "true")]),
+]
+
+#: the embedded backend's mix: (category, parameters)
+SQL_QUERIES = [
+    ("vide", []),
+    ("vide", [("page", "3")]),
+    ("texte", [("q", "parents")]),
+    ("texte", [("q", "harcèlement scolaire")]),
+    ("texte", [("q", "l'accueil d'urgence des adolescents")]),
+    ("facettes", [("thematiques", "education")]),
+    ("facettes", [("thematiques", "education"), ("thematiques", "sante-mentale"), ("echelle", "locale")]),
+    ("facettes", [("regions", "11"), ("publics", "adolescents"), ("tri", "anciennete")]),
+    ("texte+facettes", [("q", "accompagnement"), ("thematiques", "liens-parents-enfants"), ("departements", "59")]),
+    ("texte+facettes", [("q", "visites médiatisées"), ("relais", "association"), ("echelle", "departementale")]),
+    ("années", [("annee_min", "2018"), ("annee_max", "2022")]),
+    ("années", [("q", "parentalité"), ("annee_min", "2015"), ("thematiques", "liens-parents-enfants")]),
+]
+
+
+# -- HTTP ----------------------------------------------------------------------------------------------
+class Client:
+    """One kept-alive HTTP/1.1 connection; times a request until its whole body is read."""
+
+    def __init__(self, base: str):
+        parsed = urllib.parse.urlsplit(base)
+        self.host, self.port = parsed.hostname, parsed.port
+        self.prefix = parsed.path.rstrip("/")
+        self.connection = None
+
+    def request(self, method: str, path: str, body: bytes | None = None, headers=None):
+        for attempt in (1, 2):
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
+            try:
+                started = time.perf_counter()
+                self.connection.request(method, self.prefix + path, body=body, headers=headers or {})
+                response = self.connection.getresponse()
+                data = response.read()
+                seconds = time.perf_counter() - started
+                if response.status != 200:
+                    raise RuntimeError(f"HTTP {response.status} pour {path[:200]} : {data[:500]!r}")
+                return data, seconds
+            except (http.client.HTTPException, ConnectionError):
+                self.connection.close()
+                self.connection = None
+                if attempt == 2:
+                    raise
+
+    def close(self):
+        if self.connection is not None:
+            self.connection.close()
+
+
+def solr_request(params: dict) -> tuple[str, str, bytes | None, dict]:
+    """(method, path, body, headers) of /select as pysolr sends SolrSearch.params."""
+    params = dict(params)
+    encoded = urllib.parse.urlencode(params, doseq=True)
+    if len(encoded) < 1024:
+        return "GET", f"/select/?{encoded}", None, {}
+    return "POST", "/select/", encoded.encode(), {
+        "Content-type": "application/x-www-form-urlencoded; charset=utf-8"}
+
+
+# -- the application server ------------------------------------------------------------------------
+def serve(args):
+    """(subprocess) the application in waitress, on a free port printed on stdout."""
+    import logging
+
+    import waitress
+
+    logging.basicConfig(level=logging.WARNING)
+    app = common.make_app(args.db[0], backend="solr", solr_url=args.solr)
+    server = waitress.create_server(app, host="127.0.0.1", port=0)
+    print(server.effective_port, flush=True)
+    server.run()
+
+
+class AppServer:
+    def __init__(self, db: str, solr: str):
+        self.process = subprocess.Popen(
+            [sys.executable, "-W", "ignore", __file__, "serve", "--db", db, "--solr", solr],
+            stdout=subprocess.PIPE, text=True)
+        line = self.process.stdout.readline()
+        if not line.strip():
+            raise RuntimeError("le serveur de l'application n'a pas démarré")
+        self.url = f"http://127.0.0.1:{int(line)}"
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(15)
+
+
+# -- making sure Solr holds the database -------------------------------------------------------------
+def ensure_indexed(db: str, solr: str) -> int:
+    """The database's published practices in Solr (sent directly if the counts differ)."""
+    published = common.count_published(db)
+    if common.solr_count(solr) != published:
+        import reindex
+
+        common.log(f"Solr : {common.solr_count(solr)} documents, la base {published} : indexation…")
+        reindex.direct(db, solr, 500, keep=0)
+    return published
+
+
+def parse_all(db: str, queries) -> list:
+    """SearchRequests of the queries, validated against the database's vocabularies."""
+    from sqlalchemy.orm import Session
+
+    from recueil.search.query import parse
+    from recueil.services.references import References
+    from recueil.views.catalogue import allowed_codes
+
+    engine = common.make_engine(db)
+    with Session(engine) as session:
+        codes = allowed_codes(References(session))
+        requests = [parse(MultiDict(params), codes, strict=True) for params in queries]
+    engine.dispose()
+    return requests
+
+
+# -- API vs raw Solr --------------------------------------------------------------------------------
+def api_vs_solr(db: str, solr: str, samples: int, warmup: int) -> dict:
+    from recueil.search.solr import SolrSearch
+
+    published = ensure_indexed(db, solr)
+    params_list = [[("q", q), *filters] for q, filters in API_QUERIES]
+    requests = parse_all(db, params_list)
+    builder = SolrSearch(solr)
+    raw = [solr_request(builder.params(r)) for r in requests]
+    server = AppServer(db, solr)
+    api_client, solr_client = Client(server.url), Client(solr)
+    times = {i: {"api": [], "solr": []} for i in range(len(params_list))}
+    totals = {}
+    try:
+        def api_call(i):
+            query = urllib.parse.urlencode(params_list[i])
+            return api_client.request("GET", f"/api/pratiques?{query}")
+
+        def solr_call(i):
+            method, path, body, headers = raw[i]
+            return solr_client.request(method, path, body, headers)
+
+        for i in range(len(params_list)):  # the same totals on both sides
+            api_total = json.loads(api_call(i)[0])["total"]
+            solr_total = json.loads(solr_call(i)[0])["response"]["numFound"]
+            if api_total != solr_total:
+                raise AssertionError(f"requête {i} : API {api_total} ≠ Solr {solr_total}")
+            totals[i] = api_total
+        for _ in range(warmup):
+            for i in range(len(params_list)):
+                api_call(i)
+                solr_call(i)
+        for round_ in range(samples):
+            for i in range(len(params_list)):
+                pair = (("api", api_call), ("solr", solr_call))
+                for side, call in (pair if round_ % 2 == 0 else pair[::-1]):
+                    times[i][side].append(call(i)[1])
+    finally:
+        api_client.close()
+        solr_client.close()
+        server.stop()
+    return {"published": published, "times": times, "totals": totals, "params": params_list,
+            "raw": raw}
+
+
+def breakdown(db: str, solr: str, rounds: int = 30) -> dict:
+    """In-process: where the API's time goes (the view's steps, one session per call)."""
+    from sqlalchemy.orm import Session
+
+    from recueil.search.documents import public_record
+    from recueil.search.query import FACETS
+    from recueil.search.solr import SolrSearch
+    from recueil.services import catalogue
+    from recueil.services.references import References
+    from recueil.views.catalogue import facet_values
+
+    params_list = [[("q", q), *filters] for q, filters in API_QUERIES]
+    requests = parse_all(db, params_list)
+    engine = common.make_engine(db)
+    client = SolrSearch(solr, url_for=lambda p: "")
+    steps = {"solr (pysolr)": [], "références": [], "pratiques (base)": [],
+             "enregistrements et facettes": [], "json": []}
+    for _ in range(rounds):
+        for state in requests:
+            with Session(engine) as session:
+                t0 = time.perf_counter()
+                result = client.search(state)
+                t1 = time.perf_counter()
+                references = References(session)
+                references.terms, references.regions, references.departements  # noqa: B018
+                t2 = time.perf_counter()
+                practices = catalogue.published_practices(session, result.ids)
+                t3 = time.perf_counter()
+                body = {
+                    "total": result.total,
+                    "resultats": [public_record(p, "http://x", references) for p in practices],
+                    "facettes": {name: facet_values(references, name, result.facets.get(name, {}),
+                                                    state.values(name) if name != "annee" else ())
+                                 for name in FACETS},
+                }
+                t4 = time.perf_counter()
+                json.dumps(body)
+                t5 = time.perf_counter()
+            for name, seconds in zip(steps, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4), strict=True):
+                steps[name].append(seconds)
+    engine.dispose()
+    return {name: common.summary(values)["median"] for name, values in steps.items()}
+
+
+class _CachedReferences:
+    """What-if: the vocabularies and territories read once per process instead of per request."""
+
+    cache = {}
+    original = None  # the application's References, set before patching
+
+    def __new__(cls, dbsession):
+        if "references" not in cls.cache:
+            references = cls.original(dbsession)
+            references.terms, references.regions, references.departements  # noqa: B018
+            references.region_of  # noqa: B018
+            references.dbsession = None
+            cls.cache["references"] = references
+        return cls.cache["references"]
+
+
+def _published_selectin(dbsession, ids):
+    """What-if: published_practices with the relationship's own selectin loading (2 queries,
+    no wide row repeated per code) instead of joinedload."""
+    from sqlalchemy import select
+
+    from recueil.models import Practice
+    from recueil.search.documents import PUBLIC_STATUSES
+
+    if not ids:
+        return []
+    query = select(Practice).where(Practice.id.in_(ids), Practice.status.in_(PUBLIC_STATUSES))
+    found = {p.id: p for p in dbsession.scalars(query)}
+    return [found[i] for i in ids if i in found]
+
+
+def api_what_if(db: str, solr: str, rounds: int) -> dict:
+    """In-process (webtest, no HTTP): the API's median with changes applied by patching."""
+    import contextlib
+
+    import webtest
+
+    from recueil.services import catalogue, references
+
+    app = webtest.TestApp(common.make_app(db, backend="solr", solr_url=solr))
+    paths = ["/api/pratiques?" + urllib.parse.urlencode([("q", q), *f]) for q, f in API_QUERIES]
+    _CachedReferences.original = references.References
+    _CachedReferences.cache.clear()
+
+    @contextlib.contextmanager
+    def patched(selectin: bool, cached: bool):
+        saved = (catalogue.published_practices, references.References)
+        if selectin:
+            catalogue.published_practices = _published_selectin
+        if cached:
+            references.References = _CachedReferences
+        try:
+            yield
+        finally:
+            catalogue.published_practices, references.References = saved
+
+    variants = {
+        "actuel": (False, False),
+        "selectinload dans published_practices": (True, False),
+        "références en cache par processus": (False, True),
+        "les deux": (True, True),
+    }
+    reference = {}
+    for name, flags in variants.items():
+        with patched(*flags):
+            for path in paths:
+                answer = app.get(path).json
+                if path in reference and answer != reference[path]:
+                    raise AssertionError(f"{name} : réponse différente pour {path}")
+                reference.setdefault(path, answer)
+    times = {name: [] for name in variants}
+    for round_ in range(rounds + 3):
+        for path in paths:
+            for name, flags in variants.items():
+                with patched(*flags):
+                    started = time.perf_counter()
+                    app.get(path)
+                    seconds = time.perf_counter() - started
+                if round_ >= 3:
+                    times[name].append(seconds)
+    return {name: common.summary(values) for name, values in times.items()}
+
+
+def run_api(args) -> None:
+    lines = [
+        "### Latence de `/api/pratiques` (Solr) et de la requête Solr brute (`bench/search_latency.py api`)",
+        "",
+        f"Serveur waitress réel (processus séparé, 127.0.0.1, 4 fils), client `http.client` en connexion "
+        f"persistante ; requête Solr brute sur le même cœur avec les paramètres de `SolrSearch.params`. "
+        f"Alternance API/Solr (ordre inversé à chaque tour), {args.warmup} tours de chauffe, "
+        f"**{args.samples} mesures par requête et par côté**. Chaque requête : un texte, deux filtres "
+        f"de facettes, toutes les facettes comptées, 20 résultats.",
+    ]
+    for db in args.db:
+        label = common.backend_label(db)
+        result = api_vs_solr(db, args.solr, args.samples, args.warmup)
+        times = result["times"]
+        lines += [
+            "",
+            f"**Base {label}, {common.number(result['published'])} pratiques publiées, "
+            f"Solr {common.solr_version(args.solr)}**",
+            "",
+            "| Requête | Résultats | API médiane (ms) | API p95 | Solr brut médiane (ms) | Solr p95 | Rapport des médianes |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        all_api, all_solr = [], []
+        for i, params in enumerate(result["params"]):
+            api, solr = common.summary(times[i]["api"]), common.summary(times[i]["solr"])
+            all_api += times[i]["api"]
+            all_solr += times[i]["solr"]
+            label_q = "&".join(f"{k}={v}" for k, v in params)
+            lines.append(
+                f"| `{label_q}` | {result['totals'][i]} | {common.ms(api['median'])} | {common.ms(api['p95'])} | "
+                f"{common.ms(solr['median'])} | {common.ms(solr['p95'])} | {api['median'] / solr['median']:.2f} |")
+        api, solr = common.summary(all_api), common.summary(all_solr)
+        ratio = api["median"] / solr["median"]
+        lines.append(
+            f"| **toutes ({api['n']} + {solr['n']} mesures)** | | **{common.ms(api['median'])}** | "
+            f"{common.ms(api['p95'])} | **{common.ms(solr['median'])}** | {common.ms(solr['p95'])} | **{ratio:.2f}** |")
+        lines += [
+            "",
+            f"- Objectif « médiane API ≤ 1,5 × médiane Solr brute » : {ratio:.2f} × — "
+            f"{common.verdict(ratio <= 1.5)} ; écart absolu des médianes "
+            f"{common.ms(api['median'] - solr['median'])} ms.",
+        ]
+        if args.what_if:
+            found = api_what_if(db, args.solr, args.what_if)
+            base = found["actuel"]["median"]
+            lines.append(
+                "- Pistes mesurées dans le processus (webtest, sans HTTP, mêmes réponses vérifiées, "
+                f"{args.what_if} tours alternés) : médiane de l'API "
+                + ", ".join(f"{name} {common.ms(s['median'])} ms"
+                            + ("" if name == "actuel" else f" ({(s['median'] - base) * 1000:+.1f} ms)")
+                            for name, s in found.items())
+                + f" ; Solr brut {common.ms(solr['median'])} ms.")
+        if args.breakdown:
+            steps = breakdown(db, args.solr, args.breakdown)
+            lines.append(
+                "- Où passe le temps de l'API (médianes par étape, dans le processus, hors HTTP et "
+                "Pyramid) : " + ", ".join(f"{name} {common.ms(s)} ms" for name, s in steps.items()) + ".")
+    common.append(args.results, "\n".join(lines))
+
+
+# -- the embedded backend ------------------------------------------------------------------------------
+#: indexes a migration could add for the embedded backend (measured with --what-if-indexes)
+PROPOSED_INDEXES = (
+    ("ix_practice_terms_field_code", "practice_terms (field, code, practice_id)"),
+    ("ix_practices_recherche", "practices (status, id, date_publication, date_mise_en_oeuvre, "
+                               "echelle, relais, niveau, coup_de_coeur)"),
+)
+
+
+def copy_with_indexes(db: str) -> str:
+    """A copy of database `db` with PROPOSED_INDEXES (the benchmark's databases are throwaway)."""
+    import shutil
+
+    import sqlalchemy as sa
+
+    url = sa.engine.make_url(db)
+    if url.get_backend_name() == "sqlite":
+        engine = sa.create_engine(db)
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        engine.dispose()
+        target = url.database.removesuffix(".sqlite") + "-index.sqlite"
+        shutil.copyfile(url.database, target)
+        copy = f"sqlite:///{target}"
+    else:
+        name = f"{url.database}_index"
+        admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{url.database}"'))
+        admin.dispose()
+        copy = url.set(database=name).render_as_string(hide_password=False)
+    engine = sa.create_engine(copy)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        for name, definition in PROPOSED_INDEXES:
+            connection.execute(sa.text(f"CREATE INDEX {name} ON {definition}"))
+        if copy.startswith("postgresql"):
+            connection.execute(sa.text("VACUUM ANALYZE practices, practice_terms"))
+    engine.dispose()
+    return copy
+
+
+def sql_latency(variants: dict[str, str], samples: int, warmup: int) -> dict:
+    """SqlSearch.search on each variant (label -> database), interleaved round by round."""
+    from sqlalchemy.orm import Session
+
+    from recueil.search.sql import SqlSearch
+
+    first = next(iter(variants.values()))
+    requests = parse_all(first, [params for _, params in SQL_QUERIES])
+    engines = {label: common.make_engine(url) for label, url in variants.items()}
+    times = {label: [[] for _ in SQL_QUERIES] for label in variants}
+    answers = {}
+    for label, engine in engines.items():
+        with Session(engine) as session:
+            answers[label] = [SqlSearch(session).search(r) for r in requests]
+    reference = answers[next(iter(variants))]
+    for label, found in answers.items():
+        for a, b in zip(reference, found, strict=True):
+            if (a.total, a.ids, a.facets) != (b.total, b.ids, b.facets):
+                raise AssertionError(f"{label} : résultats différents de la base d'origine")
+    rng = random.Random(7)
+    pairs = [(label, i) for label in variants for i in range(len(requests))]
+    for round_ in range(warmup + samples):
+        rng.shuffle(pairs)
+        for label, i in pairs:
+            with Session(engines[label]) as session:
+                started = time.perf_counter()
+                SqlSearch(session).search(requests[i])
+                seconds = time.perf_counter() - started
+            if round_ >= warmup:
+                times[label][i].append(seconds)
+    for engine in engines.values():
+        engine.dispose()
+    return {"times": times, "totals": [r.total for r in reference],
+            "published": common.count_published(first)}
+
+
+def run_sql(args) -> None:
+    lines = [
+        "### Moteur SQL embarqué : p95 de `SqlSearch.search` (`bench/search_latency.py sql`)",
+        "",
+        f"Dans le processus, une session par recherche (comme une requête web), total + page de 20 + "
+        f"toutes les facettes ; {len(SQL_QUERIES)} requêtes mélangées dans un ordre aléatoire à chaque "
+        f"tour, {args.warmup} tour(s) de chauffe puis **{args.samples} mesures par requête**.",
+    ]
+    if args.what_if_indexes:
+        lines.append(
+            "Colonnes « avec index » : la même base copiée, avec les index qu'une migration pourrait "
+            "ajouter (" + " ; ".join(f"`{n} ON {d}`" for n, d in PROPOSED_INDEXES)
+            + "), mesurée en alternance avec l'originale (mêmes résultats vérifiés).")
+    base = "schéma actuel"
+    for db in args.db:
+        label = common.backend_label(db)
+        version = f" {common.postgresql_version(db)}" if label == "PostgreSQL" else ""
+        variants = {base: db}
+        if args.what_if_indexes:
+            variants["avec index"] = copy_with_indexes(db)
+        result = sql_latency(variants, args.samples, args.warmup)
+        extra = " médiane avec index | p95 avec index |" if args.what_if_indexes else ""
+        lines += [
+            "",
+            f"**{label}{version}, {common.number(result['published'])} pratiques publiées**",
+            "",
+            "| Catégorie | Paramètres | Résultats | médiane (ms) | p95 (ms) | max (ms) |" + extra,
+            "|---|---|---:|---:|---:|---:|" + ("---:|---:|" if extra else ""),
+        ]
+        everything = {name: [] for name in variants}
+        for i, ((category, params), total) in enumerate(zip(SQL_QUERIES, result["totals"], strict=True)):
+            s = common.summary(result["times"][base][i])
+            for name in variants:
+                everything[name] += result["times"][name][i]
+            shown = "&".join(f"{k}={v}" for k, v in params) or "(aucun)"
+            row = (f"| {category} | `{shown}` | {total} | {common.ms(s['median'])} | "
+                   f"{common.ms(s['p95'])} | {common.ms(s['max'])} |")
+            if extra:
+                w = common.summary(result["times"]["avec index"][i])
+                row += f" {common.ms(w['median'])} | {common.ms(w['p95'])} |"
+            lines.append(row)
+        s = common.summary(everything[base])
+        row = (f"| **toutes** | {s['n']} mesures | | **{common.ms(s['median'])}** | "
+               f"**{common.ms(s['p95'])}** | {common.ms(s['max'])} |")
+        if extra:
+            w = common.summary(everything["avec index"])
+            row += f" **{common.ms(w['median'])}** | **{common.ms(w['p95'])}** |"
+        lines.append(row)
+        lines += ["", f"- Objectif « p95 < 50 ms » ({label}, schéma actuel) : {common.ms(s['p95'])} ms — "
+                      f"{common.verdict(s['p95'] < 0.050)}."]
+        if extra:
+            lines.append(f"- Avec les index proposés : p95 {common.ms(w['p95'])} ms "
+                         f"({s['p95'] / w['p95']:.1f} × plus rapide) — {common.verdict(w['p95'] < 0.050)}.")
+    common.append(args.results, "\n".join(lines))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    api = sub.add_parser("api")
+    api.add_argument("--db", action="append", required=True)
+    api.add_argument("--solr", required=True)
+    api.add_argument("--samples", type=int, default=60)
+    api.add_argument("--warmup", type=int, default=10)
+    api.add_argument("--breakdown", type=int, default=20, help="tours de la décomposition (0 : aucune)")
+    api.add_argument("--what-if", type=int, default=20,
+                     help="tours des pistes mesurées dans le processus (0 : aucune)")
+    api.add_argument("--results")
+    sql = sub.add_parser("sql")
+    sql.add_argument("--db", action="append", required=True)
+    sql.add_argument("--samples", type=int, default=30)
+    sql.add_argument("--warmup", type=int, default=3)
+    sql.add_argument("--what-if-indexes", action="store_true",
+                     help="aussi une copie de chaque base avec les index proposés, en alternance")
+    sql.add_argument("--results")
+    srv = sub.add_parser("serve")
+    srv.add_argument("--db", action="append", required=True)
+    srv.add_argument("--solr", required=True)
+    args = parser.parse_args(argv)
+    os.environ.setdefault("PYTHONWARNINGS", "ignore")
+    {"api": run_api, "sql": run_sql, "serve": serve}[args.command](args)
+
+
+if __name__ == "__main__":
+    main()
