@@ -25,3 +25,11 @@ def upgrade(engine) -> None:
         if sqlite:
             connection.exec_driver_sql("PRAGMA foreign_keys=ON")
             connection.commit()
+
+
+def analyze(engine) -> None:
+    """Refresh the planner's statistics (without them SQLite picks the status index for
+    every published row instead of the primary key)."""
+    with engine.connect() as connection:
+        connection.exec_driver_sql("ANALYZE")
+        connection.commit()

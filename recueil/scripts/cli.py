@@ -9,13 +9,14 @@ from sqlalchemy import select
 
 
 def _initdb(env, args):
-    from ..migrations import upgrade
+    from ..migrations import analyze, upgrade
     from ..services.references import load_reference_data
 
     engine = env["registry"]["db_engine"]
     upgrade(engine)
     with env["request"].tm:
         added = load_reference_data(env["request"].dbsession)
+    analyze(engine)
     print(
         f"Base à jour ({engine.url.render_as_string(hide_password=True)}) ; "
         f"ajoutés : {added['termes']} termes de vocabulaire, {added['regions']} régions, "
@@ -25,9 +26,11 @@ def _initdb(env, args):
 
 def _demo(env, args):
     from ..demo import create_demo
+    from ..migrations import analyze
 
     with env["request"].tm:
         counts = create_demo(env["request"].dbsession, count=args.nombre, seed=args.graine)
+    analyze(env["registry"]["db_engine"])
     print("Jeu de démonstration : " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
 
 

@@ -26,6 +26,7 @@ from ..search.query import (
 )
 from ..security import Permissions
 from ..services import catalogue, contact
+from .pagination import pagination
 
 #: facets whose codes are a controlled vocabulary (spec §6)
 VOCABULARY_FACETS = ("thematiques", "publics", "echelle", "types_intervention", "relais")
@@ -178,24 +179,8 @@ def _active_filters(request, state: SearchRequest) -> list[dict]:
 
 
 def _pagination(request, state: SearchRequest, total: int) -> dict | None:
-    """DSFR pagination: first, previous, a window of pages around the current one, next, last."""
-    last = max(1, math.ceil(total / state.par_page))
-    if last == 1 and state.page == 1:
-        return None
-    current = state.page
-    window = sorted({1, last, *range(max(1, current - 2), min(last, current + 2) + 1)})
-    items, previous = [], 0
-    for number in window:
-        if number - previous > 1:
-            items.append(None)  # an ellipsis
-        items.append(number)
-        previous = number
-    return {
-        "current": current,
-        "last": last,
-        "items": items,
-        "url": lambda number: _search_url(request, state.params(page=number)),
-    }
+    return pagination(state.page, total, state.par_page,
+                      lambda number: _search_url(request, state.params(page=number)))
 
 
 def hidden_fields(state: SearchRequest, keep=None, drop=()) -> list[tuple[str, str]]:

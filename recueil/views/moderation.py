@@ -1,5 +1,4 @@
 """Moderation (spec §3): the queue of declarations and the review page of one practice."""
-import math
 
 from pyramid.csrf import get_csrf_token
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
@@ -10,6 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..security import Permissions
 from ..services import moderation, workflow
 from .attachments import attachment_response
+from .pagination import pagination
 
 SUCCESS = {
     "start_review": "Vous avez pris en charge cette pratique.",
@@ -74,19 +74,7 @@ def _territory(references, practice) -> str:
 
 
 def _pagination(filters, total: int, url) -> dict | None:
-    last = max(1, math.ceil(total / moderation.PER_PAGE))
-    if last == 1:
-        return None
-    current = filters.page
-    window = sorted({1, last, *range(max(1, current - 2), min(last, current + 2) + 1)})
-    items, previous = [], 0
-    for number in window:
-        if number - previous > 1:
-            items.append(None)  # an ellipsis
-        items.append(number)
-        previous = number
-    return {"current": current, "last": last, "items": items,
-            "url": lambda number: url(page=number)}
+    return pagination(filters.page, total, moderation.PER_PAGE, lambda number: url(page=number))
 
 
 # -- one practice ------------------------------------------------------------------------------
