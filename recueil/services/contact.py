@@ -49,24 +49,26 @@ def relay(request, practice: Practice, nom: str, courriel: str, message: str) ->
     of the rate limits.
     """
     settings = request.registry.settings
-    allowed = ratelimit.hit(
-        request.dbsession, request.clock, f"contact:client:{request.client_addr}",
-        _limit(settings, "contact_messages_per_client", PER_CLIENT), CLIENT_WINDOW,
-    )
-    if not allowed:
+    client_key = f"contact:client:{request.client_addr}"
+    practice_key = f"contact:pratique:{practice.id}"
+    # both limits are checked before either is counted: a message refused by one limit
+    # must not use up the other
+    if ratelimit.attempts(request.dbsession, request.clock, client_key, CLIENT_WINDOW) >= _limit(
+        settings, "contact_messages_per_client", PER_CLIENT
+    ):
         raise TooManyMessages(
             "Vous avez envoyé plusieurs messages en peu de temps. Pour éviter les envois "
             "abusifs, le formulaire est limité : réessayez dans une heure."
         )
-    allowed = ratelimit.hit(
-        request.dbsession, request.clock, f"contact:pratique:{practice.id}",
-        _limit(settings, "contact_messages_per_practice", PER_PRACTICE), PRACTICE_WINDOW,
-    )
-    if not allowed:
+    if ratelimit.attempts(
+        request.dbsession, request.clock, practice_key, PRACTICE_WINDOW
+    ) >= _limit(settings, "contact_messages_per_practice", PER_PRACTICE):
         raise TooManyMessages(
             "Le porteur de cette pratique a reçu de nombreux messages aujourd'hui. "
             "Réessayez demain."
         )
+    ratelimit.record(request.dbsession, request.clock, client_key)
+    ratelimit.record(request.dbsession, request.clock, practice_key)
     nom = _one_line(nom)
     title = _one_line(practice.intitule or practice.titre)
     public = settings.get("recueil.public_url") or request.application_url

@@ -223,6 +223,21 @@ def test_twenty_messages_per_day_for_one_practice(testapp, mailbox, clock, publi
     assert len(mailbox.to(HOLDER)) == 21
 
 
+def test_a_message_refused_for_the_practice_does_not_count_against_the_sender(
+        testapp, mailbox, publish, practice):
+    for number in range(20):
+        address = {"REMOTE_ADDR": f"198.51.100.{number + 1}"}
+        assert write(testapp, practice, extra_environ=address).status_int == 302
+    sender = {"REMOTE_ADDR": "203.0.113.9"}
+    # five refusals for the full practice: the sender's own hourly quota stays untouched
+    for _ in range(5):
+        write(testapp, practice, extra_environ=sender, status=429)
+    other = publish(intitule="Une autre pratique", contact_courriel="autre@example.org")
+    for _ in range(5):
+        assert write(testapp, other, extra_environ=sender).status_int == 302
+    assert len(mailbox.to("autre@example.org")) == 5
+
+
 def test_without_a_contact_address_there_is_no_form(testapp, mailbox, publish):
     silent = publish(intitule="Fiche sans contact", contact_courriel=None)
     page = testapp.get(url_of(silent))
