@@ -55,6 +55,9 @@ def includeme(config):
                      factory="recueil.security.CommitteeSessionContext")
     config.add_route("committee.review", "/gestion/comite/seances/{session_id}/pratiques/{id}",
                      factory="recueil.security.CommitteeSessionContext")
+    config.add_route("committee.attachment",
+                     "/gestion/comite/seances/{session_id}/pratiques/{id}/pieces/{attachment_id}",
+                     factory="recueil.security.CommitteeSessionContext")
     config.add_route("committee.synthesis", "/gestion/comite/seances/{session_id}/synthese",
                      factory="recueil.security.CommitteeSessionContext")
     config.add_route("committee.decide",

@@ -22,6 +22,7 @@ from ..models.committee import CRITERIA, DECISIONS, OPINIONS, RATINGS
 from ..security import Permissions
 from ..services import committee
 from ..services.workflow import Actor, ConflictError, WorkflowError
+from .attachments import attachment_response
 from .moderation import conflict_page
 
 MEMBER_ROLE = "comite"
@@ -236,6 +237,14 @@ def review(request):
     appstruct = grid_appstruct(grid.notes, grid.avis, grid.commentaire) if grid else {}
     page["form"] = form.render(appstruct)
     return page
+
+
+@view_config(route_name="committee.attachment", request_method="GET",
+             permission=Permissions.COMMITTEE)
+def attachment(request):
+    """A document joined to a practice on this session's agenda, for the committee to read."""
+    _item(request)
+    return attachment_response(request, request.context.practice)
 
 
 # -- synthesis and decisions -----------------------------------------------------------------

@@ -83,6 +83,8 @@ MATRIX = {
     "committee.session": ("GET", "/gestion/comite/seances/{session}", staff_only(*COMMITTEE)),
     "committee.review": ("GET", "/gestion/comite/seances/{session}/pratiques/{listed}",
                          staff_only(*COMMITTEE)),
+    "committee.attachment": ("GET", "/gestion/comite/seances/{session}/pratiques/{listed}/pieces/{listed_attachment}",
+                             staff_only(*COMMITTEE)),
     "committee.session_new": ("GET", "/gestion/comite/seances/nouvelle", staff_only("secretariat")),
     "committee.synthesis": ("GET", "/gestion/comite/seances/{session}/synthese",
                             staff_only("secretariat")),
@@ -119,7 +121,8 @@ def world(wsgi_app, engine, smtp_server):
             session.add(user)
         draft = make_practice(session, status="brouillon", declarant_courriel=OWNER)
         submitted = make_practice(session, status="soumise", declarant_courriel=OWNER)
-        for practice in (draft, submitted):
+        listed = make_practice(session, status="inscrite", declarant_courriel=OWNER)
+        for practice in (draft, submitted, listed):
             practice.attachments.append(Attachment(
                 filename="note.pdf", media_type="application/pdf", size=9, sha256="0" * 64,
                 content=b"%PDF-1.4\n"))
@@ -132,7 +135,8 @@ def world(wsgi_app, engine, smtp_server):
                                          declarant_courriel=OWNER).id,
             "withdrawable": make_practice(session, status="soumise", declarant_courriel=OWNER).id,
             "published": make_practice(session, declarant_courriel=OWNER).id,
-            "listed": make_practice(session, status="inscrite", declarant_courriel=OWNER).id,
+            "listed": listed.id,
+            "listed_attachment": listed.attachments[0].id,
             "attachment": draft.attachments[0].id,
         }
         committee = CommitteeSession(date=dt.date(2026, 12, 10), lieu="Paris",

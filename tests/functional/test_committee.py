@@ -608,3 +608,26 @@ def test_a_withdrawn_practice_leaves_the_agenda_withdrawn(committee, wsgi_app, c
     remove.submit("retirer").follow()
     assert [i.practice_id for i in read(engine, AgendaItem)] == [committee.first.id]
     assert practice_now(engine, committee.second).status == "retiree"
+
+
+def test_members_download_the_documents_of_the_practices_on_their_agenda(
+        committee, wsgi_app, engine, testapp):
+    from recueil.models import Attachment
+
+    with wsgi_app.registry["dbsession_factory"]() as session:
+        practice = session.get(Practice, committee.first.id)
+        practice.attachments.append(Attachment(
+            filename="bilan 2025.pdf", media_type="application/pdf", size=9, sha256="0" * 64,
+            content=b"%PDF-1.4\n"))
+        session.commit()
+        attachment_id = practice.attachments[0].id
+    session_id = held_session(committee)
+    review = committee.alice.get(review_url(session_id, committee.first))
+    link = review.html.select_one("#pieces-jointes a")
+    assert link.get_text().startswith("bilan 2025.pdf")
+    download = committee.alice.get(link["href"])
+    assert download.body == b"%PDF-1.4\n"
+    assert download.content_disposition.startswith("attachment;")
+    # the same document reached through a session whose agenda does not list the practice
+    other = create_session(committee.secretariat, date="30/11/2026")
+    committee.alice.get(f"{review_url(other, committee.first)}/pieces/{attachment_id}", status=404)
