@@ -2,9 +2,9 @@
 
 Solr analyses every text field of the ``pratiques`` core with::
 
-    StandardTokenizer → ElisionFilter(lang/contractions_fr.txt, ignoreCase)
-      → LowerCaseFilter → StopFilter(lang/stopwords_fr.txt) → FrenchLightStemFilter
-      → ASCIIFoldingFilter
+    MappingCharFilter(mapping-spaces.txt) → StandardTokenizer
+      → ElisionFilter(lang/contractions_fr.txt, ignoreCase) → LowerCaseFilter
+      → StopFilter(lang/stopwords_fr.txt) → FrenchLightStemFilter → ASCIIFoldingFilter
 
 This module reproduces that chain in pure Python (standard library only), so that the
 embedded SQL search backend (SQLite, PostgreSQL) indexes and queries exactly the terms
@@ -17,8 +17,9 @@ Solr does, and both backends return the same results:
   an empty list means "no text query" (everything matches);
 * :func:`normalise_for_sort` — a sort key for titles (lower case, accents folded).
 
-The contraction and stop-word lists are read from the Solr configuration files
-(``recueil/search/solr/pratiques/conf/lang/``): one source of truth for both backends.
+The character mappings, contraction and stop-word lists are read from the Solr
+configuration files (``recueil/search/solr/pratiques/conf/``): one source of truth for
+both backends.
 
 Texts are put in Unicode normal form C first (:func:`normalise`). Solr does not do it,
 so the indexer should send ``normalise(text)`` to Solr too; for NFC input (what browsers
@@ -30,14 +31,17 @@ send in practice) :func:`tokens` equals Solr's analysis of the raw text.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from importlib import resources
 
 __all__ = [
+    "char_mappings",
     "contractions",
     "elide",
     "fold",
     "lower",
+    "map_chars",
     "normalise",
     "normalise_for_sort",
     "query_terms",
@@ -51,26 +55,30 @@ __all__ = [
 #: StandardTokenizer's default maximum token length (in UTF-16 code units).
 MAX_TOKEN_LENGTH = 255
 
-_LANG = ("solr", "pratiques", "conf", "lang")
+_CONF = ("solr", "pratiques", "conf")
 
 
 # --------------------------------------------------------------------------- word lists
 
 
-def _read_word_list(name: str) -> frozenset[str]:
-    """A Lucene word list: one entry per line, ``#`` comments, blank lines ignored,
-    entries lower-cased (the Solr filters use ``ignoreCase="true"``)."""
+def _conf_lines(*path: str) -> list[str]:
+    """The lines of a Solr configuration file as Lucene reads them: stripped, without
+    blank lines and ``#`` comments."""
     res = resources.files(__package__)
-    for part in _LANG:
+    for part in (*_CONF, *path):
         res = res.joinpath(part)
-    text = res.joinpath(name).read_text(encoding="utf-8")
-    words = set()
-    for line in text.splitlines():
+    lines = []
+    for line in res.read_text(encoding="utf-8").splitlines():
         line = line.strip().lstrip("\ufeff")
-        if not line or line.startswith("#"):
-            continue
-        words.add(lower(line))
-    return frozenset(words)
+        if line and not line.startswith("#"):
+            lines.append(line)
+    return lines
+
+
+def _read_word_list(name: str) -> frozenset[str]:
+    """A Lucene word list: one entry per line, entries lower-cased (the Solr filters use
+    ``ignoreCase="true"``)."""
+    return frozenset(lower(line) for line in _conf_lines("lang", name))
 
 
 @functools.cache
@@ -91,6 +99,73 @@ def stopwords() -> frozenset[str]:
 def normalise(text: str) -> str:
     """Unicode normal form C (composed accents: ``e`` + U+0301 → ``é``)."""
     return unicodedata.normalize("NFC", text or "")
+
+
+# --------------------------------------------------------------------------- char filter
+#
+# MappingCharFilter runs before the tokenizer. Its file maps French typographic spaces
+# (no-break, figure and narrow no-break spaces) to a plain space: StandardTokenizer
+# counts the narrow no-break space U+202F as ExtendNumLet and would glue it to the word
+# it touches, so « harcèlement » typed with U+202F inside the guillemets would never
+# match the word harcèlement.
+
+_MAPPING_LINE = re.compile(r'"(.*)"\s*=>\s*"(.*)"\s*$', re.ASCII)
+_MAPPING_ESCAPES = {"\\": "\\", '"': '"', "n": "\n", "t": "\t", "r": "\r", "b": "\b",
+                    "f": "\f"}
+
+
+def _mapping_string(s: str) -> str:
+    """A side of a mapping rule, with the escapes MappingCharFilterFactory reads
+    (``\\\\ \\" \\n \\t \\r \\b \\f \\uXXXX``; any other escaped character stands for itself)."""
+    out, k = [], 0
+    while k < len(s):
+        ch = s[k]
+        k += 1
+        if ch == "\\":
+            if k >= len(s):
+                raise ValueError(f"invalid escape in mapping {s!r}")
+            ch = s[k]
+            k += 1
+            if ch == "u":
+                if k + 4 > len(s):
+                    raise ValueError(f"invalid escape in mapping {s!r}")
+                ch = chr(int(s[k:k + 4], 16))
+                k += 4
+            else:
+                ch = _MAPPING_ESCAPES.get(ch, ch)
+        out.append(ch)
+    return "".join(out)
+
+
+@functools.cache
+def char_mappings() -> dict[str, str]:
+    """The rules of MappingCharFilter (``mapping-spaces.txt``): source → replacement."""
+    rules = {}
+    for line in _conf_lines("mapping-spaces.txt"):
+        m = _MAPPING_LINE.search(line)
+        if m is None:
+            raise ValueError(f"invalid mapping rule {line!r}")
+        rules[_mapping_string(m.group(1))] = _mapping_string(m.group(2))
+    return rules
+
+
+@functools.cache
+def _mapping_pattern() -> re.Pattern[str] | None:
+    rules = char_mappings()
+    if not rules:
+        return None
+    # the longest source matching at a position wins, as in MappingCharFilter
+    sources = sorted(rules, key=len, reverse=True)
+    return re.compile("|".join(re.escape(s) for s in sources))
+
+
+def map_chars(text: str) -> str:
+    """MappingCharFilter: French typographic spaces become plain spaces."""
+    pattern = _mapping_pattern()
+    if pattern is None or not text:
+        return text
+    rules = char_mappings()
+    return pattern.sub(lambda m: rules[m.group(0)], text)
 
 
 # --------------------------------------------------------------------------- tokenizer
@@ -748,7 +823,7 @@ def _analyse(raw_tokens: list[str]) -> list[str]:
 
 def tokens(text: str) -> list[str]:
     """The index/query terms of ``text``, exactly as Solr's ``text_fr`` produces them."""
-    return _analyse(split_words(normalise(text)))
+    return _analyse(split_words(map_chars(normalise(text))))
 
 
 #: Characters kept inside a query word besides letters, digits and combining marks,
@@ -762,7 +837,7 @@ def _sanitise_query(q: str) -> str:
     (soft hyphen, zero-width joiner…) dropped, joiners kept between two kept
     characters, anything else (operators, quotes, brackets, colons, emoji…) becomes a
     space."""
-    chars = [ch for ch in normalise(q)
+    chars = [ch for ch in map_chars(normalise(q))
              if not (_wb(ch) in "EZV" and unicodedata.category(ch)[0] != "M")]
     keep = [_wb(ch) in "AHNKCITUE" for ch in chars]
     out = []

@@ -2,8 +2,9 @@
 
 Every input is sent to Solr's field analysis handler (``/analysis/field``, implicit in
 Solr 9) for the field type ``text_fr``, and the terms Solr would index are compared with
-``text.tokens()``. On a difference the message names the first filter of the chain where
-the two part ways (tokenizer, elision, lower case, stop words, stemmer, folding).
+``text.tokens()``. On a difference the message names the first step of the chain where
+the two part ways (character mapping, tokenizer, elision, lower case, stop words, stemmer,
+folding).
 
 What is compared:
 
@@ -12,7 +13,8 @@ What is compared:
   of tricky forms (plurals, feminines, derivations, accents, ligatures, digits, hyphens,
   elisions with ' and ’, capitals), each also in capitals and elided;
 * words built around every suffix the stemmer knows, at every length near its threshold;
-* whole paragraphs, typographic oddities (non-breaking spaces, soft hyphens, emoji…);
+* whole paragraphs, typographic oddities (no-break, narrow no-break and figure spaces
+  around guillemets, punctuation and digits, soft hyphens, emoji…);
 * every character of the Latin, punctuation, symbol and emoji blocks, and a sample of
   all the others, inside a word, alone and between digits;
 * random strings (fixed seed) mixing letters, joiners, marks, emoji and other scripts;
@@ -45,7 +47,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared"
 FULL = bool(os.environ.get("RECUEIL_ANALYSIS_FULL"))
 
-#: The analysis chain of text_fr, as the handler names its stages.
+#: The character filters of text_fr, then its token stages, as the handler names them.
+CHAR_FILTERS = ("MappingCharFilter",)
 STAGES = ("StandardTokenizer", "ElisionFilter", "LowerCaseFilter", "StopFilter",
           "FrenchLightStemFilter", "ASCIIFoldingFilter")
 
@@ -59,9 +62,10 @@ def _u16(s: str) -> int:
     return len(s.encode("utf-16-le")) // 2
 
 
-def solr_stages(url: str, texts: list[str]) -> list[dict[str, list[str]]]:
-    """Solr's analysis of each text, stage by stage (one request: the texts are joined
-    by line breaks, where StandardTokenizer always breaks, and told apart by offsets)."""
+def solr_analysis(url: str, texts: list[str]) -> tuple[str, list[dict[str, list[str]]]]:
+    """Solr's analysis of the texts (one request: they are joined by line breaks, where
+    StandardTokenizer always breaks): the joined text after the character filters, and
+    each text's tokens stage by stage (told apart by their offsets in the original)."""
     starts, pos = [], 0
     for t in texts:
         starts.append(pos)
@@ -73,16 +77,22 @@ def solr_stages(url: str, texts: list[str]) -> list[dict[str, list[str]]]:
     with _OPENER.open(f"{url}/analysis/field", data=data, timeout=300) as resp:
         chain = json.load(resp)["analysis"]["field_types"]["text_fr"]["index"]
     names = [name.rsplit(".", 1)[-1] for name in chain[0::2]]
-    assert tuple(names) == STAGES, f"text_fr has changed in schema.xml: {names}"
-    out = [{name: [] for name in names} for _ in texts]
-    for name, toks in zip(names, chain[1::2], strict=True):
+    assert tuple(names) == CHAR_FILTERS + STAGES, f"text_fr has changed in schema.xml: {names}"
+    filtered = chain[2 * len(CHAR_FILTERS) - 1]
+    out = [{name: [] for name in STAGES} for _ in texts]
+    for name, toks in zip(STAGES, chain[2 * len(CHAR_FILTERS) + 1::2], strict=True):
         for tok in toks:
             out[bisect.bisect_right(starts, tok["start"]) - 1][name].append(tok["text"])
-    return out
+    return filtered, out
+
+
+def solr_stages(url: str, texts: list[str]) -> list[dict[str, list[str]]]:
+    """Solr's tokens of each text, stage by stage."""
+    return solr_analysis(url, texts)[1]
 
 
 def our_stages(t: str) -> dict[str, list[str]]:
-    raw = text.split_words(text.normalise(t))
+    raw = text.split_words(text.map_chars(text.normalise(t)))
     elided = [text.elide(w) for w in raw]
     lowered = [text.lower(w) for w in elided]
     kept = [w for w in lowered if w not in text.stopwords()]
@@ -100,7 +110,13 @@ def disagreements(url: str, texts: list[str], batch: int = 500) -> list[str]:
     for k in range(0, len(texts), batch):
         chunk = texts[k:k + batch]
         nfc = [text.normalise(t) for t in chunk]
-        for t, solr in zip(chunk, solr_stages(url, nfc), strict=True):
+        filtered, stages = solr_analysis(url, nfc)
+        mapped = text.map_chars("\n".join(nfc))
+        if filtered != mapped:
+            at = len(os.path.commonprefix([filtered, mapped]))
+            around = slice(max(at - 20, 0), at + 20)
+            out.append(f"{CHAR_FILTERS}: Solr {filtered[around]!r} / ours {mapped[around]!r}")
+        for t, solr in zip(chunk, stages, strict=True):
             ours = text.tokens(t)
             mine = our_stages(t)
             assert ours == mine["ASCIIFoldingFilter"]
@@ -273,6 +289,13 @@ TYPOGRAPHY = [
     "é" * 260 + "s", "a" * 254 + "'b", "d'" + "é" * 300,
     "Ἀθῆναι Москва 北京 東京 서울 ไทย עִבְרִית العربية हिन्दी",
     "İstanbul ΣΟΦΟΣ straße ĲSSEL", "ǅemal ǈubljana", "\t\nretours\r\nde ligne\r",
+    # French typographic spaces: no-break U+00A0, narrow no-break U+202F, figure U+2007
+    "«\u202fharcèlement\u202f»", "«\u202fHarcèlement\u202f», «\u00a0violences\u00a0»",
+    "Attention\u202f: l’École\u202f; oui\u202f? non\u00a0!", "«\u202fl'enfant\u202f»",
+    "\u202fdébut fin\u202f", "\u202f\u202f\u00a0\u2007", "12\u2007345 12\u202f345,5\u00a0%",
+    "_\u202f_ a\u202f_b x_\u202f 1\u202f_", "l'\u202fécole qu’\u00a0il", "aujourd'hui\u202f!",
+    "éducateur\u202f·\u202frice", "3\u202f,\u202f5", "A.\u202fS.\u202fE.", "😀\u202f👍\u202f🏽",
+    "北\u202f京 ไทย\u202fไทย", "mot\u200d\u202fjoint", "e\u0301\u202fcole", "x\u202f" * 130,
 ]
 
 QUERIES = [
@@ -283,6 +306,7 @@ QUERIES = [
     "NOT violences", "violences && harcèlement || prostitution", "Œuvre", "ÆSOP",
     "jusqu’à l’autonomie", "l'l'école", "e\u0301cole", "x" * 300, "$x #y %z",
     "{!join from=id to=id}*:*", "_query_:\"{!dismax}x\"", "<script>alert(1)</script>",
+    "«\u202fharcèlement\u202f»", "harcèlement\u00a0!", "10\u2007000\u202fenfants",
 ]
 
 
@@ -293,6 +317,13 @@ def test_the_chain_is_the_one_reproduced(solr):
     stages = solr_stages(solr, ["L'École"])[0]
     assert tuple(stages) == STAGES
     assert stages["ASCIIFoldingFilter"] == ["ecol"] == text.tokens("L'École")
+
+
+def test_typographic_spaces_are_plain_spaces_before_the_tokenizer(solr):
+    typed = "«\u202fharcèlement\u202f» et\u00a0harcèlement\u2007!"
+    filtered, (stages,) = solr_analysis(solr, [typed])
+    assert filtered == text.map_chars(typed) == "« harcèlement » et harcèlement !"
+    assert stages["ASCIIFoldingFilter"] == ["harcel", "harcel"] == text.tokens(typed)
 
 
 def test_a_french_vocabulary_agrees(solr):
@@ -337,8 +368,8 @@ def test_characters_agree(solr):
 
 def test_random_strings_agree(solr):
     alphabet = (list("aéÉzq19 '’‘.,:;·_-") + [
-        "\u00a0", "\u202f", "\u00ad", "\u0301", "\u200d", "\ufe0f", "\ufe0e", "\u20e3",
-        "\u200b", "\u2060", "#", "*", "😀", "👍", "🏽", "❤", "©", "🇫", "🇷", "中", "ひ",
+        "\u00a0", "\u202f", "\u2007", "\u00ad", "\u0301", "\u200d", "\ufe0f", "\ufe0e",
+        "\u20e3", "\u200b", "\u2060", "#", "*", "😀", "👍", "🏽", "❤", "©", "🇫", "🇷", "中", "ひ",
         "カ", "ก", "ั", "א", '"', "\u05f3", "ｆ", "１", "＇", "．", "\u066b", "‿", "🯰",
         "𝐀", "\U000e0067", "\U000e007f", "ꟿ", "ǅ", "ß", "İ", "Σ", "œ", "ﬁ", "ⓐ"])
     rng = random.Random(20261123)

@@ -39,7 +39,8 @@ CORPUS = [
                     publics=["enfants"], echelle="nationale", date_mise_en_oeuvre=dt.date(2010, 5, 1))),
     ("enfants", dict(intitule="Protéger les enfants en ligne", thematiques=["usages-numeriques", "harcelement"],
                      publics=["adolescents", "enfants"], echelle="departementale",
-                     departements=["44", "49"], regions=["52"], date_mise_en_oeuvre=dt.date(2022, 11, 1))),
+                     departements=["44", "49"], regions=["52"], date_mise_en_oeuvre=dt.date(2022, 11, 1),
+                     description="Prévenir le «\u202fharcèlement\u202f» en ligne\u202f!")),
     ("mna", dict(intitule="Accueillir les mineurs non accompagnés", thematiques=["autre"],
                  thematiques_autre="Hébergement", publics=["mna"], relais="autre", relais_autre="Collectif",
                  echelle="departementale", departements=["75"], regions=["11"],
@@ -142,6 +143,16 @@ def test_full_text_ignores_accents_elisions_and_plurals(backends, corpus, allowe
 def test_absurd_queries_are_plain_words(backends, corpus, allowed, query):
     result = both(backends, ask(allowed, q=query))
     assert result.total in (0, 7) or keys_of(corpus, result) <= PUBLISHED
+
+
+@pytest.mark.parametrize("query", [
+    "harcèlement", "Harcelement", "«\u202fharcèlement\u202f»", "«\u00a0harcèlement\u00a0»",
+    "harcèlement\u202f!", "«\u2007harcèlement en\u202fligne\u2007»",
+])
+def test_a_word_between_guillemets_with_narrow_no_break_spaces_is_found(
+        backends, corpus, allowed, query):
+    # French typography: « harcèlement » is typed with U+202F inside the guillemets
+    assert keys_of(corpus, both(backends, ask(allowed, q=query))) == {"enfants"}
 
 
 def test_a_query_of_only_common_words_finds_everything(backends, corpus, allowed):

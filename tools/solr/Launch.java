@@ -1,8 +1,8 @@
-// Lanceur minimal d'un Solr 9 embarqué (Jetty 10) pour les tests et le développement.
-// Usage : java -cp 'lib/*' Launch.java <solr home> <port|0> [--forever]
-// Affiche « SOLR_READY port=N » une fois les cœurs chargés, puis :
-//  - par défaut, lit l'entrée standard et arrête Solr à sa fin (EOF) ;
-//  - avec --forever, bloque sans lire l'entrée standard (arrêt par SIGTERM/Ctrl-C).
+// Minimal launcher of an embedded Solr 9 (Jetty 10) for the tests and for development.
+// Usage: java -cp 'lib/*' Launch.java <solr home> <port|0> [--forever]
+// Prints "SOLR_READY port=N" once the cores are loaded, then:
+//  - by default, reads standard input and stops Solr at its end (EOF);
+//  - with --forever, blocks without reading standard input (stopped by SIGTERM/Ctrl-C).
 import java.io.File;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -28,10 +28,10 @@ public class Launch {
     System.out.println("SOLR_READY port=" + solr.getLocalPort());
     System.out.flush();
     if (forever) {
-      new CountDownLatch(1).await(); // SIGTERM : le hook d'arrêt de Jetty ferme les cœurs
+      new CountDownLatch(1).await(); // SIGTERM: Jetty's shutdown hook closes the cores
     }
     while (System.in.read() != -1) {
-      // on ignore ce qui est écrit ; seule la fin de l'entrée compte
+      // what is written is ignored; only the end of the input matters
     }
     solr.stop();
     System.exit(0);

@@ -1,8 +1,8 @@
-"""Vérification de bout en bout du Solr local : python tools/solr/smoke.py
+"""End-to-end check of the local Solr: python tools/solr/smoke.py
 
-Démarre Solr (SolrServer), indexe 4 pratiques en français par POST JSON sur /update,
-puis vérifie l'analyse française, les facettes multi-sélection ({!tag}/{!ex}), le tri
-et les pratiques similaires (/mlt). Sort en erreur au premier échec.
+Starts Solr (SolrServer), indexes 4 French practices by a JSON POST to /update, then
+checks the French analysis, the multi-select facets ({!tag}/{!ex}), sorting and the
+similar practices (/mlt). Exits with an error at the first failure.
 """
 
 from __future__ import annotations

@@ -1,18 +1,18 @@
-"""Un vrai Solr 9 local, assemblé depuis Maven Central, pour les tests et le développement.
+"""A real local Solr 9, assembled from Maven Central, for the tests and for development.
 
-Bibliothèque standard uniquement (importable par les tests et par le Makefile).
+Standard library only (importable by the tests and by the Makefile).
 
     from solr_server import SolrServer, ensure_jars
-    with SolrServer() as solr:          # port libre sur 127.0.0.1
+    with SolrServer() as solr:          # free port on 127.0.0.1
         solr.url                        # http://127.0.0.1:N/solr/pratiques
 
-En ligne de commande :
+On the command line:
 
-    python tools/solr/solr_server.py fetch            # télécharge les jars (cache)
-    python tools/solr/solr_server.py serve [--port P] # démarre Solr au premier plan
+    python tools/solr/solr_server.py fetch            # downloads the jars (cached)
+    python tools/solr/solr_server.py serve [--port P] # runs Solr in the foreground
 
-Les jars sont copiés par Maven dans ``<cache>/<empreinte de pom.xml>/lib`` ; le cache vaut
-``$RECUEIL_SOLR_CACHE`` ou, à défaut, ``~/.cache/recueil-solr``.
+Maven copies the jars into ``<cache>/<hash of pom.xml>/lib``; the cache is
+``$RECUEIL_SOLR_CACHE`` or, when unset, ``~/.cache/recueil-solr``.
 """
 
 from __future__ import annotations
@@ -60,19 +60,19 @@ READY_RE = re.compile(r"^SOLR_READY port=(\d+)\s*$", re.MULTILINE)
 JVM_OPTS = ["-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-Dsolr.enableStreamBody=true"]
 
-# Jamais de mandataire HTTP pour parler au Solr local (http_proxy de l'environnement).
+# Never go through an HTTP proxy to reach the local Solr (http_proxy of the environment).
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 class SolrError(RuntimeError):
-    """Échec du téléchargement des jars ou du démarrage de Solr."""
+    """The jars could not be downloaded or Solr could not start."""
 
 
 # --------------------------------------------------------------------------- jars
 
 
 def pom_hash() -> str:
-    """Empreinte (16 hexadécimaux) de pom.xml : clé du cache des jars."""
+    """Hash of pom.xml (16 hexadecimal digits): the key of the jar cache."""
     return hashlib.sha256(POM.read_bytes()).hexdigest()[:16]
 
 
@@ -82,13 +82,13 @@ def cache_base() -> Path:
 
 
 def lib_dir(cache_dir: str | os.PathLike | None = None) -> Path:
-    """Répertoire des jars pour le pom.xml actuel (qu'il existe ou non)."""
+    """Directory of the jars for the current pom.xml (whether it exists or not)."""
     base = Path(cache_dir).expanduser() if cache_dir else cache_base()
     return base / pom_hash() / "lib"
 
 
 def jetty_versions(lib: Path) -> set[str]:
-    """Versions des jars Jetty présents dans ``lib`` (une seule attendue)."""
+    """Versions of the Jetty jars found in ``lib`` (exactly one expected)."""
     versions = set()
     for jar in lib.glob("*.jar"):
         m = re.match(r"^(?:jetty|http2)-[a-z0-9-]+?-(\d+\.\d+\.\d+)\.jar$", jar.name)
@@ -98,8 +98,8 @@ def jetty_versions(lib: Path) -> set[str]:
 
 
 def ensure_jars(cache_dir: str | os.PathLike | None = None, *, quiet: bool = False) -> Path:
-    """Copie les jars de Solr (``mvn dependency:copy-dependencies``) et renvoie leur
-    répertoire. Ne fait rien s'ils sont déjà en cache pour ce pom.xml."""
+    """Copy Solr's jars (``mvn dependency:copy-dependencies``) and return their
+    directory; nothing is done when they are already cached for this pom.xml."""
     lib = lib_dir(cache_dir)
     done = lib.parent / ".complete"
     if done.exists() and lib.is_dir():
@@ -109,7 +109,7 @@ def ensure_jars(cache_dir: str | os.PathLike | None = None, *, quiet: bool = Fal
         raise SolrError("Maven (mvn) est introuvable : apt-get install maven")
     lib.parent.mkdir(parents=True, exist_ok=True)
     with _file_lock(lib.parent / ".lock"):
-        if done.exists() and lib.is_dir():  # un autre processus vient de le faire
+        if done.exists() and lib.is_dir():  # another process has just done it
             return lib
         tmp = lib.parent / "lib.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
@@ -146,7 +146,7 @@ def _file_lock(path: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-# --------------------------------------------------------------------------- serveur
+# --------------------------------------------------------------------------- server
 
 
 def _http_json(url: str, timeout: float = 5.0) -> tuple[int, dict | None]:
@@ -162,11 +162,11 @@ def _http_json(url: str, timeout: float = 5.0) -> tuple[int, dict | None]:
 
 
 class SolrServer:
-    """Un Solr 9 sur 127.0.0.1, avec le cœur ``pratiques``, dans un répertoire temporaire.
+    """A Solr 9 on 127.0.0.1, with the ``pratiques`` core, in a temporary directory.
 
-    ``port=0`` choisit un port libre. ``home`` : répertoire persistant (créé depuis le
-    modèle, configuration rafraîchie à chaque démarrage, index conservé) au lieu d'un
-    répertoire temporaire supprimé à l'arrêt. Attributs après ``start()`` : ``port``,
+    ``port=0`` picks a free port. ``home``: a persistent directory (created from the
+    template, its configuration refreshed at every start, its index kept) instead of a
+    temporary directory removed on stop. Attributes after ``start()``: ``port``,
     ``base_url`` (…/solr), ``url`` (…/solr/pratiques), ``home``, ``log_path``,
     ``startup_seconds``.
     """
@@ -193,7 +193,7 @@ class SolrServer:
         self._proc: subprocess.Popen | None = None
         self._log = None
 
-    # -- cycle de vie
+    # -- life cycle
 
     def __enter__(self) -> "SolrServer":
         return self.start()
@@ -260,7 +260,7 @@ class SolrServer:
                 last = f"HTTP {status} {data}"[:600]
                 if status == 200 and data and data.get("status") == "OK":
                     return
-                # start() attend la fin du chargement des cœurs : un échec est définitif.
+                # start() waits until the cores are loaded: a failure is final.
                 failures = self.init_failures()
                 if isinstance(failures, dict) and failures:
                     self._fail(f"le cœur {CORE} n'a pas pu être chargé ; ping : {last}")
@@ -282,7 +282,7 @@ class SolrServer:
         return "\n".join(self._read_log().splitlines()[-lines:])
 
     def init_failures(self) -> dict | str | None:
-        """``initFailures`` de /admin/cores?action=STATUS (erreurs de configuration)."""
+        """``initFailures`` of /admin/cores?action=STATUS (configuration errors)."""
         if not self.base_url:
             return None
         try:
@@ -296,7 +296,7 @@ class SolrServer:
                         f"--- fin du journal {self.log_path} :\n{self.log_tail()}")
 
     def stop(self) -> None:
-        """Ferme l'entrée standard de java (arrêt propre), attend 15 s, puis tue."""
+        """Close java's standard input (a clean stop), wait 15 s, then kill."""
         proc, self._proc = self._proc, None
         if proc is not None:
             with contextlib.suppress(OSError):
@@ -323,12 +323,12 @@ class SolrServer:
         return self._proc is not None and self._proc.poll() is None
 
     def wait(self) -> int:
-        """Attend la fin de java (pour ``serve``) ; renvoie son code de sortie."""
+        """Wait for java to end (for ``serve``); return its exit code."""
         return self._proc.wait() if self._proc else 0
 
 
 def _refresh_home(template: Path, home: Path) -> None:
-    """Recopie la configuration du modèle dans un home persistant, sans toucher aux data/."""
+    """Copy the template's configuration into a persistent home, leaving data/ alone."""
     for src in template.rglob("*"):
         rel = src.relative_to(template)
         if "data" in rel.parts or src.is_dir():
@@ -342,7 +342,10 @@ def _refresh_home(template: Path, home: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="solr_server.py", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="solr_server.py",
+        description="Un vrai Solr 9 local, assemblé depuis Maven Central, pour les tests et "
+                    "le développement.")
     sub = parser.add_subparsers(dest="command", required=True)
     p_fetch = sub.add_parser("fetch", help="télécharger les jars de Solr (cache)")
     p_fetch.add_argument("--print-lib", action="store_true", help="afficher le répertoire lib")

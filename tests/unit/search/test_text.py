@@ -91,9 +91,17 @@ def test_numbers_stay_whole():
         "2024", "2025", "3,5", "1er", "2e", "10h30"]
 
 
+def test_french_typographic_spaces_are_plain_spaces():
+    assert tokens("«\u202fharcèlement\u202f»") == tokens("« harcèlement »") == ["harcel"]
+    assert tokens("Attention\u202f: oui\u00a0! 10\u2007000 «\u202fl’École\u202f»") == tokens(
+        "Attention : oui ! 10 000 « l’École »") == ["atention", "oui", "10", "000", "ecol"]
+    # the tokenizer alone would glue a narrow no-break space (ExtendNumLet) to the word
+    # it touches: the character mapping runs before it, as in Solr
+    assert text.split_words("«\u202fbonjour\u202f»") == ["\u202fbonjour\u202f"]
+    assert text.map_chars("«\u202fbonjour\u00a0»\u2007") == "« bonjour » "
+
+
 def test_solr_quirks_are_reproduced():
-    # Lucene joins a narrow no-break space (ExtendNumLet) to the word it touches
-    assert tokens("«\u202fbonjour\u202f»") == ["\u202fbonjour\u202f"]
     # a soft hyphen stays inside the word
     assert tokens("édu\u00adcation") == ["edu\u00adc"]
     # tokens are cut every 255 UTF-16 code units
@@ -112,6 +120,8 @@ def test_empty_and_none():
 
 def test_a_query_is_analysed_like_the_text():
     assert query_terms("L'École") == tokens("écoles") == ["ecol"]
+    assert query_words("«\u202fharcèlement\u202f»\u00a0!") == ["harcèlement"]
+    assert query_terms("«\u202fharcèlement\u202f»") == tokens("«\u202fharcèlement\u202f»")
     assert query_words("L’École des Enfants") == ["école", "enfants"]
     assert query_terms("L’École des Enfants") == ["ecol", "enfant"]
 
@@ -185,6 +195,12 @@ def test_word_lists_are_solr_files():
     assert {"l", "d", "qu", "jusqu", "lorsqu"} <= text.contractions()
 
 
+def test_character_mappings_are_the_solr_file():
+    rules = (CONF / "mapping-spaces.txt").read_text("utf-8").splitlines()
+    assert len([r for r in rules if r.startswith('"')]) == len(text.char_mappings())
+    assert text.char_mappings() == {"\u00a0": " ", "\u2007": " ", "\u202f": " "}
+
+
 def test_schema_chain_is_the_one_reproduced():
     schema = ET.parse(CONF / "schema.xml").getroot()
     (field_type,) = [t for t in schema.iter("fieldType") if t.get("name") == "text_fr"]
@@ -192,6 +208,7 @@ def test_schema_chain_is_the_one_reproduced():
     assert len(analyzers) == 1 and analyzers[0].get("type") is None  # index = query
     chain = [(e.tag, e.get("class")) for e in analyzers[0]]
     assert chain == [
+        ("charFilter", "solr.MappingCharFilterFactory"),
         ("tokenizer", "solr.StandardTokenizerFactory"),
         ("filter", "solr.ElisionFilterFactory"),
         ("filter", "solr.LowerCaseFilterFactory"),
@@ -199,10 +216,11 @@ def test_schema_chain_is_the_one_reproduced():
         ("filter", "solr.FrenchLightStemFilterFactory"),
         ("filter", "solr.ASCIIFoldingFilterFactory"),
     ]
-    elision, stop = analyzers[0][1], analyzers[0][3]
+    mapping, tokenizer, elision, stop = (analyzers[0][k] for k in (0, 1, 2, 4))
+    assert mapping.get("mapping") == "mapping-spaces.txt"
     assert elision.get("articles") == "lang/contractions_fr.txt"
     assert elision.get("ignoreCase") == "true"
     assert stop.get("words") == "lang/stopwords_fr.txt"
     assert stop.get("ignoreCase") == "true"
-    assert analyzers[0][0].get("maxTokenLength") is None  # 255, text.MAX_TOKEN_LENGTH
-    assert analyzers[0][5].get("preserveOriginal") in (None, "false")
+    assert tokenizer.get("maxTokenLength") is None  # 255, text.MAX_TOKEN_LENGTH
+    assert analyzers[0][6].get("preserveOriginal") in (None, "false")
