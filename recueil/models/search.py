@@ -1,4 +1,5 @@
-"""What search needs in the database: the embedded backend's terms, and Solr's queue."""
+"""What search needs in the database: the embedded backend's terms and generation, and
+Solr's queue."""
 import datetime as dt
 import uuid
 
@@ -6,6 +7,7 @@ from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .meta import Base
+from .practice import PracticeTerm
 
 
 class SearchTerm(Base):
@@ -19,6 +21,26 @@ class SearchTerm(Base):
     )
 
     __table_args__ = (Index("ix_search_terms_practice_id", "practice_id"),)
+
+
+class SearchGeneration(Base):
+    """The version of the embedded index, as one row: a new random token at every change.
+
+    Written in the transaction that changes the index, read before every search: a process
+    keeps its in-memory facet bitmaps while the token it built them from is still the one
+    committed. Random rather than counted, so that a rolled-back change, a table emptied or
+    a restored backup can never bring back a token some process already holds.
+    """
+
+    __tablename__ = "search_generation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    token: Mapped[str] = mapped_column(String(32))
+
+
+#: the practices holding a code of a field (catalogue filters, moderation's lists)
+Index("ix_practice_terms_field_code", PracticeTerm.field, PracticeTerm.code,
+      PracticeTerm.practice_id)
 
 
 class IndexTask(Base):

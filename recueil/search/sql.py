@@ -1,18 +1,37 @@
 """The embedded backend: search on the database alone (SQLite or PostgreSQL).
 
-Text is analysed in Python exactly as Solr's text_fr analyses it (text.py), and stored as
-an inverted index (search_terms); facets are GROUP BY queries, each without its own filter.
+Text is analysed in Python exactly as Solr's text_fr analyses it (text.py) and stored as an
+inverted index (search_terms), written in the transaction that changes a practice, together
+with a new token in search_generation.
+
+Searching works on a snapshot of the public practices that the process keeps in memory: a
+bitmap (a Python int, one bit per practice) for each facet code and each year, and the
+practices in the order of each sort. A search reads the token (one tiny query), rebuilds the
+snapshot when the token changed, fetches the bitmaps of the text terms it has not seen yet
+(one query), then filters and counts with `&`, `|` and `int.bit_count()`. A snapshot is
+never changed once built (only its bounded cache of term bitmaps grows): a rebuild makes a
+new one and swaps it, so the threads of a process share it safely.
 """
+from __future__ import annotations
+
+import collections
 import datetime as dt
+import functools
+import itertools
+import re
+import threading
+import unicodedata
 import uuid
 
-from sqlalchemy import and_, delete, desc, extract, func, insert, select
+from sqlalchemy import String, Uuid, bindparam, cast, desc, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ..models import Practice, PracticeTerm, SearchTerm
+from ..models.search import SearchGeneration
 from .documents import PUBLIC_STATUSES, is_public, searchable_text
 from .interfaces import SearchResult
 from .query import CODE_FACETS, MULTI_VALUED, SearchRequest
-from .text import tokens
+from .text import char_mappings, tokens
 
 #: single-valued facets stored as a column of practices
 COLUMN_FACETS = {
@@ -21,14 +40,16 @@ COLUMN_FACETS = {
     "niveau": Practice.niveau,
     "coup_de_coeur": Practice.coup_de_coeur,
 }
-
-
-def _column_value(facet: str, code: str):
-    if facet == "niveau":
-        return int(code)
-    if facet == "coup_de_coeur":
-        return code == "true"
-    return code
+#: the facets counted by every search
+COUNTED_FACETS = (*CODE_FACETS, "annee")
+#: Solr sorts a practice without a date as if dated 0 ms after the epoch; so does this backend
+MISSING_DATE = dt.date(1970, 1, 1)
+#: term bitmaps kept by a snapshot (the most recently used ones)
+TERM_CACHE_SIZE = 512
+#: the one row of search_generation
+GENERATION_ID = 1
+#: the longest term stored (search_terms.term)
+MAX_TERM_LENGTH = 100
 
 
 def _code(facet: str, value) -> str:
@@ -37,79 +58,315 @@ def _code(facet: str, value) -> str:
     return str(value)
 
 
+# -- bitmaps -------------------------------------------------------------------------------------
+_BINARY_DIGITS = bytes.maketrans(b"\0\1", b"01")
+_BITS_OF_BYTE = tuple(tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256))
+
+
+def _bitmap(positions, size: int) -> int:
+    """The int whose bits `positions` are set; a position equal to `size` stands for none."""
+    if not size:
+        return 0
+    # one byte per position, read back as the binary digits of the int (highest first)
+    digits = bytearray(size + 1)
+    for position in positions:
+        digits[position] = 1
+    return int(digits[size - 1::-1].translate(_BINARY_DIGITS), 2)
+
+
+def _bitmap_of_keys(joined_keys: str | None, position: dict, size: int) -> int:
+    """The bitmap of the practices whose keys are joined by commas (others are ignored)."""
+    if not joined_keys:
+        return 0
+    return _bitmap(map(position.get, joined_keys.split(","), itertools.repeat(size)), size)
+
+
+def _lowest(bitmap: int, count: int) -> list[int]:
+    """The `count` lowest positions set in `bitmap`, ascending."""
+    found = []
+    if count <= 0:
+        return found
+    for index, byte in enumerate(bitmap.to_bytes((bitmap.bit_length() + 7) // 8, "little")):
+        if byte:
+            base = index << 3
+            found.extend(base + bit for bit in _BITS_OF_BYTE[byte])
+            if len(found) >= count:
+                break
+    return found[:count]
+
+
+def _groups(values) -> dict[object, list[int]]:
+    """The positions of each value (None left out)."""
+    groups = collections.defaultdict(list)
+    for position, value in enumerate(values):
+        if value is not None:
+            groups[value].append(position)
+    return groups
+
+
+class _Snapshot:
+    """The public practices of one generation of the index, as bitmaps.
+
+    Position p is the p-th practice in publication order (newest first, then id, as the
+    relevance order of this backend); `oldest` lists positions by date_mise_en_oeuvre.
+    """
+
+    def __init__(self, token: str | None, keys: list, facets: dict[str, dict[str, int]],
+                 oldest: list[int]):
+        self.token = token
+        self.keys = keys
+        self.size = len(keys)
+        self.position = {key: p for p, key in enumerate(keys)}
+        self.everything = (1 << self.size) - 1
+        self.facets = facets
+        self.years = {int(code): bitmap for code, bitmap in facets["annee"].items()}
+        self.oldest = oldest
+        self.rank = [0] * self.size
+        for rank, position in enumerate(oldest):
+            self.rank[position] = rank
+        self._terms = collections.OrderedDict()
+        self._terms_lock = threading.Lock()
+
+    @classmethod
+    def build(cls, dbsession, token: str | None) -> _Snapshot:
+        connection = dbsession.connection()
+        # ids as the database writes them (cast to text): no UUID object per practice
+        selected = (cast(Practice.id, String), Practice.date_publication,
+                    Practice.date_mise_en_oeuvre, *COLUMN_FACETS.values())
+        rows = connection.execute(
+            select(*selected).where(Practice.status.in_(PUBLIC_STATUSES))
+        ).all()
+        size = len(rows)
+        fetched = list(zip(*rows, strict=True)) if rows else [()] * len(selected)
+        # newest publication first, then id (stable sorts: the second keeps the first's order)
+        published = [day or MISSING_DATE for day in fetched[1]]
+        order = sorted(range(size), key=fetched[0].__getitem__)
+        order.sort(key=published.__getitem__, reverse=True)
+        keys, _, started, *columns = ([values[i] for i in order] for values in fetched)
+        started_or_epoch = [day or MISSING_DATE for day in started]
+        oldest = sorted(range(size), key=keys.__getitem__)
+        oldest.sort(key=started_or_epoch.__getitem__)
+
+        facets = {}
+        for facet, values in zip(COLUMN_FACETS, columns, strict=True):
+            facets[facet] = {_code(facet, value): _bitmap(found, size)
+                             for value, found in _groups(values).items()}
+        years = _groups(day.year if day else None for day in started)
+        facets["annee"] = {str(year): _bitmap(found, size) for year, found in years.items()}
+        position = {key: p for p, key in enumerate(keys)}
+        # one row per code, its practices joined in one string: a few hundred rows, not 60 000
+        codes = connection.execute(
+            select(PracticeTerm.field, PracticeTerm.code,
+                   func.aggregate_strings(cast(PracticeTerm.practice_id, String), ","))
+            .where(PracticeTerm.field.in_(MULTI_VALUED))
+            .group_by(PracticeTerm.field, PracticeTerm.code)
+        )
+        for field in MULTI_VALUED:
+            facets[field] = {}
+        for field, code, joined in codes:
+            bitmap = _bitmap_of_keys(joined, position, size)
+            if bitmap:
+                facets[field][code] = bitmap
+        return cls(token, keys, facets, oldest)
+
+    # -- text terms ------------------------------------------------------------------------------
+    def cached_term(self, term: str) -> int | None:
+        with self._terms_lock:
+            bitmap = self._terms.get(term)
+            if bitmap is not None:
+                self._terms.move_to_end(term)
+            return bitmap
+
+    def remember_term(self, term: str, joined_keys: str | None) -> int:
+        """The bitmap of a term, from its practices' keys joined by commas."""
+        bitmap = _bitmap_of_keys(joined_keys, self.position, self.size)
+        with self._terms_lock:
+            self._terms[term] = bitmap
+            while len(self._terms) > TERM_CACHE_SIZE:
+                self._terms.popitem(last=False)
+        return bitmap
+
+    # -- searching -------------------------------------------------------------------------------
+    def search(self, request: SearchRequest, text: int) -> tuple[int, list[uuid.UUID], dict]:
+        """(total, ids of the page, facet counts) of the practices of `text` matching `request`."""
+        filters = {}
+        for facet in CODE_FACETS:
+            codes = request.values(facet)
+            if codes:
+                bitmaps = self.facets[facet]
+                chosen = 0
+                for code in codes:
+                    chosen |= bitmaps.get(code, 0)
+                filters[facet] = chosen
+        if request.has_year_range():
+            low = request.annee_min if request.annee_min is not None else dt.MINYEAR
+            high = request.annee_max if request.annee_max is not None else dt.MAXYEAR
+            chosen = 0
+            for year, bitmap in self.years.items():
+                if low <= year <= high:
+                    chosen |= bitmap
+            filters["annee"] = chosen
+
+        def matching(without: str | None = None) -> int:
+            found = text
+            for facet, chosen in filters.items():
+                if facet != without:
+                    found &= chosen
+            return found
+
+        found = matching()
+        counts = {}
+        for facet in COUNTED_FACETS:
+            # a facet is counted with every filter but its own
+            within = matching(facet) if facet in filters else found
+            counts[facet] = facet_counts = {}
+            if within:
+                for code, bitmap in self.facets[facet].items():
+                    number = (bitmap & within).bit_count()
+                    if number:
+                        facet_counts[code] = number
+        total = found.bit_count()
+        end = min(request.offset + request.par_page, total)
+        page = self._first(found, total, end, request.tri)[request.offset:end]
+        return total, [uuid.UUID(str(self.keys[p])) for p in page], counts
+
+    def _first(self, found: int, total: int, count: int, tri: str) -> list[int]:
+        """The first `count` positions of `found` in the order of `tri`."""
+        if tri != "anciennete":
+            return _lowest(found, count)
+        if count <= 0:
+            return []
+        if total * total < count * self.size:
+            # few results: sorting them is cheaper than walking the whole order
+            return sorted(_lowest(found, total), key=self.rank.__getitem__)[:count]
+        bits = found.to_bytes((self.size + 7) // 8, "little")
+        first = []
+        for p in self.oldest:
+            if bits[p >> 3] >> (p & 7) & 1:
+                first.append(p)
+                if len(first) == count:
+                    break
+        return first
+
+
+#: the terms of many practices at once, as two arrays (PostgreSQL)
+_INSERT_UNNESTED = SearchTerm.__table__.insert().from_select(
+    ["term", "practice_id"],
+    select(
+        func.unnest(bindparam("terms", type_=postgresql.ARRAY(String))),
+        func.unnest(bindparam("ids", type_=postgresql.ARRAY(Uuid))),
+    ),
+)
+
+
+# -- the per-process cache of snapshots ----------------------------------------------------------
+_snapshots: dict = {}  # database URL -> latest _Snapshot
+_build_locks: dict = {}
+_locks_lock = threading.Lock()
+#: session.info key: the transaction that wrote a token not committed yet
+_WRITTEN_IN = "search_generation_written_in"
+#: session.info key: that transaction's own snapshot
+_OWN_SNAPSHOT = "search_own_snapshot"
+
+
+def _build_lock(key) -> threading.Lock:
+    with _locks_lock:
+        return _build_locks.setdefault(key, threading.Lock())
+
+
+# -- analysis of the indexed text ----------------------------------------------------------------
+#: runs of characters between ASCII whitespace, which always breaks words (UAX #29)
+_CHUNKS = re.compile(r"[^ \t\n\r\f\v]+")
+#: what UAX #29 attaches to the character before, even a space (WB4): such a run is not alone
+_ATTACHED = frozenset(("Mn", "Mc", "Me", "Cf"))
+
+
+@functools.cache
+def _chunks_are_words() -> bool:
+    """Whether each run can be analysed alone (no character mapping spans whitespace)."""
+    return not any(_CHUNKS.fullmatch(source) is None for source in char_mappings())
+
+
+@functools.lru_cache(maxsize=32768)  # a few megabytes at most
+def _chunk_terms(chunk: str) -> tuple[str, ...]:
+    return tuple(tokens(chunk))
+
+
+def index_terms(text: str) -> set[str]:
+    """The distinct terms of `text` stored in search_terms: set(tokens(text)), computed per
+    run of non-space characters with a cache, since the words of the practices repeat."""
+    chunks = _CHUNKS.findall(text)
+    if not _chunks_are_words() or any(unicodedata.category(c[0]) in _ATTACHED for c in chunks):
+        found = set(tokens(text))
+    else:
+        found = set()
+        for chunk in chunks:
+            found.update(_chunk_terms(chunk))
+    return {term for term in found if len(term) <= MAX_TERM_LENGTH}
+
+
 class SqlSearch:
     name = "sql"
 
     def __init__(self, dbsession):
         self.dbsession = dbsession
 
-    # -- searching -------------------------------------------------------------------------
-    def _conditions(self, request: SearchRequest, without: str | None = None) -> list:
-        conditions = [Practice.status.in_(PUBLIC_STATUSES)]
-        for term in request.terms:
-            conditions.append(Practice.id.in_(
-                select(SearchTerm.practice_id).where(SearchTerm.term == term)
-            ))
-        for facet in CODE_FACETS:
-            codes = request.values(facet)
-            if not codes or facet == without:
-                continue
-            if facet in MULTI_VALUED:
-                conditions.append(Practice.id.in_(
-                    select(PracticeTerm.practice_id).where(
-                        PracticeTerm.field == facet, PracticeTerm.code.in_(codes)
-                    )
-                ))
-            else:
-                values = [_column_value(facet, c) for c in codes]
-                conditions.append(COLUMN_FACETS[facet].in_(values))
-        if without != "annee":
-            if request.annee_min is not None:
-                conditions.append(Practice.date_mise_en_oeuvre >= dt.date(request.annee_min, 1, 1))
-            if request.annee_max is not None:
-                conditions.append(Practice.date_mise_en_oeuvre < dt.date(request.annee_max + 1, 1, 1))
-        return conditions
-
-    def _order(self, request: SearchRequest):
-        if request.tri == "anciennete":
-            return [Practice.date_mise_en_oeuvre.asc(), Practice.id.asc()]
-        # without a score, relevance falls back on the newest publications
-        return [desc(Practice.date_publication), Practice.id.asc()]
-
+    # -- searching -------------------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResult:
-        where = and_(*self._conditions(request))
-        total = self.dbsession.scalar(select(func.count()).select_from(Practice).where(where))
-        ids = list(self.dbsession.scalars(
-            select(Practice.id).where(where).order_by(*self._order(request))
-            .offset(request.offset).limit(request.par_page)
-        ))
-        return SearchResult(total=total, ids=ids, facets=self.facet_counts(request), backend=self.name)
+        snapshot = self._snapshot()
+        total, ids, facets = snapshot.search(request, self._text(snapshot, request.terms))
+        return SearchResult(total=total, ids=ids, facets=facets, backend=self.name)
 
-    def facet_counts(self, request: SearchRequest) -> dict[str, dict[str, int]]:
-        facets = {}
-        for facet in CODE_FACETS:
-            where = and_(*self._conditions(request, without=facet))
-            if facet in MULTI_VALUED:
-                query = (
-                    select(PracticeTerm.code, func.count())
-                    .join(Practice, Practice.id == PracticeTerm.practice_id)
-                    .where(PracticeTerm.field == facet, where)
-                    .group_by(PracticeTerm.code)
-                )
+    def _token(self) -> str | None:
+        return self.dbsession.scalar(
+            select(SearchGeneration.token).where(SearchGeneration.id == GENERATION_ID)
+        )
+
+    def _snapshot(self) -> _Snapshot:
+        """The snapshot of the generation this session sees, rebuilt if it changed."""
+        token = self._token()
+        info = self.dbsession.info
+        written_in = info.get(_WRITTEN_IN)
+        if written_in is not None and written_in is self.dbsession.get_transaction():
+            # this transaction changed the index: what it sees is its own until it commits
+            own = info.get(_OWN_SNAPSHOT)
+            if own is None or own.token != token:
+                own = info[_OWN_SNAPSHOT] = _Snapshot.build(self.dbsession, token)
+            return own
+        key = self.dbsession.get_bind().engine.url
+        snapshot = _snapshots.get(key)
+        if snapshot is not None and snapshot.token == token:
+            return snapshot
+        with _build_lock(key):
+            # another thread may have rebuilt it meanwhile, for this token or a newer one
+            token = self._token()
+            snapshot = _snapshots.get(key)
+            if snapshot is None or snapshot.token != token:
+                snapshot = _snapshots[key] = _Snapshot.build(self.dbsession, token)
+        return snapshot
+
+    def _text(self, snapshot: _Snapshot, terms: list[str]) -> int:
+        """The practices holding every term (all of them without terms)."""
+        found = snapshot.everything
+        missing = []
+        for term in dict.fromkeys(terms):
+            bitmap = snapshot.cached_term(term)
+            if bitmap is None:
+                missing.append(term)
             else:
-                column = COLUMN_FACETS[facet]
-                query = select(column, func.count()).where(where, column.is_not(None)).group_by(column)
-            facets[facet] = {_code(facet, value): count for value, count in self.dbsession.execute(query)}
-        year = extract("year", Practice.date_mise_en_oeuvre)
-        where = and_(*self._conditions(request, without="annee"))
-        facets["annee"] = {
-            str(int(value)): count
-            for value, count in self.dbsession.execute(
-                select(year, func.count()).where(where, Practice.date_mise_en_oeuvre.is_not(None))
-                .group_by(year)
-            )
-        }
-        return facets
+                found &= bitmap
+        if missing:
+            joined = dict.fromkeys(missing)
+            if any(len(term) <= MAX_TERM_LENGTH for term in missing):
+                joined.update(self.dbsession.execute(
+                    select(SearchTerm.term,
+                           func.aggregate_strings(cast(SearchTerm.practice_id, String), ","))
+                    .where(SearchTerm.term.in_([t for t in missing if len(t) <= MAX_TERM_LENGTH]))
+                    .group_by(SearchTerm.term)
+                ).all())
+            for term, keys in joined.items():
+                found &= snapshot.remember_term(term, keys)
+        return found
 
     def similar(self, practice_id: uuid.UUID, limit: int = 5) -> list[uuid.UUID]:
         """Published practices sharing the most terms with this one."""
@@ -140,22 +397,49 @@ class SqlSearch:
             query = query.where(SearchTerm.practice_id != exclude)
         return [row[0] for row in self.dbsession.execute(query)]
 
-    # -- indexing ----------------------------------------------------------------------------
+    # -- indexing --------------------------------------------------------------------------------
     def index(self, practices) -> None:
+        """Rewrite the terms of these practices (none if not public) and start a new generation.
+
+        Called with no practice when the touched ones were deleted: the generation changes all
+        the same, since the snapshots still hold them.
+        """
         practices = list(practices)
+        self._new_generation()
         if not practices:
             return
+        table = SearchTerm.__table__
         self.dbsession.execute(
-            delete(SearchTerm).where(SearchTerm.practice_id.in_([p.id for p in practices]))
+            table.delete().where(table.c.practice_id.in_([p.id for p in practices]))
         )
         rows = [
-            {"term": term, "practice_id": practice.id}
+            (term, practice.id)
             for practice in practices if is_public(practice)
-            for term in sorted(set(tokens(searchable_text(practice))))
-            if len(term) <= 100
+            for term in sorted(index_terms(searchable_text(practice)))
         ]
-        if rows:
-            self.dbsession.execute(insert(SearchTerm), rows)
+        if not rows:
+            return
+        if self.dbsession.get_bind().dialect.name == "postgresql":
+            # one statement for the whole batch: PostgreSQL unnests two arrays
+            terms, ids = zip(*rows, strict=True)
+            self.dbsession.execute(_INSERT_UNNESTED, {"terms": list(terms), "ids": list(ids)})
+        else:
+            self.dbsession.execute(
+                table.insert(), [{"term": term, "practice_id": pid} for term, pid in rows]
+            )
 
     def clear(self) -> None:
-        self.dbsession.execute(delete(SearchTerm))
+        self._new_generation()
+        self.dbsession.execute(SearchTerm.__table__.delete())
+
+    def _new_generation(self) -> None:
+        """A new random token, written in this transaction (the row is made if missing)."""
+        token = uuid.uuid4().hex
+        postgres = self.dbsession.get_bind().dialect.name == "postgresql"
+        table = SearchGeneration.__table__
+        self.dbsession.execute(
+            (postgresql.insert if postgres else sqlite.insert)(table)
+            .values(id=GENERATION_ID, token=token)
+            .on_conflict_do_update(index_elements=[table.c.id], set_={"token": token})
+        )
+        self.dbsession.info[_WRITTEN_IN] = self.dbsession.get_transaction()

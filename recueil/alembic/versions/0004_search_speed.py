@@ -4,8 +4,10 @@ Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-23 13:45:00
 """
-from alembic import op  # noqa: F401
-import sqlalchemy as sa  # noqa: F401
+import uuid
+
+from alembic import op
+import sqlalchemy as sa
 
 
 revision = '0004'
@@ -15,8 +17,20 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    generation = op.create_table('search_generation',
+    sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('token', sa.String(length=32), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_search_generation'))
+    )
+    # random, so that two databases (or one restored from a backup) never share a token
+    op.bulk_insert(generation, [{'id': 1, 'token': uuid.uuid4().hex}])
+    with op.batch_alter_table('practice_terms', schema=None) as batch_op:
+        batch_op.create_index('ix_practice_terms_field_code', ['field', 'code', 'practice_id'],
+                              unique=False)
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('practice_terms', schema=None) as batch_op:
+        batch_op.drop_index('ix_practice_terms_field_code')
+
+    op.drop_table('search_generation')
