@@ -165,7 +165,7 @@ def build_chunk(spec):
         for field, values in fields.items():
             for position, code in enumerate(dict.fromkeys(values)):
                 codes.append((pid, field, code, position))
-        record = types.SimpleNamespace(**{name: row[name] for name in TEXT_FIELDS})
+        record = types.SimpleNamespace(**{name: row.get(name) for name in TEXT_FIELDS})
         found = index_terms(record)
         if _STATE["check_every"] and index % _STATE["check_every"] == 0:
             expected = sorted(t for t in set(text.tokens(searchable_text(record))) if len(t) <= 100)

@@ -99,9 +99,10 @@ _DOCUMENTED = [
            format="uuid", required=True, unique=True,
            example="5f0c2c5e-8a4b-4e8f-9a59-2f1b6f0d3c21"),
     Column("reference", "Référence",
-           "Numéro lisible donné à la déclaration, de la forme PI-AAAA-NNNN (année de dépôt, "
-           "numéro d'ordre).", required=True, unique=True, example="PI-2024-0042",
-           max_length=_length("reference"), pattern=r"PI-[0-9]{4}-[0-9]{4,}"),
+           "Numéro lisible, de la forme PI-AAAA-NNNN pour une pratique (année de dépôt, "
+           "numéro d'ordre) et FD-AAAA-NNNN pour une fiche dispositif de l'ONPE (année de "
+           "création, numéro d'ordre).", required=True, unique=True, example="PI-2024-0042",
+           max_length=_length("reference"), pattern=r"(PI|FD)-[0-9]{4}-[0-9]{4,}"),
     Column("niveau", "Niveau",
            "1 : pratique inspirante déclarée et retenue par le comité ; 2 : fiche dispositif "
            "de l'ONPE.", type="integer", required=True, example="1", enum=(1, 2)),
@@ -142,8 +143,10 @@ _DOCUMENTED = [
           "Rompre l'isolement des enfants confiés.", required=True),
     _text("moyens", "Moyens humains et financiers", "Les moyens mobilisés.",
           "Deux coordinatrices et quarante bénévoles.", required=True),
-    _text("bilan", "Bilan chiffré et qualitatif", "Ce que la pratique a donné.",
-          "120 parrainages en trois ans.", required=True),
+    # a fiche dispositif (niveau 2) states its expected results instead, on its page
+    _text("bilan", "Bilan chiffré et qualitatif",
+          "Ce que la pratique a donné. Vide pour une fiche dispositif de l'ONPE (niveau 2).",
+          "120 parrainages en trois ans."),
     Column("budget_annuel", "Budget annuel (euros)",
            "Budget annuel de la pratique, en euros, nombre entier. Vide si non renseigné.",
            type="integer", example="45000", minimum=0),

@@ -6,7 +6,8 @@ territories that follow the rules of the form (spec §2, step 3), fictitious peo
 example.org / example.fr, and a history of transitions that follows the workflow up to each
 practice's current status. It is deterministic for a seed: the same seed gives the same
 practices, with the same identifiers and references, however many times it is run (the
-practices of a previous run, ``source == "demo"``, are deleted first).
+practices of a previous run, ``source == "demo"``, are deleted first). The ONPE's published
+fiches dispositifs (level 2, spec §4) come with them, linked to published practices.
 """
 import datetime as dt
 import json
@@ -57,6 +58,294 @@ MODERATEURS = ("camille.besson@example.fr", "yanis.ferrand@example.fr", "odile.m
 SECRETARIAT = ("secretariat.comite@example.fr", "helene.vasseur@example.fr")
 ADMINISTRATEURS = ("admin.recueil@example.fr",)
 SYSTEME = "système (publication programmée)"
+
+#: The ONPE's editor who writes the demonstration fiches (an actor of their history only:
+#: like the other staff above, no account is created).
+REDACTION_ONPE = "redaction.onpe@example.fr"
+
+# --------------------------------------------------------------------------- ONPE fiches
+
+ONPE = "Observatoire national de la protection de l'enfance (ONPE)"
+
+#: Level-2 fiches dispositifs (spec §4): each is published and linked to published practices
+#: sharing one of its thématiques.
+FICHES = (
+    {
+        "intitule": "Les visites en présence d'un tiers",
+        "nom_entite": ONPE,
+        "co_auteurs": "Fédération nationale des services de médiation familiale\n"
+                      "Départements de France",
+        "description": (
+            "Lorsqu'un enfant est confié à l'aide sociale à l'enfance, le juge peut ordonner que "
+            "les rencontres avec ses parents se déroulent en présence d'un tiers. Ces visites "
+            "médiatisées maintiennent le lien tout en protégeant l'enfant.\n"
+            "La fiche présente l'organisation des lieux de visite, le rôle du professionnel "
+            "tiers et la manière de rendre compte au juge des enfants."
+        ),
+        "date_mise_en_oeuvre": dt.date(2017, 1, 9),
+        "echelle": "nationale",
+        "types_intervention": ["accueil-parents-enfants"],
+        "thematiques": ["liens-parents-enfants"],
+        "publics": ["enfants", "parents"],
+        "relais": "association",
+        "objectifs": (
+            "Préserver la relation entre l'enfant et ses parents pendant le placement ; "
+            "sécuriser l'enfant lors des rencontres ; éclairer les décisions du juge par des "
+            "observations précises et partagées avec la famille."
+        ),
+        "moyens": (
+            "Un lieu neutre et accueillant, avec une salle de jeux et un espace pour les plus "
+            "petits ; des professionnels formés à l'observation des interactions (éducateurs, "
+            "psychologues) ; un temps de préparation avant chaque visite et un temps de reprise "
+            "après ; un protocole écrit partagé avec le service gardien et le juge."
+        ),
+        "cles_reussite": (
+            "Préparer chaque visite avec l'enfant et avec le parent. Garder le même professionnel "
+            "d'une visite à l'autre. Écrire les comptes rendus dans des termes que les parents "
+            "peuvent lire. Faire évoluer la fréquence et les modalités des visites à mesure que "
+            "la relation se rétablit."
+        ),
+        "resultats_attendus": (
+            "Des rencontres régulières, moins d'annulations, des enfants apaisés avant et après "
+            "les visites, et des décisions d'assouplissement (visites libres, hébergement) prises "
+            "sur des éléments observés."
+        ),
+        "difficultes": (
+            "Les délais d'attente pour obtenir un créneau, les trajets des familles éloignées, et "
+            "la charge émotionnelle des visites pour les professionnels, qui demande des temps "
+            "d'analyse de la pratique."
+        ),
+        "evaluation_references": (
+            "Article 375-7 du code civil ; décret n° 2017-1572 du 15 novembre 2017 relatif aux "
+            "modalités d'organisation de la visite en présence d'un tiers ; guide de la "
+            "Haute Autorité de santé sur le maintien des liens (2022)."
+        ),
+        "published": dt.date(2024, 3, 18),
+        "review": dt.date(2027, 3, 18),
+    },
+    {
+        "intitule": "Accompagner les jeunes majeurs vers l'autonomie",
+        "nom_entite": ONPE,
+        "co_auteurs": "Union nationale des associations de protection de l'enfance\n"
+                      "Observatoires départementaux de la protection de l'enfance",
+        "description": (
+            "À 18 ans, les jeunes confiés à l'aide sociale à l'enfance doivent souvent quitter "
+            "leur lieu d'accueil. La loi du 7 février 2022 prévoit un accompagnement jusqu'à "
+            "21 ans pour ceux qui n'ont pas de soutien familial ni de ressources suffisantes.\n"
+            "La fiche décrit les dispositifs qui préparent ce passage dès 16 ans : entretien de "
+            "préparation, contrat jeune majeur, accès au logement et aux droits."
+        ),
+        "date_mise_en_oeuvre": dt.date(2019, 9, 2),
+        "echelle": "nationale",
+        "types_intervention": ["autre"],
+        "types_intervention_autre": "Contrat jeune majeur",
+        "thematiques": ["education", "organisation-interne"],
+        "publics": ["jeunes-majeurs", "adolescents"],
+        "relais": "departement",
+        "objectifs": (
+            "Éviter les sorties sèches du dispositif de protection ; permettre à chaque jeune "
+            "d'avoir un logement, des ressources et un projet de formation à sa majorité ; "
+            "maintenir un adulte de référence au-delà de 18 ans."
+        ),
+        "moyens": (
+            "Un référent jeune majeur par territoire, un entretien obligatoire à 17 ans, des "
+            "places en foyer de jeunes travailleurs réservées, une allocation mensuelle et des "
+            "partenariats avec les missions locales et les bailleurs sociaux."
+        ),
+        "cles_reussite": (
+            "Commencer tôt, dès 16 ans ; associer le jeune à chaque étape ; ne pas conditionner "
+            "l'aide à un parcours sans accroc ; garder un lien, même léger, après la fin de "
+            "l'accompagnement."
+        ),
+        "resultats_attendus": (
+            "Moins de jeunes sans solution de logement à 18 ans, une part plus grande de jeunes "
+            "en formation ou en emploi à 21 ans, et des retours possibles vers le référent en "
+            "cas de difficulté."
+        ),
+        "difficultes": (
+            "L'inégalité des moyens entre départements, la saturation des logements pour jeunes, "
+            "et l'éloignement de certains jeunes qui refusent l'accompagnement à leur majorité."
+        ),
+        "evaluation_references": (
+            "Loi n° 2022-140 du 7 février 2022 relative à la protection des enfants ; enquête "
+            "longitudinale sur l'accès à l'autonomie des jeunes placés (ELAP)."
+        ),
+        "published": dt.date(2024, 9, 23),
+        "review": dt.date(2026, 9, 30),
+    },
+    {
+        "intitule": "Repérer et protéger les enfants exposés aux violences conjugales",
+        "nom_entite": ONPE,
+        "co_auteurs": "Mission interministérielle pour la protection des femmes\n"
+                      "Centre national de ressources et de soutien",
+        "description": (
+            "Un enfant exposé aux violences dans son couple parental est une victime. Les "
+            "départements, les forces de l'ordre et les associations spécialisées ont mis en "
+            "place des dispositifs pour le repérer plus tôt et le mettre à l'abri.\n"
+            "La fiche présente l'évaluation de la situation de l'enfant, les mesures de mise à "
+            "l'abri et l'accompagnement du parent victime."
+        ),
+        "date_mise_en_oeuvre": dt.date(2020, 3, 2),
+        "echelle": "nationale",
+        "types_intervention": ["diagnostic", "accueil-urgence"],
+        "thematiques": ["violences-conjugales"],
+        "publics": ["enfants", "parents", "professionnels"],
+        "relais": "departement",
+        "objectifs": (
+            "Repérer les enfants exposés dès la plainte ou l'intervention des forces de l'ordre ; "
+            "évaluer leur danger dans les quinze jours ; proposer au parent victime et à "
+            "l'enfant une mise à l'abri conjointe."
+        ),
+        "moyens": (
+            "Un protocole entre le parquet, la police, la gendarmerie et la cellule de recueil "
+            "des informations préoccupantes ; des places d'accueil d'urgence mère-enfant ; des "
+            "psychologues formés au psychotraumatisme de l'enfant."
+        ),
+        "cles_reussite": (
+            "Une fiche de liaison unique transmise le jour même ; des professionnels formés "
+            "ensemble ; un interlocuteur désigné pour l'enfant dans chaque service."
+        ),
+        "resultats_attendus": (
+            "Des informations préoccupantes transmises plus vite, des enfants évalués et "
+            "accompagnés, et moins de retours au domicile violent."
+        ),
+        "difficultes": (
+            "Le manque de places d'urgence, le partage d'informations entre institutions et la "
+            "prise en charge des très jeunes enfants."
+        ),
+        "evaluation_references": (
+            "Loi n° 2020-936 du 30 juillet 2020 visant à protéger les victimes de violences "
+            "conjugales ; Grenelle des violences conjugales (2019)."
+        ),
+        "published": dt.date(2025, 2, 10),
+        "review": dt.date(2027, 2, 10),
+    },
+    {
+        "intitule": "Prévenir le harcèlement et les risques numériques chez les adolescents",
+        "nom_entite": ONPE,
+        "co_auteurs": "Association e-Enfance\nRéseau Canopé",
+        "description": (
+            "Harcèlement entre élèves, cyberharcèlement, exposition aux contenus violents : les "
+            "adolescents confiés à la protection de l'enfance y sont plus exposés que les autres.\n"
+            "La fiche rassemble des actions de prévention menées avec les collèges et les lieux "
+            "d'accueil, et les relais d'écoute à faire connaître aux jeunes."
+        ),
+        "date_mise_en_oeuvre": dt.date(2021, 11, 8),
+        "echelle": "nationale",
+        "types_intervention": ["lien-famille-ecole"],
+        "thematiques": ["harcelement", "usages-numeriques"],
+        "publics": ["adolescents", "professionnels"],
+        "relais": "association",
+        "objectifs": (
+            "Former les éducateurs et les familles d'accueil aux usages numériques des "
+            "adolescents ; faire connaître le 3018 ; organiser des ateliers entre pairs dans les "
+            "collèges et les maisons d'enfants."
+        ),
+        "moyens": (
+            "Des ateliers animés par des intervenants spécialisés, une mallette pédagogique, un "
+            "temps de formation de deux jours pour les professionnels et un partenariat avec "
+            "l'Éducation nationale."
+        ),
+        "cles_reussite": (
+            "Faire intervenir des jeunes formés comme ambassadeurs ; associer les familles "
+            "d'accueil ; parler des écrans sans les interdire."
+        ),
+        "resultats_attendus": (
+            "Des situations de harcèlement signalées plus tôt, des jeunes qui savent où trouver "
+            "de l'aide et des professionnels plus à l'aise avec les réseaux sociaux."
+        ),
+        "difficultes": None,
+        "evaluation_references": "Programme pHARe de l'Éducation nationale (2021).",
+        "published": dt.date(2025, 6, 2),
+        "review": dt.date(2027, 6, 2),
+    },
+    {
+        "intitule": "Coordonner le soin et la protection pour la santé mentale des enfants",
+        "nom_entite": "Agence régionale de santé et départements partenaires",
+        "co_auteurs": ONPE,
+        "description": (
+            "Une part importante des enfants protégés a besoin de soins psychiques. Dans "
+            "plusieurs régions, des équipes mobiles associent pédopsychiatrie et aide sociale à "
+            "l'enfance pour intervenir sur les lieux d'accueil.\n"
+            "La fiche décrit leur organisation et les conditions d'une coordination durable."
+        ),
+        "date_mise_en_oeuvre": dt.date(2018, 5, 14),
+        "echelle": "regionale",
+        "regions": ["84", "93"],
+        "types_intervention": ["diagnostic", "autre"],
+        "types_intervention_autre": "Équipe mobile de pédopsychiatrie",
+        "thematiques": ["sante-mentale"],
+        "publics": ["enfants", "adolescents", "professionnels"],
+        "relais": "autre",
+        "relais_autre": "Agence régionale de santé",
+        "objectifs": (
+            "Réduire les délais d'accès aux soins ; éviter les ruptures de parcours lors des "
+            "crises ; soutenir les équipes éducatives face aux troubles du comportement."
+        ),
+        "moyens": (
+            "Une équipe mobile (pédopsychiatre, infirmier, psychologue, éducateur) financée "
+            "conjointement par l'agence régionale de santé et les départements ; des "
+            "astreintes téléphoniques pour les lieux d'accueil."
+        ),
+        "cles_reussite": (
+            "Une convention signée par tous les financeurs ; des réunions cliniques communes ; "
+            "un dossier partagé dans le respect du secret professionnel."
+        ),
+        "resultats_attendus": (
+            "Moins d'hospitalisations en urgence, moins de changements de lieu d'accueil après "
+            "une crise, et des équipes éducatives mieux soutenues."
+        ),
+        "difficultes": (
+            "Le manque de pédopsychiatres dans certains territoires et la pérennité des "
+            "financements croisés."
+        ),
+        "evaluation_references": None,
+        "published": dt.date(2025, 11, 17),
+        "review": dt.date(2027, 11, 17),
+    },
+    {
+        "intitule": "Maintenir le lien entre l'enfant et son parent détenu",
+        "nom_entite": "Fédération des relais enfants-parents",
+        "co_auteurs": ONPE + "\nDirection interrégionale des services pénitentiaires de Lille",
+        "description": (
+            "L'incarcération d'un parent bouleverse la vie de l'enfant. Des associations "
+            "accompagnent les enfants lors des visites au parloir et aident le parent détenu à "
+            "garder sa place.\n"
+            "La fiche présente l'accompagnement des visites, les ateliers parentaux en "
+            "détention et le lien avec les services de protection de l'enfance."
+        ),
+        "date_mise_en_oeuvre": dt.date(2012, 10, 1),
+        "echelle": "departementale",
+        "departements": ["59", "62"],
+        "types_intervention": ["accueil-parents-enfants"],
+        "thematiques": ["parents-detenus", "liens-parents-enfants"],
+        "publics": ["enfants", "parents"],
+        "relais": "association",
+        "objectifs": (
+            "Permettre à l'enfant de voir son parent détenu dans de bonnes conditions ; "
+            "préparer et reprendre les visites avec lui ; soutenir le parent dans son rôle."
+        ),
+        "moyens": (
+            "Des bénévoles formés qui accompagnent les enfants depuis leur lieu d'accueil, un "
+            "espace aménagé dans les parloirs, des ateliers parentaux animés en détention."
+        ),
+        "cles_reussite": (
+            "La confiance de l'administration pénitentiaire, la régularité des accompagnements "
+            "et la formation continue des bénévoles."
+        ),
+        "resultats_attendus": (
+            "Des visites maintenues malgré le placement, des enfants mieux préparés et des "
+            "parents qui retrouvent une place à leur sortie."
+        ),
+        "difficultes": "Les transferts de détenus et l'éloignement des établissements.",
+        "evaluation_references": (
+            "Recommandation CM/Rec(2018)5 du Conseil de l'Europe concernant les enfants de "
+            "détenus."
+        ),
+        "published": dt.date(2026, 4, 20),
+        "review": dt.date(2028, 4, 20),
+    },
+)
 
 # --------------------------------------------------------------------------- territories
 
@@ -1918,8 +2207,51 @@ def _build(plan: dict, seed: int) -> Practice:
     return practice
 
 
+def _fiches(dbsession, rng, seed: int, built: list[tuple[dict, Practice]]) -> list[Practice]:
+    """The ONPE's demonstration fiches, published, each linked to published practices that
+    share one of its thématiques (or to any published practice when none does)."""
+    region_of = {d.code: d.region_code for d in dbsession.scalars(select(Departement))}
+    published = [practice for plan, practice in built if plan["status"] == "publiee"]
+    fiches = []
+    for index, data in enumerate(FICHES):
+        day = data["published"]
+        created = _at_work(day - dt.timedelta(days=rng.randint(20, 60)), rng)
+        departements = data.get("departements", [])
+        fiche = Practice(
+            id=uuid.uuid5(_ID_NAMESPACE, f"{seed}:fiche:{index}"),
+            reference=next_reference(dbsession, created.year, prefix="FD"),
+            niveau=2, status="publiee", coup_de_coeur=False, source=SOURCE,
+            source_id=f"demo-fiche-{index + 1:02d}", accepte_conditions=False,
+            etapes_validees=[], saisie_en_cours={}, created_at=created,
+            updated_at=dt.datetime.combine(day, dt.time(10, 0)), date_publication=day,
+            date_revision=data["review"], lieu=None,
+            **{name: data.get(name) for name in (
+                "intitule", "nom_entite", "co_auteurs", "description", "date_mise_en_oeuvre",
+                "echelle", "types_intervention_autre", "relais", "relais_autre", "objectifs",
+                "moyens", "cles_reussite", "resultats_attendus", "difficultes",
+                "evaluation_references")},
+        )
+        for field in MULTI:
+            setattr(fiche, field, data[field])
+        fiche.departements = departements
+        fiche.regions = sorted(set(data.get("regions", [])) | {region_of[d] for d in departements})
+        sharing = [p for p in published if set(p.thematiques) & set(data["thematiques"])]
+        chosen = rng.sample(sharing or published, min(3, len(sharing or published)))
+        fiche.pratiques_liees = sorted(chosen, key=lambda p: p.reference or "")
+        fiche.transitions = [
+            Transition(from_status=None, to_status="brouillon", actor=REDACTION_ONPE,
+                       comment="Fiche créée", created_at=created),
+            Transition(from_status="brouillon", to_status="publiee", actor=REDACTION_ONPE,
+                       comment=f"Publiée le {_fr_date(day)}",
+                       created_at=dt.datetime.combine(day, dt.time(10, 0))),
+        ]
+        fiches.append(fiche)
+    return fiches
+
+
 def delete_demo(dbsession) -> int:
-    """Delete the practices of a previous demo run, with their terms and history."""
+    """Delete the practices and fiches of a previous demo run, with their terms, history and
+    links."""
     practices = list(dbsession.scalars(
         select(Practice).where(Practice.source == SOURCE)
         .options(selectinload(Practice.transitions), selectinload(Practice.attachments))
@@ -1933,18 +2265,19 @@ def delete_demo(dbsession) -> int:
     highest = {}
     query = select(Practice.reference).where(Practice.reference.is_not(None))
     for reference in dbsession.scalars(query):
-        match = re.fullmatch(r"PI-(\d{4})-(\d+)", reference)
+        match = re.fullmatch(r"(PI|FD)-(\d{4})-(\d+)", reference)
         if match:
-            year, number = int(match.group(1)), int(match.group(2))
-            highest[year] = max(highest.get(year, 0), number)
+            key, number = (match.group(1), int(match.group(2))), int(match.group(3))
+            highest[key] = max(highest.get(key, 0), number)
     for counter in dbsession.scalars(select(ReferenceCounter)):
-        counter.last = highest.get(counter.year, 0)
+        counter.last = highest.get((counter.prefix, counter.year), 0)
     dbsession.flush()
     return len(practices)
 
 
 def create_demo(dbsession, count: int = 320, seed: int = 2023) -> dict[str, int]:
-    """Create ``count`` demonstration practices; returns how many per workflow status.
+    """Create ``count`` demonstration practices and the ONPE's published fiches (FICHES);
+    returns how many practices per workflow status.
 
     Runs inside the caller's transaction: it flushes, never commits.
     """
@@ -1978,7 +2311,9 @@ def create_demo(dbsession, count: int = 320, seed: int = 2023) -> dict[str, int]
 
     for plan in sorted(sent, key=lambda p: (submitted(p), p["index"])):
         plan["reference"] = next_reference(dbsession, submitted(plan).year)
-    dbsession.add_all(_build(plan, seed) for plan in plans)
+    built = [(plan, _build(plan, seed)) for plan in plans]
+    dbsession.add_all(practice for _, practice in built)
+    dbsession.add_all(_fiches(dbsession, rng, seed, built))
     dbsession.flush()
     counts = Counter(p["status"] for p in plans)
     return {status: counts[status] for status in STATUSES if counts[status]}

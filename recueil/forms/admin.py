@@ -5,7 +5,7 @@ import deform
 from ..models.user import ROLES, STAFF_ROLES
 from ..services.passwords import MIN_LENGTH
 from .practice import CSRFSchema, _email_node
-from .widgets import ChoiceWidget
+from .widgets import ChoiceWidget, CounterTextAreaWidget
 
 
 def _roles_node():
@@ -47,5 +47,5 @@ class UnpublishSchema(CSRFSchema):
         description="Il figure dans l'historique de la pratique. 500 caractères maximum.",
         validator=colander.Length(max=500, max_err="« Motif » : 500 caractères au maximum."),
         missing_msg="« Motif de la dépublication » est obligatoire : indiquez pourquoi.",
-        widget=deform.widget.TextAreaWidget(rows=3),
+        widget=CounterTextAreaWidget(rows=3),
     )

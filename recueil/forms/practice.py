@@ -249,26 +249,35 @@ class LocalisationSchema(CSRFSchema):
 
     def validator(self, node, value):
         echelle = self.echelle
-        error = colander.Invalid(node)
-        if echelle == "regionale" and not value.get("regions"):
-            error["regions"] = "« Régions » : pour une action régionale, choisissez au moins une région."
-        if echelle == "departementale" and not value.get("departements"):
-            error["departements"] = (
-                "« Départements » : pour une action départementale, choisissez au moins un département."
-            )
-        if echelle == "locale":
-            if len(value.get("departements") or []) != 1:
-                error["departements"] = (
-                    "« Département » : pour une action locale, choisissez un département."
-                )
-            if not value.get("lieu"):
-                error["lieu"] = "« Lieu » : pour une action locale, indiquez la commune ou le territoire."
         if echelle not in VOCABULARY_SCALES:
             raise colander.Invalid(
                 node, "Choisissez d'abord l'échelle de l'action à l'étape « Présentation de la pratique »."
             )
-        if error.children:
+        errors = territory_errors(echelle, value)
+        if errors:
+            error = colander.Invalid(node)
+            for name, message in errors.items():
+                error[name] = message
             raise error
+
+
+def territory_errors(echelle: str | None, value: dict) -> dict[str, str]:
+    """What the territory lacks for the scale (spec §2, step 3): field name -> French message."""
+    errors = {}
+    if echelle == "regionale" and not value.get("regions"):
+        errors["regions"] = "« Régions » : pour une action régionale, choisissez au moins une région."
+    if echelle == "departementale" and not value.get("departements"):
+        errors["departements"] = (
+            "« Départements » : pour une action départementale, choisissez au moins un département."
+        )
+    if echelle == "locale":
+        if len(value.get("departements") or []) != 1:
+            errors["departements"] = (
+                "« Département » : pour une action locale, choisissez un département."
+            )
+        if not value.get("lieu"):
+            errors["lieu"] = "« Lieu » : pour une action locale, indiquez la commune ou le territoire."
+    return errors
 
 
 VOCABULARY_SCALES = ("nationale", "regionale", "departementale", "locale")

@@ -61,3 +61,16 @@ class FilesWidget(Widget):
         if pstruct in (colander.null, None, ""):
             return colander.null
         return pstruct if isinstance(pstruct, (list, tuple)) else [pstruct]
+
+
+class PracticePickerWidget(TextAreaWidget):
+    """References typed in a textarea, and a search to add published practices without typing.
+
+    The search posts the form with « chercher » and each result's « Ajouter » with its
+    reference (``ajouter``); the view answers by showing the form again, nothing saved.
+    ``query`` and ``results`` (dicts of reference, titre, nom_entite) are the search's.
+    """
+
+    template = "dsfr_practice_picker"
+    query = ""
+    results = None

@@ -1,4 +1,5 @@
-"""A practice (level 1), its vocabulary codes, attachments and history."""
+"""A practice (level 1) or an ONPE fiche dispositif (level 2), its vocabulary codes,
+attachments, history, and the links of fiches to the practices they build on."""
 import datetime as dt
 import uuid
 
@@ -12,12 +13,13 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    Table,
     Text,
     UniqueConstraint,
     Uuid,
     func,
 )
-from sqlalchemy import inspect
+from sqlalchemy import Column, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .meta import Base
@@ -39,6 +41,10 @@ PERSONAL_FIELDS = (
 
 #: Multi-valued fields, stored as rows of PracticeTerm.
 MULTI_FIELDS = ("types_intervention", "thematiques", "publics", "regions", "departements")
+
+#: The sections a level-2 fiche has and a level-1 practice has not (spec §4), searched in
+#: full text but not public fields of §9: the open data does not carry them.
+FICHE_SECTIONS = ("cles_reussite", "resultats_attendus", "difficultes", "evaluation_references")
 
 #: Workflow states (spec §3), with their French labels.
 STATUSES = {
@@ -100,6 +106,16 @@ class _MultiField:
         obj.terms = new_terms
 
 
+#: A fiche (level 2) builds on level-1 practices: (fiche, practice) pairs.
+fiche_practice_links = Table(
+    "fiche_practice_links",
+    Base.metadata,
+    Column("fiche_id", Uuid, ForeignKey("practices.id", ondelete="CASCADE"), primary_key=True),
+    Column("practice_id", Uuid, ForeignKey("practices.id", ondelete="CASCADE"), primary_key=True,
+           index=True),
+)
+
+
 class Practice(Base):
     __tablename__ = "practices"
     __table_args__ = (UniqueConstraint("source", "source_id"),)
@@ -130,6 +146,16 @@ class Practice(Base):
     date_publication: Mapped[dt.date | None] = mapped_column(Date)
     source: Mapped[str | None] = mapped_column(String(100))
     source_id: Mapped[str | None] = mapped_column(String(100))
+
+    # level 2 only (ONPE fiches dispositifs, spec §4)
+    cles_reussite: Mapped[str | None] = mapped_column(Text)
+    resultats_attendus: Mapped[str | None] = mapped_column(Text)
+    difficultes: Mapped[str | None] = mapped_column(Text)
+    evaluation_references: Mapped[str | None] = mapped_column(Text)
+    #: the fiche's co-authors (people or bodies), one per line
+    co_auteurs: Mapped[str | None] = mapped_column(Text)
+    #: « à revoir le »: when the ONPE means to review the fiche
+    date_revision: Mapped[dt.date | None] = mapped_column(Date)
 
     contact_nom: Mapped[str | None] = mapped_column(String(100))
     contact_fonction: Mapped[str | None] = mapped_column(String(100))
@@ -168,6 +194,21 @@ class Practice(Base):
         cascade="all, delete-orphan", order_by="Transition.id", back_populates="practice"
     )
     doublon_de: Mapped["Practice | None"] = relationship(remote_side="Practice.id")
+    #: a fiche's level-1 practices, whatever their state (the pages show the published ones)
+    pratiques_liees: Mapped[list["Practice"]] = relationship(
+        secondary=fiche_practice_links,
+        primaryjoin="Practice.id == fiche_practice_links.c.fiche_id",
+        secondaryjoin="Practice.id == fiche_practice_links.c.practice_id",
+        order_by="Practice.intitule",
+    )
+    #: the fiches that build on this practice (written through `pratiques_liees` only)
+    fiches: Mapped[list["Practice"]] = relationship(
+        secondary=fiche_practice_links,
+        primaryjoin="Practice.id == fiche_practice_links.c.practice_id",
+        secondaryjoin="Practice.id == fiche_practice_links.c.fiche_id",
+        order_by="Practice.intitule",
+        viewonly=True,
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -183,14 +224,28 @@ class Practice(Base):
 
     @property
     def titre(self) -> str:
-        return self.intitule or "Pratique sans intitulé"
+        if self.intitule:
+            return self.intitule
+        return "Fiche sans intitulé" if self.is_fiche else "Pratique sans intitulé"
+
+    @property
+    def is_fiche(self) -> bool:
+        """A level-2 fiche dispositif of the ONPE."""
+        return self.niveau == 2
+
+    @property
+    def co_auteurs_list(self) -> list[str]:
+        return [line.strip() for line in (self.co_auteurs or "").splitlines() if line.strip()]
 
 
 class ReferenceCounter(Base):
-    """Last number given per year, for references such as PI-2026-0042."""
+    """Last number given per prefix and year, for references such as PI-2026-0042 (practices)
+    and FD-2026-0003 (ONPE fiches)."""
 
     __tablename__ = "reference_counters"
 
+    prefix: Mapped[str] = mapped_column(String(2), primary_key=True, default="PI",
+                                        server_default="PI")
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     last: Mapped[int] = mapped_column(Integer, default=0)
 

@@ -94,16 +94,19 @@ def history_warning(practice: Practice, today) -> str | None:
     )
 
 
-def next_reference(dbsession, year: int) -> str:
+def next_reference(dbsession, year: int, prefix: str = "PI") -> str:
+    """The next reference of the year: PI-2026-0042 for practices, FD-2026-0003 for fiches."""
     counter = dbsession.scalars(
-        select(ReferenceCounter).where(ReferenceCounter.year == year).with_for_update()
+        select(ReferenceCounter)
+        .where(ReferenceCounter.prefix == prefix, ReferenceCounter.year == year)
+        .with_for_update()
     ).one_or_none()
     if counter is None:
-        counter = ReferenceCounter(year=year, last=0)
+        counter = ReferenceCounter(prefix=prefix, year=year, last=0)
         dbsession.add(counter)
     counter.last += 1
     dbsession.flush()
-    return f"PI-{year}-{counter.last:04d}"
+    return f"{prefix}-{year}-{counter.last:04d}"
 
 
 class NotReady(Exception):

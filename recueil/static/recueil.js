@@ -14,3 +14,16 @@
     update(textarea, counter);
   });
 })();
+
+// The Enter key in a search field inside a larger form runs that search (its button is named
+// by data-entree) instead of the form's first button. Without this file, the button is there.
+(function () {
+  "use strict";
+  document.querySelectorAll("input[data-entree]").forEach(function (input) {
+    input.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter") { return; }
+      var button = document.getElementById(input.getAttribute("data-entree"));
+      if (button) { event.preventDefault(); button.click(); }
+    });
+  });
+})();

@@ -69,6 +69,8 @@ STAFF_SECTIONS = (
      "Vérifier les déclarations, demander des compléments, repérer les doublons."),
     (Permissions.COMMITTEE, "Comité de sélection", "committee.sessions",
      "Les séances, leur ordre du jour et les grilles d'examen."),
+    (Permissions.WRITE_FICHES, "Fiches dispositifs", "fiches.list",
+     "Rédiger, réviser et publier les fiches dispositifs de l'ONPE."),
     (Permissions.ADMINISTER, "Administration", "admin.home",
      "Comptes et rôles, dépublication des pratiques."),
 )

@@ -60,6 +60,9 @@ def test_unpublish_needs_a_reason_and_republish_restores(testapp, wsgi_app, engi
     page = testapp.get(f"/gestion/admin/pratiques/{practice_id}")
     failed = page.forms["depublication"].submit("depublier")
     assert "« Motif de la dépublication » est obligatoire" in failed
+    motif = failed.html.select_one("textarea[name=motif]")
+    label = failed.html.select_one(f"label[for={motif['id']}]")
+    assert label is not None and "Motif de la dépublication" in label.get_text()
     assert _status(engine, practice_id) == "publiee"
 
     form = failed.forms["depublication"]

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from recueil.demo import create_demo
+from recueil.forms.fiche import FicheSchema
 from recueil.forms.practice import (
     ContactSchema,
     LocalisationSchema,
@@ -16,6 +17,7 @@ from recueil.forms.practice import (
 )
 from recueil.models import Departement, Practice, VocabularyTerm
 from recueil.models.practice import STATUSES
+from recueil.services import fiches as fiche_service
 from recueil.services.declarations import next_reference
 from recueil.services.references import References
 
@@ -45,9 +47,10 @@ LIMITS = {
 PERSONAL_EMAIL = re.compile(r"^[a-z0-9.-]+@([a-z0-9-]+\.)*example\.(org|fr)$")
 
 
-def demo_practices(dbsession):
+def demo_practices(dbsession, niveau=1):
     return list(dbsession.scalars(
-        select(Practice).where(Practice.source == "demo").order_by(Practice.source_id)
+        select(Practice).where(Practice.source == "demo", Practice.niveau == niveau)
+        .order_by(Practice.source_id)
     ))
 
 
@@ -224,3 +227,42 @@ def test_another_seed_gives_another_set_and_small_counts_work(dbsession):
     practices = demo_practices(dbsession)
     assert [p.source_id for p in practices] == [f"demo-{i:04d}" for i in range(1, 41)]
     assert [p.intitule for p in practices] != default
+
+
+def test_the_onpe_fiches_are_published_and_linked_to_practices_sharing_a_theme(dbsession, demo):
+    fiches = demo_practices(dbsession, niveau=2)
+    assert len(fiches) == 6
+    references = References(dbsession)
+    bind = {"references": references, "today": TODAY, "csrf_token": "", "version": None,
+            "find_references": lambda refs: fiche_service.by_references(dbsession, refs)}
+    for fiche in fiches:
+        assert fiche.status == "publiee" and fiche.date_publication < TODAY
+        assert re.fullmatch(r"FD-20\d\d-\d{4}", fiche.reference)
+        assert fiche.declarant_courriel is None and fiche.contact_courriel is None
+        assert [(t.from_status, t.to_status) for t in fiche.transitions] == [
+            (None, "brouillon"), ("brouillon", "publiee")]
+        assert fiche.transitions[-1].created_at.date() == fiche.date_publication
+        linked = fiche.pratiques_liees
+        assert linked and all(p.niveau == 1 and p.status == "publiee" for p in linked)
+        assert all(set(p.thematiques) & set(fiche.thematiques) for p in linked), fiche.intitule
+        assert fiche in linked[0].fiches
+        # every fiche passes the rules of the rédacteurs' form
+        schema = FicheSchema().bind(**bind)
+        try:
+            schema.deserialize(schema.serialize(fiche_service.form_values(fiche)))
+        except colander.Invalid as error:  # pragma: no cover - shows what failed
+            pytest.fail(f"{fiche.reference}: {error.asdict()}")
+    assert len({f.reference for f in fiches}) == len(fiches)
+    assert {f.echelle for f in fiches} >= {"nationale", "regionale", "departementale"}
+    # one is past its « à revoir le » date, to show how the list flags it
+    assert [f.intitule for f in fiches if fiche_service.to_review(f, TODAY)] == [
+        "Accompagner les jeunes majeurs vers l'autonomie"]
+
+
+def test_running_again_deletes_the_fiches_and_gives_back_their_numbers(dbsession):
+    create_demo(dbsession, count=40)
+    first = [(f.id, f.reference) for f in demo_practices(dbsession, niveau=2)]
+    create_demo(dbsession, count=40)
+    assert [(f.id, f.reference) for f in demo_practices(dbsession, niveau=2)] == first
+    year = int(first[0][1][3:7])
+    assert next_reference(dbsession, year, prefix="FD") not in {r for _, r in first}
