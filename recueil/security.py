@@ -150,6 +150,22 @@ class CommitteeSessionContext(Root):
         self.practice = _practice(request) if "id" in request.matchdict else None
 
 
+class ImportBatchContext(Root):
+    """An imported file and its report (administration): the role's permission decides."""
+
+    def __init__(self, request):
+        super().__init__(request)
+        from .models import ImportBatch
+
+        try:
+            batch_id = int(request.matchdict["batch_id"])
+        except ValueError:
+            raise HTTPNotFound()
+        self.batch = request.dbsession.get(ImportBatch, batch_id)
+        if self.batch is None:
+            raise HTTPNotFound()
+
+
 class DeclarantPractice(Root):
     """A practice seen from its declarant's space: only its owner may open it."""
 

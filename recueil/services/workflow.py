@@ -1,5 +1,9 @@
 """The life of a practice (spec §3): one state machine, each transition a named operation.
 
+Level-1 practices follow the declaration's path; level-2 fiches (spec §4) are written by the
+ONPE and go brouillon → publiee ⇄ depubliee by their own steps, which refuse a practice, as
+the administrator's unpublishing and republishing refuse a fiche.
+
 Every operation checks who acts and from which state, refuses a stale version, records a
 Transition (who, when, from, to, comment) and changes nothing when it refuses.
 """
@@ -30,6 +34,8 @@ class Step:
     #: roles allowed to take the step ("declarant" means the practice's own declarant)
     roles: tuple[str, ...]
     comment_required: str | None = None  # French label of the comment when mandatory
+    #: the only level it applies to, 1 (practices) or 2 (ONPE fiches); None: either
+    niveau: int | None = None
 
 
 BEFORE_DECISION = ("brouillon", "soumise", "en_moderation", "complement_demande", "recevable",
@@ -60,10 +66,26 @@ STEPS = {step.name: step for step in (
     Step("ask_postponed_complements", "Demander les compléments", ("ajournee",),
          "complement_demande", ("secretariat",)),
     Step("publish", "Publier", ("selectionnee",), "publiee", ("systeme",)),
+    # a fiche is published and unpublished by the ONPE's editors (the *_fiche steps below);
+    # the other steps start from states or need a declarant a fiche never has
     Step("unpublish", "Dépublier", ("publiee",), "depubliee", ("administrateur",),
-         comment_required="le motif de la dépublication"),
-    Step("republish", "Republier", ("depubliee",), "publiee", ("administrateur",)),
+         comment_required="le motif de la dépublication", niveau=1),
+    Step("republish", "Republier", ("depubliee",), "publiee", ("administrateur",), niveau=1),
     Step("withdraw", "Retirer ma pratique", BEFORE_DECISION, "retiree", ("declarant",)),
+    # imports of partners' files (spec §5): the practice, built unsaved, enters moderation,
+    # or goes online at once when what is already published elsewhere is migrated
+    Step("import", "Importer", ("brouillon",), "soumise", ("systeme",), niveau=1),
+    Step("import_published", "Importer comme déjà publiée", ("brouillon",), "publiee",
+         ("systeme",), niveau=1),
+    Step("import_published_fiche", "Importer la fiche comme déjà publiée", ("brouillon",),
+         "publiee", ("systeme",), niveau=2),
+    # ONPE fiches dispositifs: written, published and unpublished by the ONPE's editors
+    Step("publish_fiche", "Publier la fiche", ("brouillon",), "publiee", ("redacteur_onpe",),
+         niveau=2),
+    Step("unpublish_fiche", "Dépublier la fiche", ("publiee",), "depubliee", ("redacteur_onpe",),
+         niveau=2),
+    Step("republish_fiche", "Republier la fiche", ("depubliee",), "publiee", ("redacteur_onpe",),
+         niveau=2),
 )}
 
 
@@ -104,7 +126,9 @@ def snapshot(practice: Practice) -> dict:
 
 def available(practice: Practice, actor: Actor) -> list[Step]:
     """The steps this actor may take on this practice now."""
-    return [s for s in STEPS.values() if _may(s, practice, actor) and practice.status in s.sources]
+    return [s for s in STEPS.values()
+            if s.niveau in (None, practice.niveau) and _may(s, practice, actor)
+            and practice.status in s.sources]
 
 
 def _may(step: Step, practice: Practice, actor: Actor) -> bool:
@@ -130,9 +154,16 @@ def check(practice: Practice, name: str, actor: Actor, comment: str | None = Non
         raise ConflictError(CONFLICT)
     if not _may(step, practice, actor):
         raise WorkflowError(f"Vous n'avez pas le droit de faire « {step.label} » sur cette pratique.")
-    if practice.status not in step.sources:
+    if step.niveau is not None and practice.niveau != step.niveau:
         raise WorkflowError(
-            f"« {step.label} » est impossible : la pratique est « {STATUSES[practice.status]} »."
+            f"« {step.label} » ne s'applique qu'aux fiches dispositifs de l'ONPE."
+            if step.niveau == 2
+            else f"« {step.label} » ne s'applique pas aux fiches dispositifs de l'ONPE."
+        )
+    if practice.status not in step.sources:
+        what = "la fiche" if practice.niveau == 2 else "la pratique"
+        raise WorkflowError(
+            f"« {step.label} » est impossible : {what} est « {STATUSES[practice.status]} »."
         )
     if step.comment_required and not (comment or "").strip():
         raise WorkflowError(f"« {step.label} » : indiquez {step.comment_required}.")
@@ -154,6 +185,16 @@ def apply(dbsession, clock, practice: Practice, name: str, actor: Actor, comment
         snapshot=snapshot(practice) if keep_snapshot else None,
     )
     practice.status = step.target
+    practice.transitions.append(transition)
+    dbsession.flush()
+    return transition
+
+
+def note(dbsession, clock, practice: Practice, actor: Actor, comment: str) -> Transition:
+    """Record in the history a change that keeps the state (a re-import updating a practice)."""
+    transition = Transition(from_status=practice.status, to_status=practice.status,
+                            actor=actor.label, actor_user_id=actor.user_id, comment=comment,
+                            created_at=clock.now())
     practice.transitions.append(transition)
     dbsession.flush()
     return transition

@@ -37,6 +37,14 @@ EXPECTED = {
     "republish": ({"depubliee"}, "publiee", "administrateur", False),
     "withdraw": ({"brouillon", "soumise", "en_moderation", "complement_demande", "recevable",
                   "inscrite", "ajournee"}, "retiree", "declarant", False),
+    # spec §5: a practice built from an imported row enters moderation, or is migrated online
+    "import": ({"brouillon"}, "soumise", "systeme", False),
+    "import_published": ({"brouillon"}, "publiee", "systeme", False),
+    "import_published_fiche": ({"brouillon"}, "publiee", "systeme", False),
+    # spec §4: the ONPE's fiches
+    "publish_fiche": ({"brouillon"}, "publiee", "redacteur_onpe", False),
+    "unpublish_fiche": ({"publiee"}, "depubliee", "redacteur_onpe", False),
+    "republish_fiche": ({"depubliee"}, "publiee", "redacteur_onpe", False),
 }
 ROLES = ("declarant", "moderateur", "comite", "secretariat", "redacteur_onpe", "administrateur",
          "systeme")
@@ -55,8 +63,14 @@ def clock():
     return FixedClock(NOW)
 
 
-def practice_in(dbsession, status: str) -> Practice:
-    return make_practice(dbsession, status=status, declarant_courriel=OWNER)
+#: steps taken on level-2 rows (ONPE fiches) only
+FICHE_STEPS = {"publish_fiche", "unpublish_fiche", "republish_fiche", "import_published_fiche"}
+
+
+def practice_in(dbsession, status: str, step: str | None = None) -> Practice:
+    """A practice in `status`, or a fiche when `step` is one of a fiche's."""
+    return make_practice(dbsession, status=status, declarant_courriel=OWNER,
+                         niveau=2 if step in FICHE_STEPS else 1)
 
 
 def unchanged(dbsession, practice: Practice, before: tuple) -> bool:
@@ -73,7 +87,7 @@ def test_each_step_from_every_state(dbsession, clock, name):
     sources, target, role, _ = EXPECTED[name]
     step = workflow.STEPS[name]
     for status in STATUSES:
-        practice = practice_in(dbsession, status)
+        practice = practice_in(dbsession, status, name)
         before = (practice.status, practice.version, len(practice.transitions))
         if status in sources:
             transition = workflow.apply(dbsession, clock, practice, name, actor(role),
@@ -90,8 +104,9 @@ def test_each_step_from_every_state(dbsession, clock, name):
             with pytest.raises(workflow.WorkflowError) as refused:
                 workflow.apply(dbsession, clock, practice, name, actor(role),
                                comment="Un commentaire")
+            what = "la fiche" if name in FICHE_STEPS else "la pratique"
             assert str(refused.value) == (
-                f"« {step.label} » est impossible : la pratique est « {STATUSES[status]} »."
+                f"« {step.label} » est impossible : {what} est « {STATUSES[status]} »."
             )
             assert unchanged(dbsession, practice, before), (name, status)
 
@@ -104,7 +119,7 @@ def test_only_the_steps_role_may_take_it(dbsession, clock, name):
     for other in ROLES:
         if other == role:
             continue
-        practice = practice_in(dbsession, status)
+        practice = practice_in(dbsession, status, name)
         before = (practice.status, practice.version, len(practice.transitions))
         with pytest.raises(workflow.WorkflowError) as refused:
             workflow.apply(dbsession, clock, practice, name, actor(other), comment="Un commentaire")
@@ -147,7 +162,7 @@ def test_a_comment_is_required_where_the_spec_asks_for_one(dbsession, clock, nam
 @pytest.mark.parametrize("name", [n for n, e in EXPECTED.items() if not e[3]])
 def test_other_steps_take_no_comment_when_none_is_given(dbsession, clock, name):
     sources, target, role, _ = EXPECTED[name]
-    practice = practice_in(dbsession, sorted(sources)[0])
+    practice = practice_in(dbsession, sorted(sources)[0], name)
     transition = workflow.apply(dbsession, clock, practice, name, actor(role), comment="   ")
     assert transition.comment is None and practice.status == target
 
@@ -193,6 +208,38 @@ def test_available_steps(dbsession):
     published = practice_in(dbsession, "publiee")
     assert [s.name for s in workflow.available(published, actor("administrateur"))] == ["unpublish"]
     assert workflow.available(published, actor("declarant")) == []
+
+
+@pytest.mark.parametrize("name, niveau, message", [
+    ("publish_fiche", 1, "« Publier la fiche » ne s'applique qu'aux fiches dispositifs de l'ONPE."),
+    ("unpublish_fiche", 1,
+     "« Dépublier la fiche » ne s'applique qu'aux fiches dispositifs de l'ONPE."),
+    ("unpublish", 2, "« Dépublier » ne s'applique pas aux fiches dispositifs de l'ONPE."),
+    ("republish", 2, "« Republier » ne s'applique pas aux fiches dispositifs de l'ONPE."),
+])
+def test_a_step_of_one_level_refuses_the_other(dbsession, clock, name, niveau, message):
+    sources, _, role, _ = EXPECTED[name]
+    practice = make_practice(dbsession, status=sorted(sources)[0], niveau=niveau)
+    before = (practice.status, practice.version, len(practice.transitions))
+    with pytest.raises(workflow.WorkflowError) as refused:
+        workflow.apply(dbsession, clock, practice, name, actor(role), comment="Un motif")
+    assert str(refused.value) == message
+    assert unchanged(dbsession, practice, before)
+    assert workflow.STEPS[name] not in workflow.available(practice, actor(role))
+
+
+def test_a_fiche_is_published_unpublished_and_republished_by_its_editors(dbsession, clock):
+    fiche = make_practice(dbsession, status="brouillon", niveau=2, date_publication=None)
+    editor = actor("redacteur_onpe")
+    assert [s.name for s in workflow.available(fiche, editor)] == ["publish_fiche"]
+    for name in ("publish_fiche", "unpublish_fiche", "republish_fiche"):
+        workflow.apply(dbsession, clock, fiche, name, editor)
+    assert [(t.from_status, t.to_status) for t in fiche.transitions[1:]] == [
+        ("brouillon", "publiee"), ("publiee", "depubliee"), ("depubliee", "publiee")]
+    assert workflow.available(fiche, actor("administrateur")) == []
+    with pytest.raises(workflow.WorkflowError, match="« Publier la fiche » est impossible : "
+                                                      "la fiche est « Publiée »."):
+        workflow.apply(dbsession, clock, fiche, "publish_fiche", editor)
 
 
 def test_a_snapshot_shows_what_changed_since(dbsession, clock):

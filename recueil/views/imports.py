@@ -1,0 +1,107 @@
+"""Administration: import a CSV file of practices — upload, report, then confirmation (spec §5).
+
+The uploaded file is kept in the database (ImportBatch) between the report and the
+confirmation, so that what is imported is exactly what was checked; the confirmation checks
+it again against the database as it is then.
+"""
+import colander
+from pyramid.csrf import get_csrf_token
+from pyramid.httpexceptions import HTTPFound
+from pyramid.view import view_config
+from sqlalchemy import select
+
+from ..forms.imports import UploadSchema
+from ..models import ImportBatch
+from ..security import Permissions
+from ..services import imports
+from ..services.import_file import SEPARATORS
+
+HISTORY = 50
+
+
+def _actor(request):
+    user = request.identity.user
+    return imports.importer(user.email, user.id)
+
+
+@view_config(route_name="admin.imports", renderer="recueil:templates/admin/imports.pt",
+             permission=Permissions.ADMINISTER)
+def upload(request):
+    page = {
+        "page_title": "Importer des pratiques",
+        "csrf_token": get_csrf_token(request),
+        "errors": {},
+        "typed": {"source": "", "publier": False},
+        "batches": list(request.dbsession.scalars(
+            select(ImportBatch).order_by(ImportBatch.created_at.desc(), ImportBatch.id.desc())
+            .limit(HISTORY))),
+        "max_megabytes": imports.MAX_BYTES // 1024 // 1024,
+    }
+    if request.method != "POST":
+        return page
+    schema = UploadSchema().bind(csrf_token=get_csrf_token(request))
+    cstruct = {"fichier": request.POST.get("fichier"),
+               "source": request.POST.get("source", ""),
+               "publier": request.POST.get("publier", "")}
+    try:
+        appstruct = schema.deserialize(cstruct)
+    except colander.Invalid as invalid:
+        request.response.status = 400
+        typed = {"source": cstruct["source"], "publier": cstruct["publier"] == "true"}
+        return dict(page, page_title="Erreur – Importer des pratiques",
+                    errors=invalid.asdict(translate=request.localizer.translate), typed=typed)
+    upload = appstruct["fichier"][0]
+    options = imports.Options(source=appstruct["source"], publier=appstruct["publier"])
+    report = imports.analyse(request.dbsession, upload["content"], options, request.references,
+                             request.clock.today())
+    batch = imports.record(request.dbsession, request.clock, upload["filename"],
+                           upload["content"], options, report, _actor(request))
+    return HTTPFound(request.route_url("admin.import", batch_id=batch.id))
+
+
+@view_config(route_name="admin.import", renderer="recueil:templates/admin/import_report.pt",
+             permission=Permissions.ADMINISTER)
+def report(request):
+    batch = request.context.batch
+    page = {
+        "page_title": f"Import de « {batch.filename} »",
+        "batch": batch,
+        "report": batch.report or {},
+        "csrf_token": get_csrf_token(request),
+        "error": None,
+        "separators": SEPARATORS,
+        "queue_url": request.route_url("moderation.queue",
+                                       _query={"source": batch.source} if batch.source else {}),
+    }
+    if request.method != "POST":
+        return page
+    if batch.status != "en_attente":
+        request.session.flash("Cet import est déjà terminé : rien n'a été refait.", "info")
+        return HTTPFound(request.route_url("admin.import", batch_id=batch.id))
+    if "abandonner" in request.POST:
+        if imports.claim(request.dbsession, batch, "abandonne"):
+            batch.finished_at = request.clock.now()
+            request.session.flash("Import abandonné : rien n'a été importé.", "info")
+        return HTTPFound(request.route_url("admin.import", batch_id=batch.id))
+    valid_only = request.POST.get("lignes") == "valides"
+    had_errors = bool(page["report"].get("erreurs"))
+    # checked again: the database may have changed since the report was shown
+    fresh = imports.analyse(request.dbsession, batch.content, imports.options_of(batch),
+                            request.references, request.clock.today())
+    if fresh.refusal or (fresh.problems and not valid_only):
+        batch.report = fresh.as_dict()
+        request.response.status = 409
+        return dict(page, report=batch.report, error=(
+            "Le fichier contient des erreurs : rien n'est importé tant qu'elles ne sont pas "
+            "corrigées, sauf si vous choisissez d'importer seulement les lignes valides."
+            if had_errors else
+            "Le fichier n'est plus importable tel quel : les pratiques ont changé depuis le "
+            "rapport. Voici le rapport à jour ; rien n'a été importé."))
+    if not imports.claim(request.dbsession, batch, "importe"):
+        request.session.flash("Cet import est déjà terminé : rien n'a été refait.", "info")
+        return HTTPFound(request.route_url("admin.import", batch_id=batch.id))
+    outcome = imports.run(request.dbsession, request.clock, fresh, _actor(request),
+                          batch.filename, valid_only=valid_only)
+    imports.finish(batch, request.clock, "importe", fresh, outcome, valid_only)
+    request.session.flash(imports.outcome_text(outcome, imports.options_of(batch)), "succes")
+    return HTTPFound(request.route_url("admin.import", batch_id=batch.id))
