@@ -65,12 +65,24 @@ def includeme(config):
                      factory="recueil.security.CommitteeSessionContext")
     config.add_route("committee.send_decisions", "/gestion/comite/seances/{session_id}/envoi",
                      factory="recueil.security.CommitteeSessionContext")
+    # ONPE fiches dispositifs (spec §4)
+    config.add_route("fiches.list", "/gestion/fiches")
+    config.add_route("fiches.new", "/gestion/fiches/nouvelle")
+    config.add_route("fiches.edit", "/gestion/fiches/{id}", factory="recueil.security.StaffPractice")
+    config.add_route("fiches.transition", "/gestion/fiches/{id}/publication",
+                     factory="recueil.security.StaffPractice")
     # administration
     config.add_route("admin.home", "/gestion/admin")
     config.add_route("admin.users", "/gestion/admin/comptes")
     config.add_route("admin.practice", "/gestion/admin/pratiques/{id}",
                      factory="recueil.security.StaffPractice")
+    config.add_route("admin.imports", "/gestion/admin/imports")
+    config.add_route("admin.import", "/gestion/admin/imports/{batch_id}",
+                     factory="recueil.security.ImportBatchContext")
+    config.add_route("admin.pages", "/gestion/admin/pages")
+    config.add_route("admin.page", "/gestion/admin/pages/{slug}")
     # public pages
+    config.add_route("pages.about", "/a-propos")
     config.add_route("pages.show", "/pages/{slug}")
     # public catalogue (spec §7)
     config.add_route("catalogue.search", "/pratiques")

@@ -20,8 +20,8 @@ from recueil.models.meta import Base
 from recueil.services.clock import FixedClock
 from recueil.services.references import load_reference_data
 
-#: Tables that initdb fills and the tests never change.
-REFERENCE_TABLES = {"regions", "departements", "vocabulary_terms", "alembic_version"}
+#: Tables that initdb fills and the tests never change (a test that edits a page restores it).
+REFERENCE_TABLES = {"regions", "departements", "vocabulary_terms", "pages", "alembic_version"}
 NOW = dt.datetime(2026, 11, 23, 9, 30)
 
 

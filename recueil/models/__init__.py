@@ -20,6 +20,8 @@ from .practice import (  # noqa: F401
 from .access import AccessLink, RateEvent  # noqa: F401
 from .search import IndexTask, SearchTerm  # noqa: F401
 from .committee import AgendaItem, CommitteeSession, ReviewGrid  # noqa: F401
+from .imports import ImportBatch  # noqa: F401
+from .page import Page  # noqa: F401
 
 configure_mappers()
 

@@ -9,7 +9,8 @@ import re
 import pytest
 import webtest
 
-from recueil.models import AgendaItem, Attachment, CommitteeSession, User
+from recueil.models import AgendaItem, Attachment, CommitteeSession, ImportBatch, User
+from recueil.services.imports import Options, Report
 from recueil.services.passwords import hash_password
 
 from ..conftest import _clean
@@ -50,6 +51,7 @@ COMMITTEE = ("comite", "secretariat")
 MATRIX = {
     "home": ("GET", "/", public()),
     "pages.show": ("GET", "/pages/mentions-legales", public()),
+    "pages.about": ("GET", "/a-propos", public()),
     "catalogue.search": ("GET", "/pratiques", public()),
     "catalogue.api": ("GET", "/api/pratiques", public()),
     "catalogue.show": ("GET", "/pratiques/{published}", public()),
@@ -88,9 +90,16 @@ MATRIX = {
     "committee.session_new": ("GET", "/gestion/comite/seances/nouvelle", staff_only("secretariat")),
     "committee.synthesis": ("GET", "/gestion/comite/seances/{session}/synthese",
                             staff_only("secretariat")),
+    "fiches.list": ("GET", "/gestion/fiches", staff_only("redacteur_onpe")),
+    "fiches.new": ("GET", "/gestion/fiches/nouvelle", staff_only("redacteur_onpe")),
+    "fiches.edit": ("GET", "/gestion/fiches/{fiche}", staff_only("redacteur_onpe")),
     "admin.home": ("GET", "/gestion/admin", staff_only("administrateur")),
     "admin.users": ("GET", "/gestion/admin/comptes", staff_only("administrateur")),
     "admin.practice": ("GET", "/gestion/admin/pratiques/{published}", staff_only("administrateur")),
+    "admin.imports": ("GET", "/gestion/admin/imports", staff_only("administrateur")),
+    "admin.import": ("GET", "/gestion/admin/imports/{import_batch}", staff_only("administrateur")),
+    "admin.pages": ("GET", "/gestion/admin/pages", staff_only("administrateur")),
+    "admin.page": ("GET", "/gestion/admin/pages/mentions-legales", staff_only("administrateur")),
     # state-changing routes: the allowed persona's empty form is refused for its content,
     # never for its authorisation
     "catalogue.contact": ("POST", "/pratiques/{published}/contact", {p: ALLOWED for p in PERSONAS}),
@@ -101,6 +110,8 @@ MATRIX = {
                          staff_only("secretariat", ok=ALLOWED)),
     "committee.send_decisions": ("POST", "/gestion/comite/seances/{session}/envoi",
                                  staff_only("secretariat", ok=ALLOWED)),
+    "fiches.transition": ("POST", "/gestion/fiches/{fiche}/publication",
+                          staff_only("redacteur_onpe", ok=ALLOWED)),
     "declaration.withdraw": ("POST", "/mon-espace/pratiques/{withdrawable}/retirer",
                              declarant_only(ok=ALLOWED)),
     "declaration.access": ("GET", "{link}", public() | {p: 302 for p in PERSONAS}),
@@ -138,6 +149,8 @@ def world(wsgi_app, engine, smtp_server):
             "listed": listed.id,
             "listed_attachment": listed.attachments[0].id,
             "attachment": draft.attachments[0].id,
+            "fiche": make_practice(session, status="brouillon", niveau=2,
+                                   declarant_courriel=None).id,
         }
         committee = CommitteeSession(date=dt.date(2026, 12, 10), lieu="Paris",
                                      created_at=dt.datetime(2026, 11, 1))
@@ -145,6 +158,14 @@ def world(wsgi_app, engine, smtp_server):
         session.add(committee)
         session.flush()
         ids["session"] = committee.id
+        batch = ImportBatch(filename="initiatives.csv", content=b"intitule\n", size=9,
+                            sha256="0" * 64, publier=False, valides_seulement=False,
+                            status="en_attente", actor="tests", created_at=dt.datetime(2026, 11, 1),
+                            report=Report(Options()).as_dict(), created=0, updated=0,
+                            unchanged=0, skipped=0)
+        session.add(batch)
+        session.flush()
+        ids["import_batch"] = batch.id
         session.commit()
     yield {"ids": ids, "factory": factory}
     _clean(engine)

@@ -56,7 +56,7 @@ def test_the_catalogue_lists_published_practices_with_facet_counts(testapp, thre
     assert legends[:4] == ["Thématique", "Public visé", "Échelle de l'action", "Région"]
     assert "Année de mise en œuvre" in legends and "Coup de cœur du comité" in legends
     card = page.html.select_one(".liste-resultats li .coup-de-coeur")
-    assert card is not None and card.get_text(strip=True) == "Coup de cœur"
+    assert card is not None and card.get_text(strip=True) == "Coup de cœur du comité"
 
 
 def test_values_of_one_facet_add_up_and_facets_narrow_each_other(testapp, three):

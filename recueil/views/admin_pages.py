@@ -1,0 +1,84 @@
+"""Administration of the informational pages: their list and an edit form with a preview."""
+import deform
+from pyramid.csrf import get_csrf_token
+from pyramid.httpexceptions import HTTPFound, HTTPNotFound
+from pyramid.view import view_config
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..forms.pages import PageSchema
+from ..security import Permissions
+from ..services import markup, pages
+
+STALE = (
+    "Cette page a été enregistrée par quelqu'un d'autre pendant que vous la modifiiez : votre "
+    "texte n'a pas été enregistré, pour ne pas effacer le sien."
+)
+
+
+@view_config(route_name="admin.pages", renderer="recueil:templates/admin/pages.pt",
+             permission=Permissions.ADMINISTER)
+def page_list(request):
+    return {"page_title": "Pages d'information", "pages": pages.all_pages(request.dbsession)}
+
+
+def _form(request, page) -> deform.Form:
+    schema = PageSchema().bind(csrf_token=get_csrf_token(request), version=page.version)
+    return deform.Form(
+        schema, formid="page",
+        action=request.route_url("admin.page", slug=page.slug),
+        buttons=(
+            deform.Button("previsualiser", "Prévisualiser", css_class="fr-btn--secondary"),
+            deform.Button("enregistrer", "Enregistrer"),
+        ),
+    )
+
+
+def _last_change(page) -> str:
+    when = page.updated_at.strftime("%d/%m/%Y à %H:%M")
+    if page.edited:
+        return f"Dernière modification le {when} (UTC) par {page.updated_by}."
+    return f"Texte initial du recueil, jamais modifié (chargé le {when} UTC)."
+
+
+@view_config(route_name="admin.page", renderer="recueil:templates/admin/pages_edit.pt",
+             permission=Permissions.ADMINISTER)
+def page_edit(request):
+    page = pages.get_page(request.dbsession, request.matchdict["slug"])
+    if page is None:
+        raise HTTPNotFound()
+    form = _form(request, page)
+    # read before any change: a failed save leaves the object holding the refused text
+    view = {"page_title": f"Modifier la page « {page.titre} »", "slug": page.slug,
+            "titre": page.titre, "last_change": _last_change(page), "preview": None,
+            "stale": None, "current_html": None}
+    if request.method != "POST":
+        return dict(view, form=form.render({"titre": page.titre, "contenu": page.contenu}))
+    try:
+        appstruct = form.validate(request.POST.items())
+    except deform.ValidationFailure as failure:
+        return dict(view, form=failure.render(), page_title="Erreur – " + view["page_title"])
+    if "enregistrer" not in request.POST:
+        # the form keeps what was typed (validate() left it in form.cstruct)
+        return dict(view, form=form.render(), preview=markup.render(appstruct["contenu"]))
+    if (appstruct["titre"], appstruct["contenu"]) == (page.titre, page.contenu):
+        request.session.flash("Le texte n'a pas changé : rien à enregistrer.", "info")
+        return HTTPFound(request.route_url("admin.page", slug=view["slug"]))
+    try:
+        pages.save(request.dbsession, page, appstruct["titre"], appstruct["contenu"],
+                   appstruct["version"], request.identity.user.email, request.clock.now())
+    except pages.StalePage:
+        request.response.status = 409
+        # saving again now replaces the other person's version knowingly: they have seen it
+        kept = dict(appstruct, version=page.version)
+        return dict(view, form=form.render(kept), stale=STALE,
+                    current_html=markup.render(page.contenu),
+                    page_title="Modification refusée – " + view["page_title"])
+    except StaleDataError:
+        request.tm.doom()  # the flush failed: nothing of this request is written
+        request.response.status = 409
+        return dict(view, form=form.render(),
+                    stale=STALE + " Rechargez la page pour voir sa version.",
+                    page_title="Modification refusée – " + view["page_title"])
+    request.session.flash(f"La page « {appstruct['titre']} » est enregistrée : le public la voit "
+                          "désormais.", "succes")
+    return HTTPFound(request.route_url("admin.page", slug=view["slug"]))
