@@ -16,6 +16,7 @@ requires = [
     "colander>=2.0",
     "argon2-cffi",
     "pysolr",
+    "orjson",  # the search API's JSON, read from Solr and written, many times faster
     "psycopg2-binary",
 ]
 

@@ -7,7 +7,7 @@
 #   BENCH_SMALL_N=10000   practices of the embedded backend's databases (at most BENCH_N)
 #   BENCH_BUDGET=1740     seconds for everything; a step still running at the end is stopped
 #   BENCH_SAMPLES=60      samples per query and side (API vs raw Solr)
-#   BENCH_SQL_SAMPLES=12  samples per query of the embedded backend (12 queries, 2 variants)
+#   BENCH_SQL_SAMPLES=12  samples per query of the embedded backend (12 queries)
 #   BENCH_REINDEX_LIMIT=240  seconds after which the application's reindex is stopped (its
 #                         rate so far is the measure; 0: never)
 #   BENCH_RESULTS=bench/RESULTS.md   where the run is written (newest run first)
@@ -96,7 +96,7 @@ step "Réindexation" $PY bench/reindex.py --db "$PG_N" --solr "$SOLR" \
 step "API et Solr brut" $PY bench/search_latency.py api \
   --db "$PG_N" --db "$SQLITE_N" --solr "$SOLR" --samples "$SAMPLES"
 step "Moteur SQL embarqué" $PY bench/search_latency.py sql \
-  --db "$SQLITE_SMALL" --db "$PG_SMALL" --samples "$SQL_SAMPLES" --warmup 1 --what-if-indexes
+  --db "$SQLITE_SMALL" --db "$PG_SMALL" --samples "$SQL_SAMPLES" --warmup 1
 
 printf -- '- Durée totale de `make bench` : %s s (budget %s s) ; charge à la fin : %s\n' \
   "$(( $(date +%s) - started ))" "$BUDGET" "$(cut -d' ' -f1-3 /proc/loadavg | sed 's# # / #g')" >> "$run"

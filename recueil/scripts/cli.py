@@ -3,6 +3,7 @@ import argparse
 import getpass
 import os
 import sys
+from pathlib import Path
 
 from pyramid.paster import bootstrap, setup_logging
 from sqlalchemy import select
@@ -20,26 +21,29 @@ def _initdb(env, args):
     print(
         f"Base à jour ({engine.url.render_as_string(hide_password=True)}) ; "
         f"ajoutés : {added['termes']} termes de vocabulaire, {added['regions']} régions, "
-        f"{added['departements']} départements."
+        f"{added['departements']} départements ; pages d'information ajoutées ou mises à jour : "
+        f"{added['pages']}."
     )
 
 
 def _demo(env, args):
-    from ..demo import create_demo
+    from ..demo import FICHES, create_demo
     from ..migrations import analyze
 
     with env["request"].tm:
         counts = create_demo(env["request"].dbsession, count=args.nombre, seed=args.graine)
     analyze(env["registry"]["db_engine"])
-    print("Jeu de démonstration : " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+    print("Jeu de démonstration : " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+          + f" ; {len(FICHES)} fiches dispositifs de l'ONPE publiées")
 
 
-def _progress(done: int, total: int) -> None:
+def _progress(done: int, total: int, label: str = "") -> None:
     width = 40
     filled = width * done // total if total else width
     percent = 100 * done / total if total else 100
     end = "\n" if done >= total else ""
-    print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} ({percent:.0f} %)",
+    prefix = f"{label} : " if label else ""
+    print(f"\r{prefix}[{'#' * filled}{'.' * (width - filled)}] {done}/{total} ({percent:.0f} %)",
           end=end, file=sys.stderr, flush=True)
 
 
@@ -48,10 +52,18 @@ def _reindex(env, args):
 
     registry = env["registry"]
     settings = registry.settings
+    uses_solr = settings["search.backend"] == "solr"
     total = reindex(registry["dbsession_factory"], settings, registry["solr_factory"],
-                    progress=None if args.silencieux else _progress)
-    where = "la base et Solr" if settings["search.backend"] == "solr" else "la base"
-    print(f"Index reconstruit ({where}) à partir de {total} pratiques.")
+                    progress=None if args.silencieux else _progress,
+                    embedded=args.embarque or not uses_solr)
+    counted = f"{total} pratique{'s' if total > 1 else ''} publiée{'s' if total > 1 else ''}"
+    if not uses_solr:
+        print(f"Index de la base reconstruit : {counted}.")
+    elif args.embarque:
+        print(f"Index Solr et index de la base reconstruits : {counted}.")
+    else:
+        print(f"Index Solr reconstruit : {counted} (l'index de la base, tenu à jour à chaque "
+              "modification, est inchangé ; --embarque le reconstruit aussi).")
 
 
 def _drain(env, args):
@@ -129,6 +141,60 @@ def _user_add(env, args):
         print(f"Compte {'créé' if created else 'mis à jour'} : {email} ({', '.join(user.roles)})")
 
 
+def _import(env, args):
+    from ..services import imports
+    from ..services.references import References
+
+    path = Path(args.fichier)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise SystemExit(f"Impossible de lire « {path} » : {error.strerror}.") from None
+    request = env["request"]
+    clock = request.clock
+    options = imports.Options(source=(args.source or "").strip() or None, publier=args.publier)
+    progress = None if args.silencieux else _progress
+    failure = None
+    with request.tm:
+        dbsession = request.dbsession
+        if progress:
+            print("Vérification des lignes :", file=sys.stderr, flush=True)
+        report = imports.analyse(dbsession, data, options, References(dbsession), clock.today(),
+                                 progress=progress)
+        print(f"Fichier « {path.name} » : " + "\n".join(imports.summary(report)))
+        if args.dry_run:
+            failure = _import_failure(report, args.valides_seulement)
+            if failure is None:
+                print("Simulation (--dry-run) : rien n'est importé.")
+        else:
+            actor = imports.importer("ligne de commande")
+            batch = imports.record(dbsession, clock, path.name, data, options, report, actor)
+            failure = _import_failure(report, args.valides_seulement)
+            if failure is not None:
+                imports.finish(batch, clock, "refuse", report)
+            else:
+                if progress:
+                    print("Import :", file=sys.stderr, flush=True)
+                outcome = imports.run(dbsession, clock, report, actor, path.name,
+                                      valid_only=args.valides_seulement, progress=progress)
+                imports.finish(batch, clock, "importe", report, outcome, args.valides_seulement)
+    if failure is not None:
+        raise SystemExit(failure)
+    if not args.dry_run:
+        print(imports.outcome_text(outcome, options))
+
+
+def _import_failure(report, valid_only: bool) -> str | None:
+    """Why nothing is (or would be) imported, or None."""
+    if report.refusal:
+        return "Rien n'a été importé : le fichier est refusé."
+    if report.problems and not valid_only:
+        return (f"Rien n'a été importé : le fichier contient {len(report.problems)} erreur(s). "
+                "Corrigez-le et relancez, ou relancez avec --valides-seulement pour n'importer "
+                f"que les {report.valid} ligne(s) valide(s).")
+    return None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="recueil", description="Administration du recueil.")
     parser.add_argument("--config", "-c", required=True, help="fichier de configuration .ini")
@@ -141,8 +207,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--graine", type=int, default=2023, help="graine du hasard (2023)")
     demo.set_defaults(func=_demo)
 
-    again = commands.add_parser("reindex", help="reconstruire l'index de recherche")
+    again = commands.add_parser(
+        "reindex", help="reconstruire l'index de recherche (Solr avec search.backend = solr, "
+        "sinon l'index de la base)")
     again.add_argument("--silencieux", action="store_true", help="sans barre de progression")
+    again.add_argument(
+        "--embarque", action="store_true",
+        help="avec search.backend = solr, reconstruire aussi l'index de la base (search_terms), "
+        "déjà tenu à jour à chaque modification ; bien plus long que celui de Solr")
     again.set_defaults(func=_reindex)
     commands.add_parser(
         "index-queue", help="envoyer à Solr les mises à jour en attente (à lancer par cron)"
@@ -153,6 +225,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="publier les pratiques sélectionnées une semaine après leur séance "
         "(à lancer par cron)",
     ).set_defaults(func=_publish_due)
+
+    imported = commands.add_parser(
+        "import", help="importer un fichier CSV de pratiques (initiatives des départements, "
+        "reprise de l'existant)")
+    imported.add_argument("fichier", metavar="FICHIER.csv",
+                          help="CSV aux colonnes des données ouvertes, plus source_id et les "
+                          "champs personnels (UTF-8 ou Windows-1252, virgule ou point-virgule)")
+    imported.add_argument("--source", metavar="NOM",
+                          help="d'où viennent les pratiques (pour les lignes sans colonne source)")
+    imported.add_argument("--publier", action="store_true",
+                          help="publier directement, en gardant id, référence et date de "
+                          "publication du fichier (reprise de ce qui est déjà en ligne)")
+    imported.add_argument("--valides-seulement", action="store_true",
+                          help="importer les lignes valides même si d'autres sont en erreur")
+    imported.add_argument("--dry-run", action="store_true",
+                          help="tout vérifier et dire ce qui serait fait, sans rien importer")
+    imported.add_argument("--silencieux", action="store_true", help="sans barre de progression")
+    imported.set_defaults(func=_import)
 
     user = commands.add_parser("user", help="comptes de l'équipe")
     user_commands = user.add_subparsers(dest="user_command", required=True)

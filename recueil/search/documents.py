@@ -10,6 +10,8 @@ PUBLIC_STATUSES = ("publiee",)
 TEXT_FIELDS = (
     "intitule", "nom_entite", "description", "objectifs", "moyens", "bilan", "lieu",
     "types_intervention_autre", "thematiques_autre", "publics_autre", "relais_autre",
+    # the sections of an ONPE fiche (level 2), empty for practices
+    "cles_reussite", "resultats_attendus", "difficultes", "evaluation_references", "co_auteurs",
 )
 
 
@@ -19,6 +21,18 @@ def is_public(practice: Practice) -> bool:
 
 def searchable_text(practice: Practice) -> str:
     return "\n".join(getattr(practice, name) or "" for name in TEXT_FIELDS)
+
+
+#: Public fields of spec §9 that are dates (Solr stores them as midnight UTC).
+DATE_FIELDS = ("date_mise_en_oeuvre", "date_publication")
+#: Suffix of the stored-only Solr field that keeps a public text exactly as written, when
+#: the indexed field holds its Unicode normal form C instead (schema.xml: ``*_exact``).
+EXACT = "_exact"
+#: The stored Solr fields a public record is built from (`url` is the application's).
+RECORD_FIELDS = (
+    *(name for name in PUBLIC_FIELDS if name != "url"),
+    *(name + EXACT for name in TEXT_FIELDS if name in PUBLIC_FIELDS),
+)
 
 
 def _solr_date(value: dt.date | None) -> str | None:
@@ -47,9 +61,27 @@ def solr_document(practice: Practice, url: str) -> dict:
         value = getattr(practice, name)
         # NFC, as the embedded backend reads it: a decomposed accent must not change a term
         doc[name] = normalise(value) if value else value
+        if value and doc[name] != value and name in PUBLIC_FIELDS:
+            doc[name + EXACT] = value  # what record_from_document gives back
     for name in MULTI_FIELDS:
         doc[name] = list(getattr(practice, name))
     return {k: v for k, v in doc.items() if v is not None and v != []}
+
+
+#: the fields published as codes with their labels: one code, or a list of codes
+_CODED = ("echelle", "relais")
+
+
+def _labelled(record: dict, references) -> dict:
+    """`record` with each code given with its label (`references.label`)."""
+    if references is not None:
+        label = references.label
+        for name in MULTI_FIELDS:
+            record[name] = [{"code": c, "libelle": label(name, c)} for c in record[name]]
+        for name in _CODED:
+            if record[name]:
+                record[name] = {"code": record[name], "libelle": label(name, record[name])}
+    return record
 
 
 def public_record(practice: Practice, url: str, references=None) -> dict:
@@ -64,9 +96,27 @@ def public_record(practice: Practice, url: str, references=None) -> dict:
             value = getattr(practice, name)
         if isinstance(value, dt.date):
             value = value.isoformat()
-        if references is not None and name in MULTI_FIELDS:
-            value = [{"code": c, "libelle": references.label(name, c)} for c in value]
-        elif references is not None and name in ("echelle", "relais") and value:
-            value = {"code": value, "libelle": references.label(name, value)}
         record[name] = value
-    return record
+    return _labelled(record, references)
+
+
+#: the stored-only copies of public texts written with decomposed accents
+_EXACT_FIELDS = tuple((name, name + EXACT) for name in TEXT_FIELDS if name in PUBLIC_FIELDS)
+
+
+def record_from_document(document: dict, url: str, references=None) -> dict:
+    """The same record as `public_record`, from the stored fields of the practice's Solr
+    document (RECORD_FIELDS): what `solr_document` left out is null or empty."""
+    get = document.get
+    record = {name: get(name) for name in PUBLIC_FIELDS}
+    for name, exact in _EXACT_FIELDS:
+        if exact in document:
+            record[name] = document[exact]
+    for name in MULTI_FIELDS:
+        if record[name] is None:
+            record[name] = []
+    for name in DATE_FIELDS:
+        if record[name]:
+            record[name] = record[name][:10]
+    record["url"] = url
+    return _labelled(record, references)

@@ -13,6 +13,9 @@ class SearchResult:
     #: facet -> {code: number of results}, each counted without the facet's own filter
     facets: dict[str, dict[str, int]]
     backend: str = ""
+    #: the stored fields of each result, in the order of `ids`, when the backend was asked
+    #: for them and keeps them (Solr); None otherwise
+    documents: list[dict] | None = None
 
 
 class SearchUnavailable(Exception):

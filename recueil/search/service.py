@@ -1,41 +1,115 @@
 """Search as the application uses it: the backend of the settings, a fallback when Solr is
 down, and an index that follows the database after each commit."""
 import logging
+import queue
+import threading
 import time
+import types
 import uuid
+from functools import cached_property
 
-from sqlalchemy import event, insert, inspect, select
+import orjson
+from sqlalchemy import delete, event, func, insert, inspect, select
 
-from ..models import IndexTask, Practice
+from ..models import IndexTask, Practice, PracticeTerm
+from ..models.practice import MULTI_FIELDS, PUBLIC_FIELDS
 from ..services.clock import SystemClock
-from .documents import PUBLIC_STATUSES
+from .documents import PUBLIC_STATUSES, TEXT_FIELDS, is_public, solr_document
 from .interfaces import SearchResult, SearchUnavailable
 from .query import SearchRequest
 from .solr import SolrSearch
 from .sql import SqlSearch
 
 log = logging.getLogger(__name__)
+#: practices per batch: the queue's drain and the embedded index's rebuild
 BATCH = 500
+#: published practices read, built and sent to Solr at a time by `reindex`
+SOLR_BATCH = 1000
+#: seconds Solr may take to take in one batch of a reindex, or its final commit
+SOLR_BATCH_TIMEOUT = 600.0
+#: batches sent to Solr at the same time by `reindex` (two did not go faster on two cores:
+#: Solr's indexing and the reading share them)
+SOLR_SENDERS = 1
+
+
+class WaitingUpdates:
+    """Which practices have an update still waiting for Solr in the queue (index_tasks).
+
+    The queue is empty except after a Solr outage, while a search that Solr answers means it
+    is back: a process that found the queue empty trusts it for `max_age` seconds, or until it
+    queues an update itself, so that searches do not ask the database each time.
+    """
+
+    def __init__(self, max_age: float = 1.0, clock=time.monotonic):
+        self.max_age = max_age
+        self.clock = clock
+        self._changes = 0
+        self._empty_since = None
+
+    def changed(self) -> None:
+        """This process queued an update: ask the database again."""
+        self._changes += 1
+        self._empty_since = None
+
+    def among(self, dbsession, ids) -> set[uuid.UUID]:
+        """The practices among `ids` with an update waiting; `dbsession()` gives the session,
+        asked for only when the queue must be read."""
+        ids = list(ids)
+        if not ids:
+            return set()
+        now = self.clock()
+        empty_since = self._empty_since
+        if empty_since is not None and now - empty_since < self.max_age:
+            return set()
+        changes = self._changes
+        session = dbsession()
+        if session.scalar(select(IndexTask.id).limit(1)) is None:
+            if changes == self._changes:
+                self._empty_since = now
+            return set()
+        query = select(IndexTask.practice_id).where(IndexTask.practice_id.in_(ids))
+        return set(session.scalars(query))
 
 
 class SearchService:
     """What views call: `search`, `similar`; answers from SQL when Solr cannot."""
 
-    def __init__(self, dbsession, solr: SolrSearch | None):
-        self.sql = SqlSearch(dbsession)
+    def __init__(self, dbsession, solr: SolrSearch | None, waiting: WaitingUpdates | None = None):
+        #: a session, or a function giving one: a search that Solr answers may need none
+        self._dbsession = dbsession
         self.solr = solr
+        self.waiting = waiting or WaitingUpdates(max_age=0)
+
+    @cached_property
+    def dbsession(self):
+        return self._dbsession() if callable(self._dbsession) else self._dbsession
+
+    @cached_property
+    def sql(self) -> SqlSearch:
+        return SqlSearch(self.dbsession)
 
     @property
     def backend_name(self) -> str:
-        return self.solr.name if self.solr else self.sql.name
+        return self.solr.name if self.solr else SqlSearch.name
 
-    def search(self, request: SearchRequest) -> SearchResult:
+    def search(self, request: SearchRequest, fields=None) -> SearchResult:
+        """One page of results and the facets; with `fields`, Solr's answer carries the stored
+        documents of the results too (the embedded backend's never does)."""
         if self.solr is not None:
             try:
+                if fields:
+                    return self.solr.search(request, fields)
                 return self.solr.search(request)
             except SearchUnavailable as error:
                 log.warning("Solr indisponible, recherche servie par la base : %s", error)
         return self.sql.search(request)
+
+    def stale(self, result: SearchResult) -> set[uuid.UUID]:
+        """Results whose stored document may be older than the database (an update of theirs
+        still waits for Solr): read them from the database instead."""
+        if result.documents is None:
+            return set()
+        return self.waiting.among(lambda: self.dbsession, result.ids)
 
     def similar(self, practice_id: uuid.UUID, limit: int = 5) -> list[uuid.UUID]:
         if self.solr is not None:
@@ -74,13 +148,20 @@ def _touched_practices(session) -> list[Practice]:
     return touched
 
 
-def attach_index_hooks(session_factory, settings, solr_factory) -> None:
+def attach_index_hooks(session_factory, settings, solr_factory,
+                       waiting: WaitingUpdates | None = None) -> None:
     """Keep the indexes in step with the database.
 
     The embedded index is written in the same transaction; for Solr a durable task is written
     in the same transaction, and the queue is drained once the transaction has committed.
     """
     uses_solr = settings["search.backend"] == "solr"
+
+    def drain(ok: bool) -> None:
+        if waiting is not None:
+            waiting.changed()
+        if ok:
+            drain_queue(session_factory, solr_factory())
 
     @event.listens_for(session_factory, "before_flush")
     def collect(session, flush_context, instances):
@@ -98,12 +179,12 @@ def attach_index_hooks(session_factory, settings, solr_factory) -> None:
             session.execute(insert(IndexTask), [
                 {"practice_id": p.id, "created_at": now, "attempts": 0} for p in touched
             ])
+            if waiting is not None:
+                waiting.changed()
             request = session.info.get("request")
             if request is not None and not session.info.get("drain_hooked"):
                 session.info["drain_hooked"] = True
-                request.tm.get().addAfterCommitHook(
-                    lambda ok: ok and drain_queue(session_factory, solr_factory())
-                )
+                request.tm.get().addAfterCommitHook(drain)
 
 
 def _now(session):
@@ -144,32 +225,193 @@ def drain_queue(session_factory, solr: SolrSearch, limit: int | None = None) -> 
     return done
 
 
-def reindex(session_factory, settings, solr_factory, progress=None) -> int:
-    """Rebuild the embedded index and (with Solr) the Solr core from the database."""
+def reindex(session_factory, settings, solr_factory, progress=None,
+            embedded: bool | None = None) -> int:
+    """Rebuild the search indexes from the database; returns the number of published practices.
+
+    With search.backend = sql, the embedded index. With search.backend = solr, the Solr core,
+    and the embedded index only when `embedded` is true: every transaction already keeps it
+    in step, and rebuilding it costs many times what Solr's rebuild does.
+    `progress(done, total, label)` is called as batches are done.
+    """
     started = time.monotonic()
+    uses_solr = settings["search.backend"] == "solr"
+    if embedded is None:
+        embedded = not uses_solr
+    total = 0
+    if uses_solr:
+        total = reindex_solr(session_factory, solr_factory(), progress)
+    if embedded:
+        total = reindex_embedded(session_factory, progress)
+    log.info("Réindexation de %d pratiques publiées en %.1f s", total, time.monotonic() - started)
+    return total
+
+
+def reindex_embedded(session_factory, progress=None) -> int:
+    """Rebuild the embedded index (search_terms) from every practice."""
+    published = 0
     with session_factory() as session:
         ids = list(session.scalars(select(Practice.id).order_by(Practice.id)))
         total = len(ids)
-        solr = solr_factory() if settings["search.backend"] == "solr" else None
         sql = SqlSearch(session)
         sql.clear()
-        if solr is not None:
-            solr.clear()
         for start in range(0, total, BATCH):
-            batch = list(session.scalars(select(Practice).where(Practice.id.in_(ids[start:start + BATCH]))))
+            chunk = ids[start:start + BATCH]
+            batch = list(session.scalars(select(Practice).where(Practice.id.in_(chunk))))
             sql.index(batch)
-            if solr is not None:
-                solr.index(batch, commit=False)
+            published += sum(1 for p in batch if is_public(p))
             session.commit()
             session.expunge_all()
             if progress:
-                progress(min(start + BATCH, total), total)
-        if solr is not None:
-            solr.commit()
-            session.execute(IndexTask.__table__.delete())
+                progress(min(start + BATCH, total), total, "Index de la base")
+        if not total:
             session.commit()
-    log.info("Réindexation de %d pratiques en %.1f s", total, time.monotonic() - started)
-    return total
+            if progress:
+                progress(0, 0, "Index de la base")
+    return published
+
+
+def reindex_solr(session_factory, solr: SolrSearch, progress=None, batch: int = SOLR_BATCH) -> int:
+    """Rebuild the Solr core from the published practices, with one commit at the end.
+
+    Searches keep seeing the former documents until that commit. Batches are read and built
+    while the previous one is sent; the updates queued before the start are then done.
+    """
+    label = "Solr"
+    with session_factory() as session:
+        total = session.scalar(
+            select(func.count()).select_from(Practice).where(Practice.status.in_(PUBLIC_STATUSES)))
+        last_task = session.scalar(select(func.max(IndexTask.id)))
+        solr.clear(commit=False)
+        sender = _Sender(solr, SOLR_SENDERS)
+        try:
+            for documents in published_documents(session, solr.url_for, batch):
+                sender.send(orjson.dumps(documents), len(documents))
+                if progress and sender.sent < total:
+                    progress(sender.sent, total, label)
+            sender.finish()
+        finally:
+            sender.stop()
+        solr.commit(timeout=SOLR_BATCH_TIMEOUT)
+        if last_task is not None:
+            session.execute(delete(IndexTask).where(IndexTask.id <= last_task))
+            session.commit()
+    if progress:
+        progress(sender.sent, sender.sent, label)
+    return sender.sent
+
+
+#: the columns of practices that `solr_document` reads
+_DOCUMENT_COLUMNS = tuple(
+    column for column in Practice.__table__.columns
+    if column.name in {"id", "status", *PUBLIC_FIELDS, *TEXT_FIELDS}
+)
+
+
+def published_documents(session, url_for, batch: int = SOLR_BATCH):
+    """The Solr documents of the published practices, `batch` at a time, in the order of
+    their ids: two queries per batch (the practices' columns, then their codes)."""
+    terms = PracticeTerm.__table__.c
+    last = None
+    while True:
+        # every practice by its primary key, the unpublished ones skipped below: with the
+        # status in the query, SQLite would walk the status index for each batch
+        query = select(*_DOCUMENT_COLUMNS).order_by(Practice.id).limit(batch)
+        if last is not None:
+            query = query.where(Practice.id > last)
+        rows = session.execute(query).all()
+        if not rows:
+            return
+        first, last = rows[0].id, rows[-1].id
+        codes = {}
+        for practice_id, field, code in session.execute(
+            select(terms.practice_id, terms.field, terms.code)
+            .where(terms.practice_id.between(first, last))
+            .order_by(terms.practice_id, terms.field, terms.position)
+        ):
+            codes.setdefault(practice_id, {}).setdefault(field, []).append(code)
+        documents = []
+        for row in rows:
+            if row.status not in PUBLIC_STATUSES:
+                continue
+            found = codes.get(row.id, {})
+            practice = types.SimpleNamespace(
+                **row._mapping, **{name: found.get(name, []) for name in MULTI_FIELDS})
+            documents.append(solr_document(practice, url_for(practice)))
+        if documents:
+            yield documents
+
+
+class _Sender:
+    """Sends the batches of a reindex to Solr from threads of their own (each with its
+    connection), while the next batches are read and built; `sent` counts the documents Solr
+    has taken."""
+
+    def __init__(self, solr: SolrSearch, threads: int):
+        self.solr = solr
+        self.batches = queue.Queue(maxsize=threads + 1)
+        self.sent = 0
+        self.error = None
+        self.stopped = False
+        self._lock = threading.Lock()
+        self.threads = [threading.Thread(target=self._run, name=f"reindex-solr-{n}", daemon=True)
+                        for n in range(threads)]
+        for thread in self.threads:
+            thread.start()
+
+    def _run(self) -> None:
+        while True:
+            item = self.batches.get()
+            if item is None or self.stopped or self.error is not None:
+                return
+            body, count = item
+            try:
+                self.solr.update(body, timeout=SOLR_BATCH_TIMEOUT)
+            except BaseException as error:  # noqa: BLE001 - handed to the reading thread
+                self.error = error
+                return
+            with self._lock:
+                self.sent += count
+
+    def _put(self, item) -> None:
+        while True:
+            if self.error is not None:
+                raise self.error
+            if not any(thread.is_alive() for thread in self.threads):
+                raise SearchUnavailable("l'envoi à Solr s'est arrêté")
+            try:
+                self.batches.put(item, timeout=1.0)
+                return
+            except queue.Full:
+                continue
+
+    def send(self, body: bytes, count: int) -> None:
+        self._put((body, count))
+
+    def finish(self) -> None:
+        """Wait until every batch is sent; raises what stopped the sending."""
+        for _ in self.threads:
+            self._put(None)
+        for thread in self.threads:
+            thread.join()
+        if self.error is not None:
+            raise self.error
+
+    def stop(self) -> None:
+        """Stop sending (the reading stopped early): what waits is dropped."""
+        self.stopped = True
+        while True:
+            try:
+                self.batches.get_nowait()
+            except queue.Empty:
+                break
+        for _ in self.threads:
+            try:
+                self.batches.put_nowait(None)
+            except queue.Full:
+                break
+        for thread in self.threads:
+            thread.join(timeout=SOLR_BATCH_TIMEOUT)
 
 
 def includeme(config):
@@ -184,10 +426,11 @@ def includeme(config):
         return solr
 
     registry["solr_factory"] = solr_factory
-    attach_index_hooks(registry["dbsession_factory"], settings, solr_factory)
+    waiting = registry["search_waiting_updates"] = WaitingUpdates()
+    attach_index_hooks(registry["dbsession_factory"], settings, solr_factory, waiting)
 
     def search(request):
         solr = solr_factory() if settings["search.backend"] == "solr" else None
-        return SearchService(request.dbsession, solr)
+        return SearchService(lambda: request.dbsession, solr, waiting)
 
     config.add_request_method(search, "search", reify=True)

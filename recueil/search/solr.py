@@ -1,12 +1,24 @@
-"""The Solr backend: the only module that speaks to Solr (through pysolr).
+"""The Solr backend: the only module that speaks to Solr.
 
 Every filter is built here from validated codes, quoted; the text query is plain words with
 no syntax (text.query_words), sent to edismax with the field list of solrconfig.xml; only
 parameters of the allow-list below are ever sent.
+
+Searches and updates, the calls that count, go through the standard library's HTTP client:
+one kept-alive connection per thread, JSON bytes in and out, no compression of an answer
+that travels on the local network, nothing done per call beyond the request itself (a
+search asks for 20 documents and every facet: the application's own time must stay small
+beside Solr's). The rare calls (MoreLikeThis, ping) go through pysolr.
 """
+import base64
+import http.client
 import logging
+import socket
+import threading
+import urllib.parse
 import uuid
 
+import orjson
 import pysolr
 
 from .documents import is_public, solr_document
@@ -27,6 +39,15 @@ SORTS = {
     "publication": "date_publication desc, id asc",
     "anciennete": "date_mise_en_oeuvre asc, id asc",
 }
+#: past this length the parameters of a search are sent as a form; below it, in the URL, so
+#: that the request travels in one piece (Jetty accepts request lines of 8 KB)
+MAX_GET_LENGTH = 4000
+#: parameters whose values come from the code alone (not from the person's search): each
+#: one is URL-encoded once per client
+FIXED_PARAMS = frozenset({"fl", "sort", "facet", "facet.field", "facet.mincount", "facet.limit",
+                          "wt", "defType", "q.op", "mm", "lowercaseOperators"})
+JSON = {"Content-Type": "application/json"}
+FORM = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
 
 
 def quote(value: str) -> str:
@@ -34,15 +55,111 @@ def quote(value: str) -> str:
     return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+class _Connection(http.client.HTTPConnection):
+    def connect(self):
+        super().connect()
+        # a request and its body leave at once, not after the acknowledgement of the headers
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+class _SecureConnection(http.client.HTTPSConnection):
+    def connect(self):
+        super().connect()
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
 class SolrSearch:
     name = "solr"
 
     def __init__(self, url: str, timeout: float = 5.0, url_for=None, session=None):
-        self.url = url
-        self.client = pysolr.Solr(url, timeout=timeout, always_commit=False, session=session)
+        self.url = url.rstrip("/")
+        self.timeout = timeout
+        self.client = pysolr.Solr(self.url, timeout=timeout, always_commit=False, session=session)
         self.url_for = url_for or (lambda practice: "")
+        parts = urllib.parse.urlsplit(self.url)
+        self._connection_class = _SecureConnection if parts.scheme == "https" else _Connection
+        self._host, self._port = parts.hostname, parts.port
+        self._path = parts.path
+        self._headers = {}
+        if parts.username:
+            credentials = ":".join(urllib.parse.unquote(part or "")
+                                   for part in (parts.username, parts.password))
+            token = base64.b64encode(credentials.encode()).decode()
+            self._headers["Authorization"] = f"Basic {token}"
+        self._local = threading.local()
+        self._encoded = {}
+
+    # -- HTTP ------------------------------------------------------------------------------
+    def _request(self, method: str, path: str, body: bytes | None = None, headers=None,
+                 timeout: float | None = None) -> dict:
+        """Solr's JSON answer to one request; SearchUnavailable for any failure.
+
+        Each thread keeps its connection open; one that Solr closed while it was idle is
+        opened again once.
+        """
+        headers = {**self._headers, **headers} if headers else self._headers
+        timeout = timeout or self.timeout
+        for attempt in (1, 2):
+            connection = getattr(self._local, "connection", None)
+            reused = connection is not None and connection.sock is not None
+            if connection is None:
+                connection = self._local.connection = self._connection_class(
+                    self._host, self._port, timeout=timeout)
+            try:
+                if connection.sock is not None:
+                    connection.sock.settimeout(timeout)
+                else:
+                    connection.timeout = timeout
+                connection.request(method, self._path + path, body, headers)
+                response = connection.getresponse()
+                data = response.read()
+                break
+            except (http.client.HTTPException, OSError) as error:
+                connection.close()
+                stale = isinstance(error, (http.client.RemoteDisconnected, ConnectionResetError,
+                                           BrokenPipeError))
+                if attempt == 2 or not (reused and stale):
+                    raise SearchUnavailable(f"Solr injoignable ({self.url}) : {error}") from error
+        if response.status != 200:
+            raise SearchUnavailable(
+                f"Solr a répondu {response.status} : {self._error_message(data)}")
+        try:
+            return orjson.loads(data)
+        except ValueError as error:
+            raise SearchUnavailable(f"Réponse de Solr illisible : {error}") from error
+
+    @staticmethod
+    def _error_message(data: bytes) -> str:
+        try:
+            return orjson.loads(data)["error"]["msg"]
+        except (ValueError, KeyError, TypeError):
+            return data[:500].decode("utf-8", "replace")
+
+    def _encode(self, params: dict) -> str:
+        """urlencode(params, doseq=True), the parameters of FIXED_PARAMS encoded once."""
+        parts = []
+        for key, value in params.items():
+            if key not in FIXED_PARAMS:
+                parts.append(urllib.parse.urlencode({key: value}, doseq=True))
+                continue
+            cached = (key, tuple(value) if isinstance(value, list) else value)
+            encoded = self._encoded.get(cached)
+            if encoded is None:
+                encoded = self._encoded[cached] = urllib.parse.urlencode({key: value}, doseq=True)
+            parts.append(encoded)
+        return "&".join(part for part in parts if part)
+
+    def _select(self, params: dict, handler: str = "select") -> dict:
+        unknown = set(params) - ALLOWED_PARAMS
+        if unknown:
+            raise ValueError(f"paramètres Solr non autorisés : {sorted(unknown)}")
+        encoded = self._encode(params)
+        if len(encoded) < MAX_GET_LENGTH:
+            return self._request("GET", f"/{handler}?{encoded}")
+        return self._request("POST", f"/{handler}", encoded.encode(), FORM)
 
     def _send(self, call, *args, **params):
+        """A call through pysolr, its parameters checked against the allow-list."""
         unknown = set(params) - ALLOWED_PARAMS - CLIENT_PARAMS
         if unknown:
             raise ValueError(f"paramètres Solr non autorisés : {sorted(unknown)}")
@@ -51,6 +168,7 @@ class SolrSearch:
         except (pysolr.SolrError, OSError) as error:
             raise SearchUnavailable(str(error)) from error
 
+    # -- searching -------------------------------------------------------------------------
     @staticmethod
     def filter_queries(request: SearchRequest, without: str | None = None) -> list[str]:
         queries = []
@@ -65,11 +183,12 @@ class SolrSearch:
             queries.append(f"{{!tag=annee}}annee:[{low} TO {high}]")
         return queries
 
-    def params(self, request: SearchRequest) -> dict:
+    def params(self, request: SearchRequest, fields=("id",)) -> dict:
+        """The parameters of /select for `request`, asking the stored `fields` of each result."""
         words = request.words
         params = {
             "fq": self.filter_queries(request),
-            "fl": "id",
+            "fl": ",".join(fields),
             "sort": SORTS[request.tri],
             "start": request.offset,
             "rows": request.par_page,
@@ -85,18 +204,22 @@ class SolrSearch:
                            "lowercaseOperators": "false"})
         return {"q": " ".join(words) if words else "*:*", **params}
 
-    def search(self, request: SearchRequest) -> SearchResult:
-        params = self.params(request)
-        q = params.pop("q")
-        results = self._send(self.client.search, q, **params)
+    def search(self, request: SearchRequest, fields=("id",)) -> SearchResult:
+        """Published practices matching `request`; with `fields` beyond the id, their stored
+        documents too (SearchResult.documents)."""
+        answer = self._select(self.params(request, fields))
+        docs = answer["response"]["docs"]
         facets = {}
-        for facet, flat in results.facets.get("facet_fields", {}).items():
-            facets[facet] = {str(flat[i]): flat[i + 1] for i in range(0, len(flat), 2) if flat[i + 1]}
+        for facet, flat in answer.get("facet_counts", {}).get("facet_fields", {}).items():
+            # [code, count, code, count…], codes as strings, counts of 1 or more (mincount)
+            pairs = zip(flat[::2], flat[1::2], strict=True)
+            facets[facet] = {code: count for code, count in pairs if count}
         return SearchResult(
-            total=results.hits,
-            ids=[uuid.UUID(doc["id"]) for doc in results.docs],
+            total=answer["response"]["numFound"],
+            ids=[uuid.UUID(doc["id"]) for doc in docs],
             facets=facets,
             backend=self.name,
+            documents=docs if tuple(fields) != ("id",) else None,
         )
 
     def similar(self, practice_id: uuid.UUID, limit: int = 5) -> list[uuid.UUID]:
@@ -114,26 +237,36 @@ class SolrSearch:
         ids = [uuid.UUID(doc["id"]) for doc in results.docs]
         return [i for i in ids if i != exclude][:limit]
 
+    # -- updating --------------------------------------------------------------------------
+    def update(self, body: bytes, commit: bool = False, timeout: float | None = None) -> None:
+        """POST a JSON update (documents to add, or commands) to /update; `timeout` replaces
+        the client's for the answer (a reindex sends large batches)."""
+        self._request("POST", "/update?commit=true" if commit else "/update", body, JSON,
+                      timeout=timeout)
+
+    def add(self, documents: list[dict], commit: bool = False) -> None:
+        if documents:
+            self.update(orjson.dumps(documents), commit=commit)
+
     def index(self, practices, commit: bool = True) -> None:
         practices = list(practices)
         documents = [solr_document(p, self.url_for(p)) for p in practices if is_public(p)]
         removed = [str(p.id) for p in practices if not is_public(p)]
-        if documents:
-            self._send(self.client.add, documents, commit=False)
-        if removed:
-            self._send(self.client.delete, id=removed, commit=False)
+        self.add(documents)
+        self.remove_ids(removed, commit=False)
         if commit:
             self.commit()
 
     def remove_ids(self, ids, commit: bool = True) -> None:
         if ids:
-            self._send(self.client.delete, id=[str(i) for i in ids], commit=commit)
+            self.update(orjson.dumps({"delete": [str(i) for i in ids]}), commit=commit)
 
-    def commit(self) -> None:
-        self._send(self.client.commit)
+    def commit(self, timeout: float | None = None) -> None:
+        self.update(b'{"commit": {}}', timeout=timeout)
 
-    def clear(self) -> None:
-        self._send(self.client.delete, q="*:*", commit=True)
+    def clear(self, commit: bool = True) -> None:
+        """Remove every document; without `commit`, searches see them until the next commit."""
+        self.update(b'{"delete": {"query": "*:*"}}', commit=commit)
 
     def ping(self) -> bool:
         try:

@@ -2,26 +2,27 @@
 import uuid
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from ..models import Practice
-from ..search.documents import PUBLIC_STATUSES
+from ..search.documents import PUBLIC_STATUSES, public_record, record_from_document
+from ..search.interfaces import SearchResult
 
 
 def published_practices(dbsession, ids: list[uuid.UUID]) -> list[Practice]:
-    """The published practices among `ids`, in the order of `ids`, read in one query.
+    """The published practices among `ids`, in the order of `ids`, with their codes (one
+    query for the practices, one for their codes).
 
     The index may lag behind the database for a moment (Solr is fed after the commit), so
-    the status is checked again here: an unpublished practice never shows.
+    the status is checked again here: an unpublished practice never shows. It is checked on
+    the rows read by their primary key: with the status in the query, SQLite would rather
+    walk the index of the status, that is nearly every practice.
     """
     if not ids:
         return []
-    query = (
-        select(Practice)
-        .where(Practice.id.in_(ids), Practice.status.in_(PUBLIC_STATUSES))
-        .options(joinedload(Practice.terms))
-    )
-    found = {p.id: p for p in dbsession.scalars(query).unique()}
+    found = {
+        p.id: p for p in dbsession.scalars(select(Practice).where(Practice.id.in_(ids)))
+        if p.status in PUBLIC_STATUSES
+    }
     return [found[i] for i in ids if i in found]
 
 
@@ -30,3 +31,25 @@ def published_practice(dbsession, practice_id: uuid.UUID) -> Practice | None:
     return dbsession.scalars(
         select(Practice).where(Practice.id == practice_id, Practice.status.in_(PUBLIC_STATUSES))
     ).one_or_none()
+
+
+def public_records(dbsession, result: SearchResult, url_for, references,
+                   stale=frozenset()) -> list[dict]:
+    """The public records (spec §9, with labels) of a page of results, in its order.
+
+    From the stored documents when the backend gave them (Solr), so that the database is not
+    read; from the database for the others, and for the `stale` ones whose update still waits
+    for Solr. `dbsession()` gives the session, asked for only then; `url_for(id)` a practice's
+    public address.
+    """
+    pairs = list(zip(result.ids, result.documents or [None] * len(result.ids), strict=True))
+    wanted = [i for i, document in pairs if document is None or i in stale]
+    practices = {p.id: p for p in published_practices(dbsession(), wanted)} if wanted else {}
+    records = []
+    for practice_id, document in pairs:
+        if practice_id in practices:
+            records.append(public_record(practices[practice_id], url_for(practice_id), references))
+        elif document is not None and practice_id not in stale:
+            # the document's own id, already a string
+            records.append(record_from_document(document, url_for(document["id"]), references))
+    return records

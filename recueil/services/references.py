@@ -1,12 +1,17 @@
 """Reference data: controlled vocabularies and the COG territories."""
+import dataclasses
 import json
+import threading
+import time
 from functools import cached_property
 from importlib import resources
 
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, object_session
 
 from ..models import Departement, Region, VocabularyTerm
 from ..models.vocabulary import VOCABULARIES
+from .pages import load_pages
 
 
 def _data(name: str):
@@ -14,8 +19,9 @@ def _data(name: str):
 
 
 def load_reference_data(dbsession) -> dict[str, int]:
-    """Insert the vocabularies and territories that are missing; never changes an edited label."""
-    added = {"termes": 0, "regions": 0, "departements": 0}
+    """Insert the vocabularies, territories and informational pages that are missing; never
+    changes an edited label or a page an administrator saved."""
+    added = {"termes": 0, "regions": 0, "departements": 0, "pages": 0}
     existing = {(t.vocabulary, t.code) for t in dbsession.scalars(select(VocabularyTerm))}
     for vocabulary, terms in _data("vocabularies.json").items():
         for position, term in enumerate(terms):
@@ -38,34 +44,113 @@ def load_reference_data(dbsession) -> dict[str, int]:
             dbsession.add(Departement(code=dep["code"], nom=dep["nom"], region_code=dep["region"]))
             added["departements"] += 1
     dbsession.flush()
+    added["pages"] = load_pages(dbsession)
     return added
 
 
+@dataclasses.dataclass(frozen=True)
+class Term:
+    """A vocabulary term as read for the pages (VocabularyTerm's values, no session)."""
+
+    id: int
+    vocabulary: str
+    code: str
+    label: str
+    position: int
+    active: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class DepartementData:
+    """A département as read for the pages."""
+
+    code: str
+    nom: str
+    region_code: str
+
+
+@dataclasses.dataclass(frozen=True)
+class RegionData:
+    """A région as read for the pages, with its départements."""
+
+    code: str
+    nom: str
+    #: its départements, by code
+    departements: tuple[DepartementData, ...]
+
+
+class ReferenceData:
+    """Every vocabulary term, région and département, read together; never changed, so that
+    the requests of a process can share it."""
+
+    def __init__(self, rows: tuple):
+        #: what was read, to tell whether the database still holds the same
+        self.rows = rows
+        term_rows, region_rows, departement_rows = rows
+        terms = {name: [] for name in VOCABULARIES}
+        for row in term_rows:
+            term = Term(*row)
+            terms.setdefault(term.vocabulary, []).append(term)
+        # tuples: the requests of the process share them
+        self.terms: dict[str, tuple[Term, ...]] = {name: tuple(t) for name, t in terms.items()}
+        self.departements = tuple(DepartementData(*row) for row in departement_rows)
+        self.regions = tuple(
+            RegionData(code, nom, tuple(d for d in self.departements if d.region_code == code))
+            for code, nom in region_rows
+        )
+        self.region_of = {d.code: d.region_code for d in self.departements}
+        self.labels = {name: {t.code: t.label for t in terms} for name, terms in self.terms.items()}
+        self.labels["regions"] = {r.code: r.nom for r in self.regions}
+        self.labels["departements"] = {d.code: d.nom for d in self.departements}
+
+    @staticmethod
+    def read_rows(connection) -> tuple:
+        """The reference tables' rows, in the order the pages show them (a session or a
+        connection)."""
+        terms = VocabularyTerm.__table__.c
+        regions = Region.__table__.c
+        departements = Departement.__table__.c
+        return (
+            tuple(tuple(row) for row in connection.execute(
+                select(terms.id, terms.vocabulary, terms.code, terms.label, terms.position,
+                       terms.active)
+                .order_by(terms.vocabulary, terms.position, terms.id))),
+            tuple(tuple(row) for row in connection.execute(
+                select(regions.code, regions.nom).order_by(regions.nom))),
+            tuple(tuple(row) for row in connection.execute(
+                select(departements.code, departements.nom, departements.region_code)
+                .order_by(departements.code))),
+        )
+
+
 class References:
-    """Vocabularies and territories as read once for a request."""
+    """Vocabularies and territories as one request reads them: the process's shared
+    ReferenceData (see ReferenceCache), or read from `dbsession` when first needed."""
 
-    def __init__(self, dbsession):
+    def __init__(self, dbsession=None, data: ReferenceData | None = None):
         self.dbsession = dbsession
+        if data is not None:
+            self.__dict__["data"] = data
 
     @cached_property
-    def terms(self) -> dict[str, list[VocabularyTerm]]:
-        result = {name: [] for name in VOCABULARIES}
-        query = select(VocabularyTerm).order_by(VocabularyTerm.vocabulary, VocabularyTerm.position)
-        for term in self.dbsession.scalars(query):
-            result.setdefault(term.vocabulary, []).append(term)
-        return result
+    def data(self) -> ReferenceData:
+        return ReferenceData(ReferenceData.read_rows(self.dbsession))
 
-    @cached_property
-    def regions(self) -> list[Region]:
-        return list(self.dbsession.scalars(select(Region).order_by(Region.nom)))
+    @property
+    def terms(self) -> dict[str, tuple[Term, ...]]:
+        return self.data.terms
 
-    @cached_property
-    def departements(self) -> list[Departement]:
-        return list(self.dbsession.scalars(select(Departement).order_by(Departement.code)))
+    @property
+    def regions(self) -> tuple[RegionData, ...]:
+        return self.data.regions
 
-    @cached_property
+    @property
+    def departements(self) -> tuple[DepartementData, ...]:
+        return self.data.departements
+
+    @property
     def region_of(self) -> dict[str, str]:
-        return {d.code: d.region_code for d in self.departements}
+        return self.data.region_of
 
     def choices(self, field: str) -> list[tuple[str, str]]:
         """(code, label) pairs offered for a field, active terms only."""
@@ -79,16 +164,100 @@ class References:
         return {code for code, _ in self.choices(field)}
 
     def label(self, field: str, code: str) -> str:
-        if field == "regions":
-            return next((r.nom for r in self.regions if r.code == code), code)
-        if field == "departements":
-            return next((d.nom for d in self.departements if d.code == code), code)
-        return next((t.label for t in self.terms.get(field, []) if t.code == code), code)
+        return self.data.labels.get(field, {}).get(code, code)
 
     def regions_for(self, departements) -> list[str]:
         """The régions of the given départements, in code order."""
         return sorted({self.region_of[d] for d in departements if d in self.region_of})
 
 
+class _Changes:
+    """How many commits of this process changed reference data (see the events below)."""
+
+    count = 0
+
+
+_REFERENCE_MODELS = (VocabularyTerm, Region, Departement)
+
+
+def _note_change(mapper, connection, target) -> None:
+    session = object_session(target)
+    if session is not None:
+        session.info["references_changed"] = True
+
+
+for _model in _REFERENCE_MODELS:
+    for _name in ("after_insert", "after_update", "after_delete"):
+        event.listen(_model, _name, _note_change)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_bulk_change(state) -> None:
+    if (state.is_update or state.is_delete or state.is_insert) and any(
+            mapper.class_ in _REFERENCE_MODELS for mapper in state.all_mappers):
+        state.session.info["references_changed"] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _count_change(session) -> None:
+    if session.info.pop("references_changed", False):
+        _Changes.count += 1
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_change(session) -> None:
+    session.info.pop("references_changed", None)
+
+
+class ReferenceCache:
+    """The reference data of a process, shared by its requests instead of read by each.
+
+    Labels may be edited and terms added (`initdb`) while the application runs, in this
+    process or in another: the data is read again at once after this process commits a
+    change to a reference table, and compared with the database's at most every `max_age`
+    seconds otherwise (a comparison of about 170 short rows, read through a connection of
+    its own so that only committed data is ever shared).
+    """
+
+    def __init__(self, engine, max_age: float = 2.0, clock=time.monotonic):
+        self.engine = engine
+        self.max_age = max_age
+        self.clock = clock
+        self._lock = threading.Lock()
+        #: (data, changes counted when it was read, when it was checked)
+        self._state = None
+
+    def invalidate(self) -> None:
+        """Read the data again for the next request."""
+        self._state = None
+
+    def _fresh(self) -> ReferenceData | None:
+        state = self._state
+        if state is not None:
+            data, changes, checked = state
+            if changes == _Changes.count and self.clock() - checked < self.max_age:
+                return data
+        return None
+
+    def get(self) -> ReferenceData:
+        data = self._fresh()
+        if data is not None:
+            return data
+        with self._lock:
+            data = self._fresh()  # another thread may have read it meanwhile
+            if data is not None:
+                return data
+            changes, now = _Changes.count, self.clock()
+            with self.engine.connect() as connection:
+                rows = ReferenceData.read_rows(connection)
+            data = self._state[0] if self._state and self._state[0].rows == rows else None
+            data = data or ReferenceData(rows)
+            self._state = (data, changes, now)
+            return data
+
+
 def includeme(config):
-    config.add_request_method(lambda request: References(request.dbsession), "references", reify=True)
+    cache = ReferenceCache(config.registry["db_engine"])
+    config.registry["references_cache"] = cache
+    config.add_request_method(
+        lambda request: References(data=cache.get()), "references", reify=True)

@@ -8,10 +8,10 @@ import webtest
 from pyramid.scripting import prepare
 
 from recueil import main
-from recueil.models import IndexTask, Practice
+from recueil.models import IndexTask, Practice, SearchTerm
 from recueil.scripts.cli import main as cli
 from recueil.search.query import SearchRequest
-from recueil.search.service import drain_queue
+from recueil.search.service import drain_queue, reindex
 from recueil.search.solr import SolrSearch
 
 from ..conftest import _clean, free_port
@@ -103,16 +103,7 @@ def test_a_solr_outage_loses_nothing_and_search_still_answers(dead_solr_app, sol
         assert connection.scalar(sa.select(sa.func.count()).select_from(IndexTask)) == 0
 
 
-def test_reindex_rebuilds_solr_from_the_database(app_settings, solr_url, solr, engine, wsgi_app,
-                                                 tmp_path, capsys):
-    factory = wsgi_app.registry["dbsession_factory"]
-    with factory() as session:
-        published = {make_practice(session, intitule=f"Pratique {i}").id for i in range(3)}
-        make_practice(session, status="soumise")
-        session.commit()
-    stale = uuid.uuid4()
-    solr.client.add([{"id": str(stale), "intitule": "ancienne"}], commit=True)
-
+def _ini(tmp_path, app_settings, solr_url):
     ini = tmp_path / "test.ini"
     ini.write_text(textwrap.dedent(f"""\
         [app:main]
@@ -122,11 +113,64 @@ def test_reindex_rebuilds_solr_from_the_database(app_settings, solr_url, solr, e
         search.backend = solr
         solr.url = {solr_url}
         """))
+    return str(ini)
+
+
+def _embedded_index(engine) -> set:
+    with engine.connect() as connection:
+        return set(connection.execute(sa.select(SearchTerm.term, SearchTerm.practice_id)))
+
+
+def test_reindex_rebuilds_solr_and_leaves_the_embedded_index_alone(
+        app_settings, solr_url, solr, engine, wsgi_app, tmp_path, capsys):
+    factory = wsgi_app.registry["dbsession_factory"]
+    with factory() as session:
+        published = {make_practice(session, intitule=f"Pratique {i}").id for i in range(3)}
+        make_practice(session, status="soumise")
+        session.commit()
+    stale = uuid.uuid4()
+    solr.client.add([{"id": str(stale), "intitule": "ancienne"}], commit=True)
+    # a term no rebuild would write: it shows whether the embedded index was rebuilt
+    with engine.begin() as connection:
+        connection.execute(sa.insert(SearchTerm), {"term": "zzz", "practice_id": min(published)})
+    before = _embedded_index(engine)
+    ini = _ini(tmp_path, app_settings, solr_url)
     try:
-        assert cli(["--config", str(ini), "reindex"]) == 0
+        assert cli(["--config", ini, "reindex"]) == 0
+        out, err = capsys.readouterr()
+        assert "Index Solr reconstruit : 3 pratiques publiées" in out
+        assert "Solr : [" in err and "3/3 (100 %)" in err
+        assert _ids(solr) == published
+        assert _embedded_index(engine) == before
+
+        assert cli(["--config", ini, "reindex", "--embarque"]) == 0
+        out, err = capsys.readouterr()
+        assert "Index Solr et index de la base reconstruits : 3 pratiques publiées." in out
+        assert "Index de la base : [" in err and "4/4 (100 %)" in err
+        assert _ids(solr) == published
+        rebuilt = _embedded_index(engine)
+        assert ("zzz", min(published)) not in rebuilt
+        assert rebuilt == before - {("zzz", min(published))}
     finally:
         _clean(engine)
-    out, err = capsys.readouterr()
-    assert "Index reconstruit (la base et Solr) à partir de 4 pratiques." in out
-    assert "4/4 (100 %)" in err
-    assert _ids(solr) == published
+
+
+def test_reindex_keeps_the_updates_queued_after_it_began(solr_app, solr, engine):
+    factory = solr_app.registry["dbsession_factory"]
+    with factory() as session:  # outside a request: the task stays in the queue
+        practice_id = make_practice(session, intitule="Un jardin partagé").id
+        session.commit()
+    late = []
+
+    def progress(done, total, label):
+        if not late:  # a change committed while the reindex runs
+            with factory() as session:
+                late.append(make_practice(session, intitule="Un verger partagé").id)
+                session.commit()
+
+    assert reindex(factory, {"search.backend": "solr"}, lambda: solr, progress) >= 1
+    with engine.connect() as connection:
+        waiting = set(connection.scalars(sa.select(IndexTask.practice_id)))
+    assert practice_id not in waiting and late[0] in waiting
+    assert drain_queue(factory, solr) == 1
+    assert _ids(solr, "partagé") == {practice_id, late[0]}

@@ -1,0 +1,176 @@
+"""With Solr, /api/pratiques builds its records from Solr's stored fields: the very bytes the
+database gives, without reading it; a practice whose update still waits for Solr is read
+from the database; the reindex sends exactly the documents of `solr_document`."""
+import datetime as dt
+import unicodedata
+
+import pytest
+import sqlalchemy as sa
+import webtest
+
+from recueil import main
+from recueil.models import Practice
+from recueil.search.documents import solr_document
+from recueil.search.query import SearchRequest
+from recueil.search.service import drain_queue, published_documents, reindex
+from recueil.search.solr import SolrSearch
+
+from ..conftest import _clean
+from ..factories import make_practice
+
+#: decomposed accents (as some imported files have them): Solr searches their normal form C
+#: and gives them back as written
+DECOMPOSED = unicodedata.normalize("NFD", "Éducation à l'école : des élèves écoutés")
+
+VARIED = [
+    dict(intitule=DECOMPOSED, description=unicodedata.normalize("NFD", "Une vie d'équipe réussie."),
+         thematiques=["sante-mentale", "education", "autre"], thematiques_autre="Périnatalité",
+         publics=["parents", "0-4-ans"], types_intervention=["aemo", "diagnostic"],
+         echelle="departementale", departements=["49", "44"], regions=["52"],
+         budget_annuel=12_345_678_901, nombre_beneficiaires=250, coup_de_coeur=True, niveau=2,
+         lieu="Angers", source="Fichier des départements", date_mise_en_oeuvre=dt.date(2019, 3, 1)),
+    dict(intitule="Sans date ni codes", date_mise_en_oeuvre=None, echelle=None, relais=None,
+         lieu=None, objectifs=None, moyens=None, bilan=None, types_intervention=[],
+         thematiques=[], publics=[], budget_annuel=None, nombre_beneficiaires=None,
+         description="Texte avec\r\nretours, « guillemets »,\ttabulation et émoji 🙂"),
+    dict(intitule="Les « autres »", relais="autre", relais_autre="Collectif de parents",
+         publics=["autre"], publics_autre="Grands-parents", types_intervention=["autre"],
+         types_intervention_autre="Médiation", lieu="", echelle="regionale", regions=["84", "11"],
+         budget_annuel=0, nombre_beneficiaires=0),
+]
+
+
+@pytest.fixture
+def solr(solr_url):
+    client = SolrSearch(solr_url)
+    client.clear()
+    yield client
+    client.clear()
+
+
+@pytest.fixture
+def solr_app(app_settings, solr_url, solr, engine):
+    app = main({}, **dict(app_settings, **{"search.backend": "solr", "solr.url": solr_url}))
+    yield app
+    _clean(engine)
+
+
+def _publish(app, rows) -> list:
+    """Practices committed through the application's sessions (the embedded index follows),
+    then sent to Solr."""
+    factory = app.registry["dbsession_factory"]
+    with factory() as session:
+        ids = []
+        for fields in rows:
+            practice = make_practice(session, **fields)
+            ids.append(practice.id)
+        session.get(Practice, ids[1]).reference = None
+        make_practice(session, status="brouillon", intitule="Un brouillon")
+        session.commit()
+    reindex(factory, {"search.backend": "solr"}, app.registry["solr_factory"])
+    return ids
+
+
+def _statements(engine, work):
+    """The SQL statements `work()` runs on `engine`."""
+    seen = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", note)
+    try:
+        result = work()
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", note)
+    return result, seen
+
+
+@pytest.mark.parametrize("params", [
+    {"tri": "publication"},
+    {"q": "éducation", "tri": "publication"},
+    {"tri": "anciennete", "par_page": "2", "page": "2"},
+])
+def test_records_from_solr_are_the_bytes_the_database_gives(solr_app, wsgi_app, params):
+    ids = _publish(solr_app, VARIED)
+    with_solr, with_database = webtest.TestApp(solr_app), webtest.TestApp(wsgi_app)
+    with_solr.get("/api/pratiques")  # the process has read its reference data and the queue
+    solr_app.registry["references_cache"].max_age = 3600
+    solr_app.registry["search_waiting_updates"].max_age = 3600
+    answer, statements = _statements(
+        solr_app.registry["db_engine"], lambda: with_solr.get("/api/pratiques", params))
+    assert statements == []  # neither the practices nor the vocabularies were read
+    assert answer.body == with_database.get("/api/pratiques", params).body
+    records = {r["id"]: r for r in answer.json["resultats"]}
+    if str(ids[0]) in records:
+        first = records[str(ids[0])]
+        assert first["intitule"] == DECOMPOSED  # as written, not its normal form
+        assert [t["code"] for t in first["thematiques"]] == ["sante-mentale", "education", "autre"]
+        assert first["departements"] == [{"code": "49", "libelle": "Maine-et-Loire"},
+                                         {"code": "44", "libelle": "Loire-Atlantique"}]
+        assert first["budget_annuel"] == 12_345_678_901
+        assert first["date_mise_en_oeuvre"] == "2019-03-01"
+
+
+def test_the_full_records_with_nulls_and_empty_texts(solr_app, wsgi_app):
+    ids = _publish(solr_app, VARIED)
+    params = {"tri": "publication", "par_page": "100"}
+    answer = webtest.TestApp(solr_app).get("/api/pratiques", params)
+    assert answer.body == webtest.TestApp(wsgi_app).get("/api/pratiques", params).body
+    records = {r["id"]: r for r in answer.json["resultats"]}
+    assert set(records) == {str(i) for i in ids}
+    bare = records[str(ids[1])]
+    assert bare["reference"] is None and bare["date_mise_en_oeuvre"] is None
+    assert bare["echelle"] is None and bare["thematiques"] == [] and bare["budget_annuel"] is None
+    assert bare["description"] == "Texte avec\r\nretours, « guillemets »,\ttabulation et émoji 🙂"
+    others = records[str(ids[2])]
+    assert others["lieu"] == "" and others["budget_annuel"] == 0
+    assert others["relais"] == {"code": "autre", "libelle": "Autre"}
+
+
+def test_a_practice_whose_update_waits_for_solr_is_read_from_the_database(solr_app, solr):
+    edited, unpublished = _publish(solr_app, [dict(intitule="Premier intitulé"),
+                                              dict(intitule="Bientôt dépubliée")])[:2]
+    api = webtest.TestApp(solr_app)
+    assert {r["intitule"] for r in api.get("/api/pratiques").json["resultats"]} == {
+        "Premier intitulé", "Bientôt dépubliée"}
+    factory = solr_app.registry["dbsession_factory"]
+    # outside a request nothing drains the queue: Solr keeps the former documents, as it
+    # does when it is down at the time of the change
+    with factory() as session:
+        session.get(Practice, edited).intitule = "Intitulé corrigé"
+        session.get(Practice, unpublished).status = "depubliee"
+        session.commit()
+    assert set(solr.search(SearchRequest()).ids) == {edited, unpublished}
+
+    answer = api.get("/api/pratiques").json
+    assert [r["intitule"] for r in answer["resultats"]] == ["Intitulé corrigé"]
+
+    assert drain_queue(factory, solr) == 2
+    answer = api.get("/api/pratiques").json
+    assert answer["total"] == 1
+    assert [r["intitule"] for r in answer["resultats"]] == ["Intitulé corrigé"]
+
+
+def test_the_reindex_sends_the_documents_of_solr_document(wsgi_app, engine):
+    factory = wsgi_app.registry["dbsession_factory"]
+    try:
+        with factory() as session:
+            for fields in VARIED * 2:
+                make_practice(session, **fields)
+            make_practice(session, status="depubliee")
+            make_practice(session, status="soumise")
+            session.commit()
+
+        def url_for(practice):
+            return f"https://recueil.example/pratiques/{practice.id}"
+
+        with factory() as session:
+            query = sa.select(Practice).where(Practice.status == "publiee")
+            published = sorted(session.scalars(query), key=lambda p: p.id)
+            expected = [solr_document(p, url_for(p)) for p in published]
+            batches = list(published_documents(session, url_for, batch=2))
+    finally:
+        _clean(engine)
+    assert len(batches) > 3 and all(0 < len(batch) <= 2 for batch in batches)
+    assert [d for batch in batches for d in batch] == expected
