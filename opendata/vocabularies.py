@@ -43,6 +43,10 @@ class Vocabularies:
         """The label of a code (the code itself if unknown), as References.label does."""
         return self._labels.get(field, {}).get(code, code)
 
+    def labels_of(self, field: str) -> dict[str, str]:
+        """code -> label of a field (read-only), as References.labels_of gives it."""
+        return self._labels.get(field, {})
+
     @functools.cached_property
     def _labels(self) -> dict[str, dict[str, str]]:
         return {field: dict(pairs) for field, pairs in self.terms.items()}

@@ -73,14 +73,16 @@ _CODED = ("echelle", "relais")
 
 
 def _labelled(record: dict, references) -> dict:
-    """`record` with each code given with its label (`references.label`)."""
+    """`record` with each code given with its label (`references.labels_of`; an unknown
+    code is its own label)."""
     if references is not None:
-        label = references.label
         for name in MULTI_FIELDS:
-            record[name] = [{"code": c, "libelle": label(name, c)} for c in record[name]]
+            labels = references.labels_of(name)
+            record[name] = [{"code": c, "libelle": labels.get(c, c)} for c in record[name]]
         for name in _CODED:
-            if record[name]:
-                record[name] = {"code": record[name], "libelle": label(name, record[name])}
+            code = record[name]
+            if code:
+                record[name] = {"code": code, "libelle": references.labels_of(name).get(code, code)}
     return record
 
 

@@ -858,15 +858,19 @@ def query_words(q: str) -> list[str]:
     wildcard, backslash or local-params syntax can get through. A leading elided article
     is removed (« l'École » → ``école``), words are lower-cased, stop words dropped.
     """
-    if not q:
-        return []
+    return list(_query_words(q)) if q else []
+
+
+@functools.lru_cache(maxsize=2048)
+def _query_words(q: str) -> tuple[str, ...]:
+    # people search the same few queries again and again: analyse each once
     stop = stopwords()
     words = []
     for tok in split_words(_sanitise_query(q)):
         word = lower(elide(tok))
         if word and word not in stop and tokens(word):
             words.append(word)
-    return words
+    return tuple(words)
 
 
 def query_terms(q: str) -> list[str]:

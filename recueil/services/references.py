@@ -102,6 +102,9 @@ class ReferenceData:
         self.labels = {name: {t.code: t.label for t in terms} for name, terms in self.terms.items()}
         self.labels["regions"] = {r.code: r.nom for r in self.regions}
         self.labels["departements"] = {d.code: d.nom for d in self.departements}
+        #: values derived from this data by the pages (e.g. the codes each facet accepts),
+        #: computed once per snapshot; never mutate what is stored here
+        self.derived: dict = {}
 
     @staticmethod
     def read_rows(connection) -> tuple:
@@ -165,6 +168,10 @@ class References:
 
     def label(self, field: str, code: str) -> str:
         return self.data.labels.get(field, {}).get(code, code)
+
+    def labels_of(self, field: str) -> dict[str, str]:
+        """code -> label of a field (read-only: shared by the process's requests)."""
+        return self.data.labels.get(field, {})
 
     def regions_for(self, departements) -> list[str]:
         """The régions of the given départements, in code order."""

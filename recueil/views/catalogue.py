@@ -39,13 +39,23 @@ SIMILAR = 5
 
 # -- search state and facets -------------------------------------------------------------------
 def allowed_codes(references) -> dict[str, set[str]]:
-    """Codes each facet accepts: every term of a vocabulary, even one no longer offered."""
+    """Codes each facet accepts: every term of a vocabulary, even one no longer offered.
+
+    Computed once per snapshot of the reference data (read-only for the callers)."""
+    derived = references.data.derived
+    if "allowed_codes" in derived:
+        return derived["allowed_codes"]
     codes = {name: {t.code for t in references.terms.get(name, [])} for name in VOCABULARY_FACETS}
     codes["regions"] = {r.code for r in references.regions}
     codes["departements"] = {d.code for d in references.departements}
     codes["niveau"] = set(NIVEAUX)
     codes["coup_de_coeur"] = {"true"}
+    derived["allowed_codes"] = codes
     return codes
+
+
+#: facets whose values do not come from the reference data
+FIXED_PAIRS = {"niveau": tuple(NIVEAUX.items()), "coup_de_coeur": (("true", COUP_DE_COEUR),)}
 
 
 def facet_values(references, facet: str, counts: dict[str, int], chosen=()) -> list[dict]:
@@ -57,14 +67,14 @@ def facet_values(references, facet: str, counts: dict[str, int], chosen=()) -> l
     if facet == "annee":
         years = sorted({*counts, *chosen}, key=int)
         return [{"code": y, "libelle": y, "nombre": counts.get(y, 0)} for y in years]
-    if facet == "niveau":
-        pairs = list(NIVEAUX.items())
-    elif facet == "coup_de_coeur":
-        pairs = [("true", COUP_DE_COEUR)]
-    elif facet == "regions":
-        pairs = [(r.code, r.nom) for r in references.regions]
-    elif facet == "departements":
-        pairs = [(d.code, d.nom) for d in references.departements]
+    if facet in FIXED_PAIRS:
+        pairs = FIXED_PAIRS[facet]
+    elif facet in ("regions", "departements"):
+        derived = references.data.derived
+        pairs = derived.get(facet)
+        if pairs is None:
+            places = references.regions if facet == "regions" else references.departements
+            pairs = derived[facet] = tuple((p.code, p.nom) for p in places)
     else:
         pairs = [
             (t.code, t.label) for t in references.terms.get(facet, [])

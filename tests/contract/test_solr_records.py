@@ -172,5 +172,8 @@ def test_the_reindex_sends_the_documents_of_solr_document(wsgi_app, engine):
             batches = list(published_documents(session, url_for, batch=2))
     finally:
         _clean(engine)
-    assert len(batches) > 3 and all(0 < len(batch) <= 2 for batch in batches)
+    # batches of 2 practices read, of which the unpublished are left out (where they fall
+    # depends on their random ids): several batches, none empty, none over 2
+    assert len(batches) >= len(expected) / 2 > 1
+    assert all(0 < len(batch) <= 2 for batch in batches)
     assert [d for batch in batches for d in batch] == expected
