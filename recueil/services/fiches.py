@@ -112,13 +112,22 @@ def create(dbsession, clock, values: dict, references, actor: workflow.Actor) ->
     return fiche
 
 
-def update(dbsession, fiche: Practice, values: dict, references,
-           expected_version: int | None) -> None:
-    """Save a revision, in whatever state: a published fiche's revision is online at once."""
+def update(dbsession, clock, fiche: Practice, values: dict, references, actor: workflow.Actor,
+           expected_version: int | None) -> list[str]:
+    """Save a revision, in whatever state: a published fiche's revision is online at once.
+
+    The history says who revised it, when, and which fields changed; returns those fields."""
     if expected_version != fiche.version:
         raise workflow.ConflictError(workflow.CONFLICT)
+    before = form_values(fiche)
     _write(dbsession, fiche, values, references)
+    after = form_values(fiche)
+    changed = [name for name in dict.fromkeys([*before, *after])
+               if name != "version" and before.get(name) != after.get(name)]
+    if changed:
+        workflow.note(dbsession, clock, fiche, actor, "Fiche révisée : " + ", ".join(changed) + ".")
     dbsession.flush()
+    return changed
 
 
 def publish(dbsession, clock, fiche: Practice, actor: workflow.Actor, day: dt.date | None,

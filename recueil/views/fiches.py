@@ -150,8 +150,8 @@ def edit(request):
         except deform.ValidationFailure as failure:
             return _edit_page(request, fiche, failure.render(), title="Erreur – ")
         try:
-            fiches.update(request.dbsession, fiche, appstruct, request.references,
-                          appstruct.get("version"))
+            fiches.update(request.dbsession, request.clock, fiche, appstruct, request.references,
+                          workflow.Actor.from_identity(request.identity), appstruct.get("version"))
         except (workflow.ConflictError, StaleDataError):
             request.tm.doom()  # nothing of this request is written
             request.response.status = 409

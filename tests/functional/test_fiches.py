@@ -382,6 +382,9 @@ def test_a_revision_of_a_published_fiche_is_online_at_once(editor, engine):
         FICHE, intitule="Le parrainage revu", cles_reussite="Une supervision mensuelle."),
         status=302).follow()
     assert "Les modifications sont enregistrées et déjà en ligne." in revised
+    history = [li.get_text(" ", strip=True) for li in revised.html.select("#historique li")]
+    assert "Publiée → Publiée (Fiche révisée : intitule, cles_reussite.)" in history[0]
+    assert EDITOR in history[0]
     assert editor.get(f"/pratiques/{fiche.id}").html.h1.text == "Le parrainage revu"
     assert editor.get("/api/pratiques", {"q": "binôme"}).json["total"] == 0
     assert editor.get("/api/pratiques", {"q": "supervision"}).json["total"] == 1
