@@ -32,3 +32,25 @@ def solr_url():
         pytest.fail(message)  # « make test » provides it: a missing service is a failure
     yield server.url
     server.stop()
+
+
+@pytest.fixture
+def solr(solr_url):
+    """A client of the test Solr, its core emptied before and after the test."""
+    from recueil.search.solr import SolrSearch
+
+    client = SolrSearch(solr_url)
+    client.clear()
+    yield client
+    client.clear()
+
+
+@pytest.fixture
+def backends(wsgi_app, corpus, solr_url):
+    """Both backends, side by side, over the `corpus` fixture of the test's module."""
+    from recueil.search.solr import SolrSearch
+    from recueil.search.sql import SqlSearch
+
+    session = wsgi_app.registry["dbsession_factory"]()
+    yield {"sql": SqlSearch(session), "solr": SolrSearch(solr_url)}
+    session.close()

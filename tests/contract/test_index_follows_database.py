@@ -12,18 +12,9 @@ from recueil.models import IndexTask, Practice, SearchTerm
 from recueil.scripts.cli import main as cli
 from recueil.search.query import SearchRequest
 from recueil.search.service import drain_queue, reindex
-from recueil.search.solr import SolrSearch
 
 from ..conftest import _clean, free_port
 from ..factories import make_practice
-
-
-@pytest.fixture
-def solr(solr_url):
-    client = SolrSearch(solr_url)
-    client.clear()
-    yield client
-    client.clear()
 
 
 def _app(app_settings, solr_url):

@@ -11,7 +11,6 @@ from webob.multidict import MultiDict
 from recueil.search.query import SearchRequest, parse
 from recueil.search.service import reindex
 from recueil.search.solr import SolrSearch
-from recueil.search.sql import SqlSearch
 from recueil.services.references import References
 
 from ..conftest import _clean
@@ -74,13 +73,6 @@ def corpus(wsgi_app, engine, solr_url):
     yield keys
     solr.clear()
     _clean(engine)
-
-
-@pytest.fixture
-def backends(wsgi_app, corpus, solr_url):
-    session = wsgi_app.registry["dbsession_factory"]()
-    yield {"sql": SqlSearch(session), "solr": SolrSearch(solr_url)}
-    session.close()
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import pytest
 from recueil.search.query import SearchRequest
 from recueil.search.service import reindex
 from recueil.search.solr import SolrSearch
-from recueil.search.sql import SqlSearch
 
 from ..conftest import _clean
 from ..factories import make_practice
@@ -39,13 +38,6 @@ def corpus(wsgi_app, engine, solr_url):
     yield keys
     solr.clear()
     _clean(engine)
-
-
-@pytest.fixture
-def backends(wsgi_app, corpus, solr_url):
-    session = wsgi_app.registry["dbsession_factory"]()
-    yield {"sql": SqlSearch(session), "solr": SolrSearch(solr_url)}
-    session.close()
 
 
 def keys(corpus, ids) -> list[str]:

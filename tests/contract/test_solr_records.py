@@ -13,7 +13,6 @@ from recueil.models import Practice
 from recueil.search.documents import solr_document
 from recueil.search.query import SearchRequest
 from recueil.search.service import drain_queue, published_documents, reindex
-from recueil.search.solr import SolrSearch
 
 from ..conftest import _clean
 from ..factories import make_practice
@@ -38,14 +37,6 @@ VARIED = [
          types_intervention_autre="Médiation", lieu="", echelle="regionale", regions=["84", "11"],
          budget_annuel=0, nombre_beneficiaires=0),
 ]
-
-
-@pytest.fixture
-def solr(solr_url):
-    client = SolrSearch(solr_url)
-    client.clear()
-    yield client
-    client.clear()
 
 
 @pytest.fixture
