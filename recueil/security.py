@@ -5,7 +5,6 @@ from pyramid.authorization import ACLHelper, Allow, Authenticated, Everyone
 from pyramid.csrf import SessionCSRFStoragePolicy
 from pyramid.httpexceptions import HTTPNotFound
 from pyramid.session import SignedCookieSessionFactory
-from sqlalchemy import select
 
 from .models import Practice, User
 

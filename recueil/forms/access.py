@@ -1,6 +1,4 @@
 """The request for a personal link."""
-import colander
-import deform
 
 from .practice import CSRFSchema, _email_node
 

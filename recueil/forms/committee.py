@@ -9,8 +9,8 @@ import colander
 import deform
 
 from ..models.committee import CRITERIA, DECISIONS, OPINIONS, RATINGS
-from .practice import CSRFSchema, _missing, text_node
-from .types import CodeList, FrenchDate, Integer
+from .practice import CSRFSchema, date_node, text_node
+from .types import CodeList, Integer
 from .widgets import ChoiceWidget
 
 LIEU = 200
@@ -34,16 +34,11 @@ def _not_in_past(node, kw):
 
 
 class SessionSchema(CSRFSchema):
-    date = colander.SchemaNode(
-        FrenchDate(),
-        title="Date de la séance",
-        description="Au format JJ/MM/AAAA. Les pratiques sélectionnées seront publiées "
+    date = date_node(
+        "date", "Date de la séance",
+        "Au format JJ/MM/AAAA. Les pratiques sélectionnées seront publiées "
         "une semaine après cette date.",
         validator=_not_in_past,
-        missing_msg=_missing("Date de la séance"),
-        widget=deform.widget.TextInputWidget(
-            attributes={"placeholder": "JJ/MM/AAAA", "inputmode": "numeric", "maxlength": "10"}
-        ),
     )
     lieu = text_node("lieu", "Lieu", LIEU,
                      description="Par exemple : Paris, ministère des Solidarités, ou "

@@ -16,17 +16,17 @@ from .practice import (
     CSRFSchema,
     _departement_codes,
     _departements_widget,
-    _missing,
     _not_in_future,
     _precision_node,
     _region_codes,
     _regions_widget,
     _require_precisions,
     _vocabulary_node,
+    date_node,
     territory_errors,
     text_node,
 )
-from .types import CodeList, FrenchDate, max_length, strip_text
+from .types import CodeList, max_length, strip_text
 from .widgets import CounterTextAreaWidget, PracticePickerWidget
 
 #: Longer than level 1 (1000 and 500 characters): a fiche is the ONPE's written analysis.
@@ -52,16 +52,6 @@ def _in(section: str, node: colander.SchemaNode) -> colander.SchemaNode:
     """The node, drawn under the heading of `section` (see deform/dsfr_form_sections.pt)."""
     node.section = SECTION_TITLES[section]
     return node
-
-
-def _date_node(name, title, description, required, validator=None):
-    return colander.SchemaNode(
-        FrenchDate(), name=name, title=title, description=description, validator=validator,
-        missing=colander.required if required else None, missing_msg=_missing(title),
-        widget=deform.widget.TextInputWidget(
-            attributes={"placeholder": "JJ/MM/AAAA", "inputmode": "numeric", "maxlength": "10"}
-        ),
-    )
 
 
 def _section_node(name, title, required, hint):
@@ -209,7 +199,7 @@ class FicheSchema(CSRFSchema):
         "description", "Résumé", RESUME, textarea=True,
         description=f"Le dispositif en quelques paragraphes. {RESUME} caractères maximum.",
     ))
-    date_mise_en_oeuvre = _in("presentation", _date_node(
+    date_mise_en_oeuvre = _in("presentation", date_node(
         "date_mise_en_oeuvre", "Date de mise en œuvre",
         "Au format JJ/MM/AAAA, par exemple 15/09/2018.", True, _not_in_future,
     ))
@@ -261,7 +251,7 @@ class FicheSchema(CSRFSchema):
         validator=_linkable, widget=_picker_widget,
     ))
 
-    date_revision = _in("suivi", _date_node(
+    date_revision = _in("suivi", date_node(
         "date_revision", "À revoir le",
         "Facultatif. La date à laquelle la fiche doit être relue, au format JJ/MM/AAAA ; "
         "passé cette date, elle est signalée dans la liste des fiches.", False,
@@ -272,7 +262,7 @@ class FicheSchema(CSRFSchema):
 
 class PublishFicheSchema(CSRFSchema):
     version = _version_node()
-    date_publication = _date_node(
+    date_publication = date_node(
         "date_publication", "Date de publication",
         "Au format JJ/MM/AAAA ; laissez vide pour publier à la date d'aujourd'hui.",
         False, _not_in_future,

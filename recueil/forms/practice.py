@@ -26,6 +26,17 @@ def _missing(title: str) -> str:
     return f"« {title} » est obligatoire : renseignez ce champ."
 
 
+def date_node(name, title, description, required=True, validator=None):
+    """A date typed as JJ/MM/AAAA (FrenchDate), with the same input hints on every form."""
+    return colander.SchemaNode(
+        FrenchDate(), name=name, title=title, description=description, validator=validator,
+        missing=colander.required if required else None, missing_msg=_missing(title),
+        widget=deform.widget.TextInputWidget(
+            attributes={"placeholder": "JJ/MM/AAAA", "inputmode": "numeric", "maxlength": "10"}
+        ),
+    )
+
+
 def text_node(name, title, limit, required=True, description=None, textarea=False, **kw):
     widget = (
         CounterTextAreaWidget(maxlength=limit, rows=6 if limit > RESULT else 4)
@@ -149,16 +160,11 @@ class ConditionsSchema(CSRFSchema):
 
 
 class PresentationSchema(CSRFSchema):
-    date_mise_en_oeuvre = colander.SchemaNode(
-        FrenchDate(),
-        title="Date de mise en œuvre",
-        description="Au format JJ/MM/AAAA, par exemple 15/09/2022. "
+    date_mise_en_oeuvre = date_node(
+        "date_mise_en_oeuvre", "Date de mise en œuvre",
+        "Au format JJ/MM/AAAA, par exemple 15/09/2022. "
         "Une antériorité d'au moins un an est souhaitée.",
         validator=_not_in_future,
-        missing_msg=_missing("Date de mise en œuvre"),
-        widget=deform.widget.TextInputWidget(
-            attributes={"placeholder": "JJ/MM/AAAA", "inputmode": "numeric", "maxlength": "10"}
-        ),
     )
     nom_entite = text_node("nom_entite", "Nom de l'entité", SHORT)
     intitule = text_node("intitule", "Intitulé de la pratique", SHORT)
@@ -329,7 +335,6 @@ def _attachments_validator(node, kw):
         for item in files:
             name = item["filename"]
             if len(item["content"]) > max_bytes:
-                size = len(item["content"]) / 1024 / 1024
                 messages.append(
                     f"« Pièces jointes » : « {name} » pèse {_size(len(item['content']))} ; "
                     f"la limite est de {_size(max_bytes)} par document."

@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 from pyramid.paster import bootstrap, setup_logging
-from sqlalchemy import select
 
 
 def _initdb(env, args):
@@ -112,6 +111,7 @@ def _read_password() -> str:
 
 def _user_add(env, args):
     from ..models import STAFF_ROLES, User
+    from ..services import accounts
     from ..services.passwords import hash_password
 
     roles = args.role or []
@@ -128,7 +128,7 @@ def _user_add(env, args):
     email = args.email.strip().lower()
     with env["request"].tm:
         dbsession = env["request"].dbsession
-        user = dbsession.scalars(select(User).where(User.email == email)).one_or_none()
+        user = accounts.user_by_email(dbsession, email)
         created = user is None
         if created:
             user = User(email=email, nom=args.nom or "", password_hash=password_hash)

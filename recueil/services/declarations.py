@@ -126,3 +126,8 @@ def submit(dbsession, clock, practice: Practice, actor: str) -> None:
     workflow.apply(dbsession, clock, practice, "submit",
                    workflow.Actor(label=actor, roles=("declarant",), declarant_email=actor),
                    comment="Déclaration envoyée")
+
+
+def by_reference(dbsession, reference: str) -> Practice | None:
+    """The practice or fiche carrying this reference (PI-… or FD-…), or None."""
+    return dbsession.scalars(select(Practice).where(Practice.reference == reference)).one_or_none()

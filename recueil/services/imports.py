@@ -695,3 +695,10 @@ def outcome_text(outcome: Outcome, options: Options) -> str:
         text += (". Les pratiques créées sont publiées" if options.publier
                  else ". Les pratiques créées attendent la modération (état « Soumise »)")
     return text + "."
+
+
+def recent_batches(dbsession, limit: int) -> list[ImportBatch]:
+    """The latest imports, newest first (their record, report and outcome)."""
+    return list(dbsession.scalars(
+        select(ImportBatch).order_by(ImportBatch.created_at.desc(), ImportBatch.id.desc())
+        .limit(limit)))

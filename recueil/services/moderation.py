@@ -17,7 +17,7 @@ from ..forms.practice import MIN_HISTORY_DAYS, STEPS
 from ..forms.types import FrenchDate
 from ..models import MULTI_FIELDS, Practice, PracticeTerm, Transition
 from ..models.practice import STATUSES
-from . import access, notifications, workflow
+from . import access, declarations, notifications, workflow
 
 #: States a moderator works on, and those a practice leaves moderation in.
 QUEUE_STATUSES = ("soumise", "en_moderation", "complement_demande")
@@ -340,9 +340,7 @@ def find_original(dbsession, practice: Practice, value: str) -> Practice:
         )
     original = None
     if REFERENCE.match(value.upper()):
-        original = dbsession.scalars(
-            select(Practice).where(Practice.reference == value.upper())
-        ).one_or_none()
+        original = declarations.by_reference(dbsession, value.upper())
     else:
         try:
             original = dbsession.get(Practice, uuid.UUID(value))

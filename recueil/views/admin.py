@@ -3,15 +3,13 @@ import deform
 from pyramid.csrf import get_csrf_token
 from pyramid.httpexceptions import HTTPFound
 from pyramid.view import view_config
-from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..forms.admin import NewUserSchema, UnpublishSchema
-from ..models import Practice, User
-from ..models.practice import STATUSES
+from ..models import User
 from ..models.user import ROLES, STAFF_ROLES
 from ..security import Permissions
-from ..services import workflow
+from ..services import accounts, administration, declarations, workflow
 from ..services.passwords import hash_password
 
 
@@ -21,24 +19,15 @@ def home(request):
     reference = request.params.get("reference", "").strip().upper()
     found = None
     if reference:
-        found = request.dbsession.scalars(
-            select(Practice).where(Practice.reference == reference)
-        ).one_or_none()
+        found = declarations.by_reference(request.dbsession, reference)
         if found is not None:
             return HTTPFound(request.route_url("admin.practice", id=found.id))
-    counts = dict(request.dbsession.execute(
-        select(Practice.status, func.count()).group_by(Practice.status)
-    ).all())
-    published = list(request.dbsession.scalars(
-        select(Practice).where(Practice.status.in_(("publiee", "depubliee")))
-        .order_by(Practice.date_publication.desc().nulls_last()).limit(50)
-    ))
     return {
         "page_title": "Administration",
-        "counts": [(STATUSES[s], counts.get(s, 0)) for s in STATUSES],
+        "counts": administration.status_counts(request.dbsession),
         "reference": reference,
         "not_found": bool(reference),
-        "practices": published,
+        "practices": administration.recently_published(request.dbsession),
     }
 
 
@@ -55,7 +44,7 @@ def users(request):
         except deform.ValidationFailure as failure:
             return dict(page, form=failure.render(), users=_all_users(request))
         email = appstruct["courriel"].strip().lower()
-        if request.dbsession.scalars(select(User).where(User.email == email)).first():
+        if accounts.user_by_email(request.dbsession, email) is not None:
             request.session.flash(f"Un compte existe déjà pour {email} : modifiez ses rôles ci-dessous.", "erreur")
             return HTTPFound(request.route_url("admin.users"))
         user = User(email=email, nom=appstruct["nom"], password_hash=hash_password(appstruct["mot_de_passe"]))
@@ -82,7 +71,7 @@ def users(request):
 
 
 def _all_users(request):
-    return list(request.dbsession.scalars(select(User).order_by(User.email)))
+    return accounts.all_users(request.dbsession)
 
 
 @view_config(route_name="admin.practice", renderer="recueil:templates/admin/practice.pt",

@@ -5,12 +5,10 @@ import deform
 from pyramid.csrf import get_csrf_token, new_csrf_token
 from pyramid.httpexceptions import HTTPFound
 from pyramid.view import view_config
-from sqlalchemy import select
 
 from ..forms.auth import PasswordChangeSchema, SignInSchema
-from ..models import User
 from ..security import Permissions
-from ..services import ratelimit
+from ..services import accounts, ratelimit
 from ..services.passwords import hash_password, verify_password
 
 FAILURES_PER_HOUR = 10
@@ -36,7 +34,7 @@ def signin(request):
         hour = dt.timedelta(hours=1)
         limited = ratelimit.attempts(request.dbsession, request.clock, key, hour) >= FAILURES_PER_HOUR
         if not limited:
-            user = request.dbsession.scalars(select(User).where(User.email == email)).one_or_none()
+            user = accounts.user_by_email(request.dbsession, email)
             # an unknown address costs the same hash check, so timing does not reveal accounts
             password_hash = user.password_hash if user is not None else DUMMY_HASH
             if verify_password(password_hash, appstruct["mot_de_passe"]) and user is not None \

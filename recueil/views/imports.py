@@ -8,10 +8,8 @@ import colander
 from pyramid.csrf import get_csrf_token
 from pyramid.httpexceptions import HTTPFound
 from pyramid.view import view_config
-from sqlalchemy import select
 
 from ..forms.imports import UploadSchema
-from ..models import ImportBatch
 from ..security import Permissions
 from ..services import imports
 from ..services.import_file import SEPARATORS
@@ -32,9 +30,7 @@ def upload(request):
         "csrf_token": get_csrf_token(request),
         "errors": {},
         "typed": {"source": "", "publier": False},
-        "batches": list(request.dbsession.scalars(
-            select(ImportBatch).order_by(ImportBatch.created_at.desc(), ImportBatch.id.desc())
-            .limit(HISTORY))),
+        "batches": imports.recent_batches(request.dbsession, HISTORY),
         "max_megabytes": imports.MAX_BYTES // 1024 // 1024,
     }
     if request.method != "POST":
