@@ -13,6 +13,8 @@ import deform
 
 from .practice import (
     SHORT,
+    TERRITORY_ASKED,
+    TERRITORY_FIELDS,
     CSRFSchema,
     _departement_codes,
     _departements_widget,
@@ -134,7 +136,8 @@ def _version_node():
                                missing=None, widget=deform.widget.HiddenWidget())
 
 
-#: What each scale leaves out (spec §2, step 3): a value there is a mistake, said as such.
+#: What to say of a territory field the scale does not ask (TERRITORY_ASKED): a value there
+#: is a mistake, said as such.
 _OUT_OF_SCALE = {
     "nationale": {
         "regions": "« Régions » : une action nationale n'a pas de territoire ; "
@@ -169,9 +172,10 @@ def _fiche_rules(node, value):
         errors.update({child.node.name: child.msg for child in error.children})
     echelle = value.get("echelle")
     errors.update(territory_errors(echelle, value))
-    for name, message in _OUT_OF_SCALE.get(echelle, {}).items():
-        if value.get(name) and name not in errors:
-            errors[name] = message
+    for name in TERRITORY_FIELDS:
+        if echelle in TERRITORY_ASKED and name not in TERRITORY_ASKED[echelle] \
+                and value.get(name) and name not in errors:
+            errors[name] = _OUT_OF_SCALE[echelle][name]
     if errors:
         error = colander.Invalid(node)
         for name, message in errors.items():

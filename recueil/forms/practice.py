@@ -287,6 +287,14 @@ def territory_errors(echelle: str | None, value: dict) -> dict[str, str]:
 
 
 VOCABULARY_SCALES = ("nationale", "regionale", "departementale", "locale")
+#: The territory fields each scale asks (spec §2, step 3); the others stay empty.
+TERRITORY_FIELDS = ("regions", "departements", "lieu")
+TERRITORY_ASKED = {
+    "nationale": frozenset(),
+    "regionale": frozenset({"regions"}),
+    "departementale": frozenset({"departements"}),
+    "locale": frozenset({"departements", "lieu"}),
+}
 
 
 class Uploads(colander.SchemaType):

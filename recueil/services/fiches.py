@@ -73,7 +73,7 @@ def form_values(fiche: Practice) -> dict:
     return {k: v for k, v in values.items() if v is not None}
 
 
-def _write(dbsession, fiche: Practice, values: dict, references) -> None:
+def write_values(dbsession, fiche: Practice, values: dict, references) -> None:
     """Store what the form validated: codes, territory, sections, linked practices."""
     for name in _PLAIN:
         setattr(fiche, name, values.get(name))
@@ -102,7 +102,7 @@ def create(dbsession, clock, values: dict, references, actor: workflow.Actor) ->
         reference=next_reference(dbsession, now.year, prefix=REFERENCE_PREFIX),
         etapes_validees=[], saisie_en_cours={}, accepte_conditions=False, coup_de_coeur=False,
     )
-    _write(dbsession, fiche, values, references)
+    write_values(dbsession, fiche, values, references)
     fiche.transitions.append(Transition(
         from_status=None, to_status="brouillon", actor=actor.label, actor_user_id=actor.user_id,
         comment="Fiche créée", created_at=now,
@@ -120,7 +120,7 @@ def update(dbsession, clock, fiche: Practice, values: dict, references, actor: w
     if expected_version != fiche.version:
         raise workflow.ConflictError(workflow.CONFLICT)
     before = form_values(fiche)
-    _write(dbsession, fiche, values, references)
+    write_values(dbsession, fiche, values, references)
     after = form_values(fiche)
     changed = [name for name in dict.fromkeys([*before, *after])
                if name != "version" and before.get(name) != after.get(name)]

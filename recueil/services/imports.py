@@ -23,6 +23,7 @@ from sqlalchemy import select, update
 from opendata.columns import COLUMNS, FORMULA_STARTS, FREE_TEXT, NEUTRALISER, SEPARATOR
 
 from ..forms import imports as forms
+from ..forms.practice import TERRITORY_ASKED, TERRITORY_FIELDS
 from ..models import ImportBatch, Practice, ReferenceCounter
 from ..models.practice import PERSONAL_FIELDS, STATUSES
 from . import declarations, fiches, workflow
@@ -228,13 +229,11 @@ def _unused_cells(cells: dict[str, str], echelle: str, references) -> list[tuple
         if (cells.get(f"{field}_autre") or "").strip() and "autre" not in chosen:
             errors.append((f"{field}_autre", f"« {field}_autre » : cette précision ne vaut que "
                            f"si « autre » figure dans {field} ; ajoutez-le ou videz la cellule."))
-    asked = {"nationale": set(), "regionale": {"regions"},
-             "departementale": {"departements"}, "locale": {"departements", "lieu"}}
-    if echelle not in asked:
+    if echelle not in TERRITORY_ASKED:
         return errors
-    for field in ("regions", "departements", "lieu"):
+    for field in TERRITORY_FIELDS:
         cell = (cells.get(field) or "").strip()
-        if not cell or field in asked[echelle]:
+        if not cell or field in TERRITORY_ASKED[echelle]:
             continue
         if field == "regions" and echelle in ("departementale", "locale"):
             # not those of its départements (those were left out: _without_derived_regions)
@@ -258,7 +257,7 @@ def _stored_values(niveau: int, appstructs, references) -> dict:
                                   attachments=[], pratiques_liees=[])
     if niveau == 2:
         (_, appstruct), = appstructs
-        fiches._write(None, draft, appstruct, references)
+        fiches.write_values(None, draft, appstruct, references)
     else:
         slugs = {schema_class: slug for slug, schema_class in forms.PRACTICE_STEPS}
         for schema, appstruct in appstructs:
