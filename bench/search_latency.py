@@ -229,8 +229,10 @@ def breakdown(db: str, solr: str, rounds: int = 30) -> dict:
     params_list = [[("q", q), *filters] for q, filters in API_QUERIES]
     requests = parse_all(db, params_list)
     steps = {"solr (client de l'application, réponse décodée)": [],
-             "références (cache du processus)": [], "enregistrements (champs stockés)": [],
-             "facettes": [], "json (orjson)": []}
+             "références (cache du processus)": [],
+             "enregistrements (gardés sérialisés, comme l'API)": [],
+             "facettes": [], "json (orjson)": [],
+             "pour mémoire, enregistrements construits à chaque fois": []}
     for _ in range(rounds):
         for state in requests:
             t0 = time.perf_counter()
@@ -239,7 +241,7 @@ def breakdown(db: str, solr: str, rounds: int = 30) -> dict:
             references = References(data=cache.get())
             t2 = time.perf_counter()
             records = catalogue.public_records(None, result, lambda i: f"http://x/pratiques/{i}",
-                                               references)
+                                               references, serialised=True)
             t3 = time.perf_counter()
             facets = {name: facet_values(references, name, result.facets.get(name, {}),
                                          state.values(name) if name != "annee" else ())
@@ -247,7 +249,10 @@ def breakdown(db: str, solr: str, rounds: int = 30) -> dict:
             t4 = time.perf_counter()
             orjson.dumps({"total": result.total, "resultats": records, "facettes": facets})
             t5 = time.perf_counter()
-            for name, seconds in zip(steps, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4), strict=True):
+            catalogue.public_records(None, result, lambda i: f"http://x/pratiques/{i}", references)
+            t6 = time.perf_counter()
+            for name, seconds in zip(steps, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5),
+                                     strict=True):
                 steps[name].append(seconds)
     app.registry["db_engine"].dispose()
     return {name: common.summary(values)["median"] for name, values in steps.items()}
@@ -261,6 +266,7 @@ def api_what_if(db: str, solr: str, rounds: int) -> dict:
     import webtest
 
     from recueil.search.service import SearchService
+    from recueil.services import catalogue
 
     app = common.make_app(db, backend="solr", solr_url=solr)
     test = webtest.TestApp(app)
@@ -271,22 +277,28 @@ def api_what_if(db: str, solr: str, rounds: int) -> dict:
     def without_documents(self, request, fields=None):
         return search(self, request)
 
+    kept = catalogue.RECORD_CACHE_SIZE
+
     @contextlib.contextmanager
-    def patched(from_database: bool, references_each_time: bool):
+    def patched(from_database: bool, references_each_time: bool, built_each_time: bool):
         max_age = cache.max_age
         if from_database:
             SearchService.search = without_documents
         if references_each_time:
             cache.max_age = 0
+        if built_each_time:
+            catalogue.RECORD_CACHE_SIZE = 0
         try:
             yield
         finally:
             SearchService.search, cache.max_age = search, max_age
+            catalogue.RECORD_CACHE_SIZE = kept
 
     variants = {
-        "actuel": (False, False),
-        "enregistrements lus dans la base": (True, False),
-        "références lues à chaque requête": (False, True),
+        "actuel": (False, False, False),
+        "enregistrements lus dans la base": (True, False, False),
+        "références lues à chaque requête": (False, True, False),
+        "enregistrements reconstruits à chaque requête": (False, False, True),
     }
     reference = {}
     for name, flags in variants.items():
@@ -367,7 +379,7 @@ def run_api(args) -> None:
             steps = breakdown(db, args.solr, args.breakdown)
             lines.append(
                 "- Où passe le temps de l'API (médianes par étape, dans le processus, hors HTTP et "
-                "Pyramid) : " + ", ".join(f"{name} {common.ms(s)} ms" for name, s in steps.items()) + ".")
+                "Pyramid) : " + ", ".join(f"{name} {s * 1000:.2f} ms" for name, s in steps.items()) + ".")
     common.append(args.results, "\n".join(lines))
 
 

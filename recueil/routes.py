@@ -4,6 +4,13 @@
 def includeme(config):
     config.add_static_view("static", "recueil:static", cache_max_age=3600)
     config.add_route("home", "/")
+    # public catalogue (spec §7), the most requested: routes are tried in this order
+    config.add_route("catalogue.api", "/api/pratiques")
+    config.add_route("catalogue.search", "/pratiques")
+    config.add_route("catalogue.show", "/pratiques/{id}")
+    config.add_route("catalogue.contact", "/pratiques/{id}/contact")
+    config.add_route("catalogue.map", "/carte")
+    config.add_route("catalogue.stats", "/statistiques")
     # declaration (spec §2)
     config.add_route("declaration.start", "/declarer")
     config.add_route("declaration.link_sent", "/declarer/lien-envoye")
@@ -68,7 +75,8 @@ def includeme(config):
     # ONPE fiches dispositifs (spec §4)
     config.add_route("fiches.list", "/gestion/fiches")
     config.add_route("fiches.new", "/gestion/fiches/nouvelle")
-    config.add_route("fiches.edit", "/gestion/fiches/{id}", factory="recueil.security.StaffPractice")
+    config.add_route("fiches.edit", "/gestion/fiches/{id}",
+                     factory="recueil.security.StaffPractice")
     config.add_route("fiches.transition", "/gestion/fiches/{id}/publication",
                      factory="recueil.security.StaffPractice")
     # administration
@@ -84,13 +92,6 @@ def includeme(config):
     # public pages
     config.add_route("pages.about", "/a-propos")
     config.add_route("pages.show", "/pages/{slug}")
-    # public catalogue (spec §7)
-    config.add_route("catalogue.search", "/pratiques")
-    config.add_route("catalogue.api", "/api/pratiques")
-    config.add_route("catalogue.show", "/pratiques/{id}")
-    config.add_route("catalogue.contact", "/pratiques/{id}/contact")
-    config.add_route("catalogue.map", "/carte")
-    config.add_route("catalogue.stats", "/statistiques")
     # open data (spec §8): the files stay at these addresses
     config.add_route("opendata.page", "/opendata")
     config.add_route("opendata.csv", "/opendata/pratiques-inspirantes.csv")

@@ -28,10 +28,13 @@ DATE_FIELDS = ("date_mise_en_oeuvre", "date_publication")
 #: Suffix of the stored-only Solr field that keeps a public text exactly as written, when
 #: the indexed field holds its Unicode normal form C instead (schema.xml: ``*_exact``).
 EXACT = "_exact"
-#: The stored Solr fields a public record is built from (`url` is the application's).
+#: The stored Solr fields a public record is built from (`url` is the application's), and
+#: the document's version, which Solr changes at each indexing (records built once are kept
+#: while it stays the same: services/catalogue.py).
 RECORD_FIELDS = (
     *(name for name in PUBLIC_FIELDS if name != "url"),
     *(name + EXACT for name in TEXT_FIELDS if name in PUBLIC_FIELDS),
+    "_version_",
 )
 
 

@@ -29,8 +29,8 @@ log = logging.getLogger(__name__)
 
 ALLOWED_PARAMS = {
     "q", "q.alt", "defType", "qf", "pf", "q.op", "mm", "fq", "fl", "sort", "start", "rows",
-    "facet", "facet.field", "facet.mincount", "facet.limit", "wt", "mlt.count",
-    "lowercaseOperators", "stream.body",
+    "facet", "facet.field", "facet.mincount", "facet.limit", "wt", "json.nl", "omitHeader",
+    "mlt.count", "lowercaseOperators", "stream.body",
 }
 #: arguments of pysolr itself, not Solr parameters
 CLIENT_PARAMS = {"commit", "id", "search_handler"}
@@ -45,7 +45,8 @@ MAX_GET_LENGTH = 4000
 #: parameters whose values come from the code alone (not from the person's search): each
 #: one is URL-encoded once per client
 FIXED_PARAMS = frozenset({"fl", "sort", "facet", "facet.field", "facet.mincount", "facet.limit",
-                          "wt", "defType", "q.op", "mm", "lowercaseOperators"})
+                          "wt", "json.nl", "omitHeader", "defType", "q.op", "mm",
+                          "lowercaseOperators"})
 JSON = {"Content-Type": "application/json"}
 FORM = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
 
@@ -138,9 +139,14 @@ class SolrSearch:
     def _encode(self, params: dict) -> str:
         """urlencode(params, doseq=True), the parameters of FIXED_PARAMS encoded once."""
         parts = []
+        quote_plus = urllib.parse.quote_plus
         for key, value in params.items():
             if key not in FIXED_PARAMS:
-                parts.append(urllib.parse.urlencode({key: value}, doseq=True))
+                # the keys of ALLOWED_PARAMS need no quoting
+                if isinstance(value, list):
+                    parts.extend(f"{key}={quote_plus(str(item))}" for item in value)
+                else:
+                    parts.append(f"{key}={quote_plus(str(value))}")
                 continue
             cached = (key, tuple(value) if isinstance(value, list) else value)
             encoded = self._encoded.get(cached)
@@ -197,6 +203,9 @@ class SolrSearch:
             "facet.mincount": 1,
             "facet.limit": -1,
             "wt": "json",
+            # each facet as {code: count}, and no header: nothing to rearrange or skip
+            "json.nl": "map",
+            "omitHeader": "true",
         }
         if words:
             # plain words only: a lower-case "or" typed by a person is a word, not an operator
@@ -209,11 +218,8 @@ class SolrSearch:
         documents too (SearchResult.documents)."""
         answer = self._select(self.params(request, fields))
         docs = answer["response"]["docs"]
-        facets = {}
-        for facet, flat in answer.get("facet_counts", {}).get("facet_fields", {}).items():
-            # [code, count, code, count…], codes as strings, counts of 1 or more (mincount)
-            pairs = zip(flat[::2], flat[1::2], strict=True)
-            facets[facet] = {code: count for code, count in pairs if count}
+        # {code: count}, codes as strings, counts of 1 or more (facet.mincount)
+        facets = answer.get("facet_counts", {}).get("facet_fields", {})
         return SearchResult(
             total=answer["response"]["numFound"],
             ids=[uuid.UUID(doc["id"]) for doc in docs],

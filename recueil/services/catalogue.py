@@ -1,6 +1,7 @@
 """What the public catalogue reads from the database: published practices only."""
 import uuid
 
+import orjson
 from sqlalchemy import select
 
 from ..models import Practice
@@ -33,23 +34,57 @@ def published_practice(dbsession, practice_id: uuid.UUID) -> Practice | None:
     ).one_or_none()
 
 
+#: serialised records kept per snapshot of the reference data (about 2.5 KB each); past
+#: this number the process starts again from none
+RECORD_CACHE_SIZE = 10_000
+
+
+def _record_json(document: dict, url: str, references) -> orjson.Fragment:
+    """The record of a stored Solr document, serialised: kept while Solr holds the same
+    version of the document (`_version_`, new at each indexing) and the labels are the same
+    (the cache belongs to the snapshot of the reference data)."""
+    version = document.get("_version_")
+    if version is None:
+        return orjson.Fragment(orjson.dumps(record_from_document(document, url, references)))
+    derived = references.data.derived
+    cache = derived.get("record_json")
+    if cache is None:
+        cache = derived.setdefault("record_json", {})
+    key = (document["id"], version, url)
+    fragment = cache.get(key)
+    if fragment is None:
+        if len(cache) >= RECORD_CACHE_SIZE:
+            cache.clear()
+        record = record_from_document(document, url, references)
+        fragment = cache[key] = orjson.Fragment(orjson.dumps(record))
+    return fragment
+
+
 def public_records(dbsession, result: SearchResult, url_for, references,
-                   stale=frozenset()) -> list[dict]:
+                   stale=frozenset(), serialised: bool = False) -> list:
     """The public records (spec §9, with labels) of a page of results, in its order.
 
     From the stored documents when the backend gave them (Solr), so that the database is not
     read; from the database for the others, and for the `stale` ones whose update still waits
     for Solr. `dbsession()` gives the session, asked for only then; `url_for(id)` a practice's
-    public address.
+    public address. With `serialised`, each record is its JSON (orjson.Fragment, for
+    orjson.dumps), and those built from Solr's documents are kept for the next requests.
     """
+    if serialised and result.documents is not None and not stale:
+        # every record from Solr's documents, each one's id already a string
+        return [_record_json(document, url_for(document["id"]), references)
+                for document in result.documents]
     pairs = list(zip(result.ids, result.documents or [None] * len(result.ids), strict=True))
     wanted = [i for i, document in pairs if document is None or i in stale]
     practices = {p.id: p for p in published_practices(dbsession(), wanted)} if wanted else {}
     records = []
     for practice_id, document in pairs:
         if practice_id in practices:
-            records.append(public_record(practices[practice_id], url_for(practice_id), references))
+            record = public_record(practices[practice_id], url_for(practice_id), references)
+            records.append(orjson.Fragment(orjson.dumps(record)) if serialised else record)
         elif document is not None and practice_id not in stale:
             # the document's own id, already a string
-            records.append(record_from_document(document, url_for(document["id"]), references))
+            url = url_for(document["id"])
+            records.append(_record_json(document, url, references) if serialised
+                           else record_from_document(document, url, references))
     return records

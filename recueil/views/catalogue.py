@@ -76,12 +76,22 @@ def facet_values(references, facet: str, counts: dict[str, int], chosen=()) -> l
             places = references.regions if facet == "regions" else references.departements
             pairs = derived[facet] = tuple((p.code, p.nom) for p in places)
     else:
-        pairs = [
-            (t.code, t.label) for t in references.terms.get(facet, [])
-            if t.active or counts.get(t.code) or t.code in chosen
-        ]
-    return [{"code": code, "libelle": label, "nombre": counts.get(code, 0)}
-            for code, label in pairs]
+        derived = references.data.derived
+        key = ("facet", facet)
+        known = derived.get(key)
+        if known is None:
+            terms = references.terms.get(facet, ())
+            # (code, label) of the active terms; the codes of the retired ones
+            known = derived[key] = (tuple((t.code, t.label) for t in terms if t.active),
+                                    frozenset(t.code for t in terms if not t.active))
+        pairs, retired = known
+        if retired and not retired.isdisjoint((*counts, *chosen)):
+            pairs = [
+                (t.code, t.label) for t in references.terms.get(facet, [])
+                if t.active or counts.get(t.code) or t.code in chosen
+            ]
+    get = counts.get
+    return [{"code": code, "libelle": label, "nombre": get(code, 0)} for code, label in pairs]
 
 
 def _lenient_request(request) -> tuple[SearchRequest, bool]:
@@ -301,7 +311,7 @@ def api(request):
     result = request.search.search(state, fields=RECORD_FIELDS)
     records = catalogue.public_records(
         lambda: request.dbsession, result, _practice_urls(request), references,
-        stale=request.search.stale(result),
+        stale=request.search.stale(result), serialised=True,
     )
     return _json(request, {
         "total": result.total,

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import webtest
 
 from recueil import main
-from recueil.models import Practice
+from recueil.models import Practice, VocabularyTerm
 from recueil.search.documents import solr_document
 from recueil.search.query import SearchRequest
 from recueil.search.service import drain_queue, published_documents, reindex
@@ -168,3 +168,47 @@ def test_the_reindex_sends_the_documents_of_solr_document(wsgi_app, engine):
     assert len(batches) >= len(expected) / 2 > 1
     assert all(0 < len(batch) <= 2 for batch in batches)
     assert [d for batch in batches for d in batch] == expected
+
+
+def test_a_kept_record_follows_each_new_version_of_the_document(solr_app, solr):
+    practice_id = _publish(solr_app, [dict(intitule="Premier intitulé"),
+                                      dict(intitule="Une autre")])[0]
+    api = webtest.TestApp(solr_app)
+
+    def title() -> str:
+        records = api.get("/api/pratiques", {"tri": "publication"}).json["resultats"]
+        return next(r["intitule"] for r in records if r["id"] == str(practice_id))
+
+    assert title() == title() == "Premier intitulé"  # the second answer reuses the record
+    factory = solr_app.registry["dbsession_factory"]
+    with factory() as session:
+        session.get(Practice, practice_id).intitule = "Intitulé corrigé"
+        session.commit()
+    assert drain_queue(factory, solr) == 1  # Solr holds a new version of the document
+    solr_app.registry["search_waiting_updates"].max_age = 3600  # the queue is not read again
+    assert title() == "Intitulé corrigé"
+
+
+def test_a_kept_record_follows_an_edited_label(solr_app, solr):
+    _publish(solr_app, [dict(intitule="Soutien scolaire", thematiques=["education"]),
+                        dict(intitule="Une autre", thematiques=["education"])])
+    api = webtest.TestApp(solr_app)
+
+    def labels() -> set[str]:
+        return {r["thematiques"][0]["libelle"] for r in api.get("/api/pratiques").json["resultats"]}
+
+    assert labels() == labels() == {"Éducation"}
+
+    def set_label(label: str) -> None:
+        with solr_app.registry["dbsession_factory"]() as session:  # this process's commit
+            session.execute(sa.update(VocabularyTerm)
+                            .where(VocabularyTerm.vocabulary == "thematiques",
+                                   VocabularyTerm.code == "education")
+                            .values(label=label))
+            session.commit()
+
+    try:
+        set_label("Éducation et scolarité")
+        assert labels() == {"Éducation et scolarité"}
+    finally:
+        set_label("Éducation")
