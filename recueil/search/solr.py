@@ -4,16 +4,14 @@ Every filter is built here from validated codes, quoted; the text query is plain
 no syntax (text.query_words), sent to edismax with the field list of solrconfig.xml; only
 parameters of the allow-list below are ever sent.
 
-Searches and updates, the calls that count, go through the standard library's HTTP client:
+Searches and updates, the calls that count, go through a small HTTP/1.1 client (http.py):
 one kept-alive connection per thread, JSON bytes in and out, no compression of an answer
 that travels on the local network, nothing done per call beyond the request itself (a
 search asks for 20 documents and every facet: the application's own time must stay small
 beside Solr's). The rare calls (MoreLikeThis, ping) go through pysolr.
 """
 import base64
-import http.client
 import logging
-import socket
 import threading
 import urllib.parse
 import uuid
@@ -21,6 +19,7 @@ import uuid
 import orjson
 import pysolr
 
+from . import http
 from .documents import is_public, solr_document
 from .interfaces import SearchResult, SearchUnavailable
 from .query import CODE_FACETS, SearchRequest
@@ -56,19 +55,6 @@ def quote(value: str) -> str:
     return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-class _Connection(http.client.HTTPConnection):
-    def connect(self):
-        super().connect()
-        # a request and its body leave at once, not after the acknowledgement of the headers
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-
-class _SecureConnection(http.client.HTTPSConnection):
-    def connect(self):
-        super().connect()
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-
 class SolrSearch:
     name = "solr"
 
@@ -78,7 +64,7 @@ class SolrSearch:
         self.client = pysolr.Solr(self.url, timeout=timeout, always_commit=False, session=session)
         self.url_for = url_for or (lambda practice: "")
         parts = urllib.parse.urlsplit(self.url)
-        self._connection_class = _SecureConnection if parts.scheme == "https" else _Connection
+        self._secure = parts.scheme == "https"
         self._host, self._port = parts.hostname, parts.port
         self._path = parts.path
         self._headers = {}
@@ -102,28 +88,21 @@ class SolrSearch:
         timeout = timeout or self.timeout
         for attempt in (1, 2):
             connection = getattr(self._local, "connection", None)
-            reused = connection is not None and connection.sock is not None
             if connection is None:
-                connection = self._local.connection = self._connection_class(
-                    self._host, self._port, timeout=timeout)
+                connection = self._local.connection = http.Connection(
+                    self._host, self._port, secure=self._secure)
+            reused = connection.sock is not None
             try:
-                if connection.sock is not None:
-                    connection.sock.settimeout(timeout)
-                else:
-                    connection.timeout = timeout
-                connection.request(method, self._path + path, body, headers)
-                response = connection.getresponse()
-                data = response.read()
+                status, data = connection.request(method, self._path + path, body, headers,
+                                                  timeout)
                 break
-            except (http.client.HTTPException, OSError) as error:
-                connection.close()
-                stale = isinstance(error, (http.client.RemoteDisconnected, ConnectionResetError,
+            except OSError as error:
+                stale = isinstance(error, (http.ConnectionLost, ConnectionResetError,
                                            BrokenPipeError))
                 if attempt == 2 or not (reused and stale):
                     raise SearchUnavailable(f"Solr injoignable ({self.url}) : {error}") from error
-        if response.status != 200:
-            raise SearchUnavailable(
-                f"Solr a répondu {response.status} : {self._error_message(data)}")
+        if status != 200:
+            raise SearchUnavailable(f"Solr a répondu {status} : {self._error_message(data)}")
         try:
             return orjson.loads(data)
         except ValueError as error:
