@@ -1,5 +1,7 @@
 """Recueil des pratiques inspirantes en prévention et protection de l'enfance."""
 from pyramid.config import Configurator
+from pyramid.interfaces import IRequestExtensions, IRequestFactory
+from pyramid.request import Request
 
 from . import settings as app_settings
 
@@ -16,4 +18,22 @@ def main(global_config, **settings):
         config.include(".routes")
         config.include(".views")
         config.scan()
+        config.action(None, lambda: _request_class(config.registry), order=20)
     return config.make_wsgi_app()
+
+
+def _request_class(registry) -> None:
+    """Put the request properties of the configuration (`add_request_method`, ours and
+    pyramid_tm's `tm`) on one Request class, once the configuration is complete.
+
+    Pyramid otherwise gives each request a class of its own that carries them. A new class
+    on every request defeats the per-class caches of the adapter lookups that route and
+    secure it: a visible part of the public API's time (bench/RESULTS.md).
+    """
+    extensions = registry.queryUtility(IRequestExtensions)
+    if extensions is None or not extensions.descriptors:
+        return
+    base = registry.queryUtility(IRequestFactory, default=Request)
+    attributes = {"__module__": base.__module__, **extensions.descriptors}
+    registry.registerUtility(type(base.__name__, (base,), attributes), IRequestFactory)
+    extensions.descriptors = {}
