@@ -11,6 +11,7 @@ import deform
 import orjson
 from pyramid.csrf import get_csrf_token
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
+from pyramid.response import Response
 from pyramid.view import view_config
 
 from ..forms.contact import HONEYPOT, HolderMessageSchema
@@ -243,8 +244,15 @@ def _practice_url(request, practice_id) -> str:
 
 
 def _practice_urls(request):
-    """`_practice_url` for many practices: the route is built once (it ends with the id)."""
-    prefix = _practice_url(request, "0")[:-1]
+    """`_practice_url` for many practices: the route is built once (it ends with the id), and
+    once per process with a public address (recueil.public_url)."""
+    prefixes = request.registry.setdefault("catalogue.practice_url_prefixes", {})
+    key = request.script_name if request.registry.settings.get("recueil.public_url") else None
+    prefix = prefixes.get(key) if key is not None else None
+    if prefix is None:
+        prefix = _practice_url(request, "0")[:-1]
+        if key is not None:
+            prefixes[key] = prefix
     return lambda practice_id: prefix + str(practice_id)
 
 
@@ -287,33 +295,32 @@ def search(request):
     }
 
 
-def _json(request, data: dict):
-    """The request's response with `data` as its JSON body (orjson: tens of kilobytes of text
-    per page of results, written several times faster than by the json module)."""
-    response = request.response
-    response.content_type = "application/json"
-    response.charset = "utf-8"  # the labels and texts are written as they are, not escaped
-    response.body = orjson.dumps(data)
-    return response
+def _json(data: dict, status: int = 200) -> Response:
+    """A response of the API: `data` as its JSON body (orjson: tens of kilobytes of text per
+    page of results, written several times faster than by the json module), open to every
+    origin."""
+    # the labels and texts are written as they are, not escaped: hence the charset
+    return Response(body=orjson.dumps(data), status=status, headerlist=[
+        ("Content-Type", "application/json; charset=utf-8"),
+        ("Access-Control-Allow-Origin", "*"),
+    ])
 
 
 @view_config(route_name="catalogue.api", request_method="GET", permission=Permissions.VIEW)
 def api(request):
     """The same search for programs: JSON, strict about its parameters, open to every origin."""
-    request.response.headers["Access-Control-Allow-Origin"] = "*"
     references = request.references
     try:
         state = parse(request.GET, allowed_codes(references), strict=True)
     except InvalidParameter as error:
-        request.response.status = 400
-        return _json(request, {"erreur": error.message, "parametre": error.name})
+        return _json({"erreur": error.message, "parametre": error.name}, status=400)
     # with Solr, the records come from its stored fields: the database is not read
     result = request.search.search(state, fields=RECORD_FIELDS)
     records = catalogue.public_records(
         lambda: request.dbsession, result, _practice_urls(request), references,
         stale=request.search.stale(result), serialised=True,
     )
-    return _json(request, {
+    return _json({
         "total": result.total,
         "page": state.page,
         "par_page": state.par_page,
