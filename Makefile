@@ -63,7 +63,7 @@ bench: install  ## benchmarks of bench/ (results in bench/RESULTS.md)
 	tools/run-bench.sh
 
 lint: install  ## ruff
-	$(BIN)/ruff check recueil opendata tests
+	$(BIN)/ruff check recueil opendata tests tools bench
 
 clean:  ## remove the virtualenv, the assets and the local database
 	rm -rf $(VENV) node_modules $(STATIC_DSFR) $(MAP) var

@@ -117,7 +117,7 @@ def _practice(request) -> Practice:
     try:
         practice_id = uuid.UUID(request.matchdict["id"])
     except ValueError:
-        raise HTTPNotFound()
+        raise HTTPNotFound() from None
     practice = request.dbsession.get(Practice, practice_id)
     if practice is None:
         raise HTTPNotFound()
@@ -142,7 +142,7 @@ class CommitteeSessionContext(Root):
         try:
             session_id = int(request.matchdict["session_id"])
         except ValueError:
-            raise HTTPNotFound()
+            raise HTTPNotFound() from None
         self.session = request.dbsession.get(CommitteeSession, session_id)
         if self.session is None:
             raise HTTPNotFound()
@@ -159,7 +159,7 @@ class ImportBatchContext(Root):
         try:
             batch_id = int(request.matchdict["batch_id"])
         except ValueError:
-            raise HTTPNotFound()
+            raise HTTPNotFound() from None
         self.batch = request.dbsession.get(ImportBatch, batch_id)
         if self.batch is None:
             raise HTTPNotFound()

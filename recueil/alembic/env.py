@@ -2,8 +2,8 @@
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-from recueil.models.meta import Base
 import recueil.models  # noqa: F401  (registers every table)
+from recueil.models.meta import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -22,13 +22,19 @@ def _roles_node():
 class NewUserSchema(CSRFSchema):
     courriel = _email_node("courriel", "Adresse électronique", True)
     nom = colander.SchemaNode(colander.String(), title="Nom", missing="",
-                              validator=colander.Length(max=100, max_err="« Nom » : 100 caractères au maximum."))
+                              validator=colander.Length(
+                                  max=100, max_err="« Nom » : 100 caractères au maximum."))
     mot_de_passe = colander.SchemaNode(
         colander.String(), title="Mot de passe provisoire",
-        description=f"{MIN_LENGTH} caractères au moins ; à transmettre à la personne, qui le changera.",
-        validator=colander.Length(min=MIN_LENGTH, min_err=f"« Mot de passe » : {MIN_LENGTH} caractères au moins."),
+        description=f"{MIN_LENGTH} caractères au moins ; "
+        "à transmettre à la personne, qui le changera.",
+        validator=colander.Length(
+            min=MIN_LENGTH, min_err=f"« Mot de passe » : {MIN_LENGTH} caractères au moins."
+        ),
         missing_msg="« Mot de passe provisoire » est obligatoire : renseignez ce champ.",
-        widget=deform.widget.TextInputWidget(attributes={"type": "password", "autocomplete": "new-password"}),
+        widget=deform.widget.TextInputWidget(
+            attributes={"type": "password", "autocomplete": "new-password"}
+        ),
     )
     roles = _roles_node()
 

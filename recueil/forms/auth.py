@@ -29,9 +29,12 @@ class PasswordChangeSchema(CSRFSchema):
     actuel = _password_node("actuel", "Mot de passe actuel", "current-password")
     nouveau = _password_node(
         "nouveau", "Nouveau mot de passe", "new-password",
-        description=f"{MIN_LENGTH} caractères au moins. Une phrase de passe est plus sûre et plus facile à retenir.",
+        description=f"{MIN_LENGTH} caractères au moins. "
+        "Une phrase de passe est plus sûre et plus facile à retenir.",
     )
-    confirmation = _password_node("confirmation", "Confirmation du nouveau mot de passe", "new-password")
+    confirmation = _password_node(
+        "confirmation", "Confirmation du nouveau mot de passe", "new-password"
+    )
 
     def validator(self, node, value):
         error = colander.Invalid(node)

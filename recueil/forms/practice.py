@@ -190,7 +190,9 @@ class PresentationSchema(CSRFSchema):
 
 @colander.deferred
 def _regions_widget(node, kw):
-    return ChoiceWidget(values=kw["references"].choices("regions"), multiple=True, style="checkbox", columns=True)
+    return ChoiceWidget(
+        values=kw["references"].choices("regions"), multiple=True, style="checkbox", columns=True
+    )
 
 
 @colander.deferred
@@ -257,7 +259,8 @@ class LocalisationSchema(CSRFSchema):
         echelle = self.echelle
         if echelle not in VOCABULARY_SCALES:
             raise colander.Invalid(
-                node, "Choisissez d'abord l'échelle de l'action à l'étape « Présentation de la pratique »."
+                node, "Choisissez d'abord l'échelle de l'action à l'étape "
+                "« Présentation de la pratique »."
             )
         errors = territory_errors(echelle, value)
         if errors:
@@ -271,7 +274,9 @@ def territory_errors(echelle: str | None, value: dict) -> dict[str, str]:
     """What the territory lacks for the scale (spec §2, step 3): field name -> French message."""
     errors = {}
     if echelle == "regionale" and not value.get("regions"):
-        errors["regions"] = "« Régions » : pour une action régionale, choisissez au moins une région."
+        errors["regions"] = (
+            "« Régions » : pour une action régionale, choisissez au moins une région."
+        )
     if echelle == "departementale" and not value.get("departements"):
         errors["departements"] = (
             "« Départements » : pour une action départementale, choisissez au moins un département."
@@ -282,7 +287,9 @@ def territory_errors(echelle: str | None, value: dict) -> dict[str, str]:
                 "« Département » : pour une action locale, choisissez un département."
             )
         if not value.get("lieu"):
-            errors["lieu"] = "« Lieu » : pour une action locale, indiquez la commune ou le territoire."
+            errors["lieu"] = (
+                "« Lieu » : pour une action locale, indiquez la commune ou le territoire."
+            )
     return errors
 
 
@@ -382,13 +389,15 @@ class ResultatsSchema(CSRFSchema):
         description="Facultatif. Un nombre entier.",
         validator=colander.Range(
             min=0, min_err="« Nombre de bénéficiaires » : le nombre ne peut pas être négatif.",
-            max=MAX_INT, max_err="« Nombre de bénéficiaires » : ce nombre est trop grand ; vérifiez-le.",
+            max=MAX_INT,
+            max_err="« Nombre de bénéficiaires » : ce nombre est trop grand ; vérifiez-le.",
         ),
         widget=deform.widget.TextInputWidget(attributes={"inputmode": "numeric"}),
     )
     pieces_jointes = colander.SchemaNode(
         Uploads(), title="Pièces jointes", missing=[],
-        description="Facultatif. Jusqu'à 3 documents PDF, OpenDocument ou Word, 5 Mo chacun au maximum.",
+        description="Facultatif. Jusqu'à 3 documents PDF, OpenDocument ou Word, "
+        "5 Mo chacun au maximum.",
         validator=_attachments_validator, widget=_files_widget,
     )
 
@@ -407,7 +416,10 @@ def _email_node(name, title, required):
         description="Format attendu : nom@domaine.fr" + ("" if required else " (facultatif)"),
         validator=colander.All(
             max_length(title, 254),
-            colander.Regex(EMAIL, msg=f"« {title} » : l'adresse n'est pas valide ; format attendu nom@domaine.fr."),
+            colander.Regex(
+                EMAIL,
+                msg=f"« {title} » : l'adresse n'est pas valide ; format attendu nom@domaine.fr.",
+            ),
         ),
         missing=colander.required if required else None,
         missing_msg=_missing(title),
@@ -430,11 +442,15 @@ class ContactSchema(CSRFSchema):
         ),
         widget=deform.widget.TextInputWidget(attributes={"type": "tel", "autocomplete": "tel"}),
     )
-    accord_nom = text_node("accord_nom", "Nom du représentant du département", SHORT, required=False,
+    accord_nom = text_node("accord_nom", "Nom du représentant du département", SHORT,
+                           required=False,
                            description="Facultatif. La personne qui a donné son accord préalable.")
-    accord_fonction = text_node("accord_fonction", "Fonction du représentant", SHORT, required=False,
+    accord_fonction = text_node("accord_fonction", "Fonction du représentant", SHORT,
+                                required=False,
                                 description="Facultatif. 100 caractères maximum.")
-    accord_courriel = _email_node("accord_courriel", "Courriel du représentant du département", True)
+    accord_courriel = _email_node(
+        "accord_courriel", "Courriel du représentant du département", True
+    )
 
 
 #: The steps of the declaration, in order: (slug, title, schema or None for the summary)

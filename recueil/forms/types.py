@@ -36,7 +36,7 @@ class FrenchDate(colander.SchemaType):
             raise colander.Invalid(
                 node, f"« {node.title} » : le {text.strip()} n'existe pas ; "
                 "vérifiez le jour et le mois."
-            )
+            ) from None
 
 
 class CodeList(colander.SchemaType):
@@ -75,7 +75,7 @@ class Integer(colander.Integer):
         except colander.Invalid:
             raise colander.Invalid(
                 node, f"« {node.title} » : saisissez un nombre entier, sans décimale ni unité."
-            )
+            ) from None
 
 
 def max_length(title: str, limit: int):

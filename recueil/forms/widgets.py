@@ -41,7 +41,9 @@ class ChoiceWidget(Widget):
 
 
 class CounterTextAreaWidget(TextAreaWidget):
-    """A textarea with the live counter « N sur 1000 caractères max. » (the limit is the schema's)."""
+    """A textarea with the live counter « N sur 1000 caractères max. »
+    (the limit is the schema's).
+    """
 
     template = "dsfr_textarea"
     maxlength = None

@@ -1,12 +1,13 @@
 """Database wiring: engine, session factory and the transaction-bound request session."""
+import zope.sqlalchemy
 from sqlalchemy import engine_from_config, event
 from sqlalchemy.orm import configure_mappers, sessionmaker
-import zope.sqlalchemy
 
+from .access import AccessLink, RateEvent  # noqa: F401
+from .committee import AgendaItem, CommitteeSession, ReviewGrid  # noqa: F401
+from .imports import ImportBatch  # noqa: F401
 from .meta import Base  # noqa: F401
-from .territory import Departement, Region  # noqa: F401
-from .vocabulary import VOCABULARIES, VocabularyTerm  # noqa: F401
-from .user import ROLES, STAFF_ROLES, User, UserRole  # noqa: F401
+from .page import Page  # noqa: F401
 from .practice import (  # noqa: F401
     MULTI_FIELDS,
     PERSONAL_FIELDS,
@@ -17,11 +18,10 @@ from .practice import (  # noqa: F401
     ReferenceCounter,
     Transition,
 )
-from .access import AccessLink, RateEvent  # noqa: F401
 from .search import IndexTask, SearchTerm  # noqa: F401
-from .committee import AgendaItem, CommitteeSession, ReviewGrid  # noqa: F401
-from .imports import ImportBatch  # noqa: F401
-from .page import Page  # noqa: F401
+from .territory import Departement, Region  # noqa: F401
+from .user import ROLES, STAFF_ROLES, User, UserRole  # noqa: F401
+from .vocabulary import VOCABULARIES, VocabularyTerm  # noqa: F401
 
 configure_mappers()
 

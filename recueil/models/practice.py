@@ -7,6 +7,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Column,
     Date,
     DateTime,
     ForeignKey,
@@ -18,8 +19,8 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
     func,
+    inspect,
 )
-from sqlalchemy import Column, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .meta import Base

@@ -124,7 +124,7 @@ def _user_add(env, args):
     try:
         password_hash = hash_password(_read_password())
     except ValueError as error:
-        raise SystemExit(str(error))
+        raise SystemExit(str(error)) from error
     email = args.email.strip().lower()
     with env["request"].tm:
         dbsession = env["request"].dbsession
@@ -200,7 +200,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", "-c", required=True, help="fichier de configuration .ini")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    commands.add_parser("initdb", help="migrations et données de référence").set_defaults(func=_initdb)
+    commands.add_parser(
+        "initdb", help="migrations et données de référence"
+    ).set_defaults(func=_initdb)
 
     demo = commands.add_parser("demo", help="jeu de démonstration réaliste")
     demo.add_argument("--nombre", type=int, default=320, help="nombre de pratiques (320)")

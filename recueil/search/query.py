@@ -78,7 +78,9 @@ class SearchRequest:
         return self.annee_min is not None or self.annee_max is not None
 
     def params(self, **changes) -> list[tuple[str, str]]:
-        """The URL parameters of this request, with `changes` applied; the URL holds the whole state."""
+        """The URL parameters of this request, with `changes` applied;
+        the URL holds the whole state.
+        """
         state = dataclasses.replace(self, **changes)
         items = []
         if state.q:
@@ -108,7 +110,9 @@ class SearchRequest:
 
 def _integer(name: str, raw: str, minimum: int, maximum: int) -> int:
     if not re.fullmatch(r"\d{1,6}", raw.strip()):
-        raise InvalidParameter(name, f"Le paramètre « {name} » doit être un nombre entier, pas « {raw[:40]} ».")
+        raise InvalidParameter(
+            name, f"Le paramètre « {name} » doit être un nombre entier, pas « {raw[:40]} »."
+        )
     value = int(raw)
     if not minimum <= value <= maximum:
         raise InvalidParameter(
@@ -134,7 +138,9 @@ def parse(params, allowed_codes: dict[str, set[str]], strict: bool = True) -> Se
             )
     q = " ".join(params.getall("q")).strip() if "q" in params else ""
     if len(q) > MAX_QUERY_LENGTH:
-        raise InvalidParameter("q", f"La recherche « q » est limitée à {MAX_QUERY_LENGTH} caractères.")
+        raise InvalidParameter(
+            "q", f"La recherche « q » est limitée à {MAX_QUERY_LENGTH} caractères."
+        )
     filters = {}
     for facet in CODE_FACETS:
         codes = [c.strip() for c in params.getall(facet) if c.strip()] if facet in params else []

@@ -210,7 +210,9 @@ def drain_queue(session_factory, solr: SolrSearch, limit: int | None = None) -> 
                 solr.remove_ids(missing, commit=False)
                 solr.commit()
             except SearchUnavailable as error:
-                log.warning("Solr indisponible, %d mise(s) à jour en attente : %s", len(tasks), error)
+                log.warning(
+                    "Solr indisponible, %d mise(s) à jour en attente : %s", len(tasks), error
+                )
                 for task in tasks:
                     task.attempts += 1
                     task.last_error = str(error)[:1000]

@@ -60,7 +60,9 @@ def verify(dbsession, clock, secret: str, token: str) -> str:
     payload, _, signature = token.partition(".")
     if not payload or not hmac.compare_digest(signature, _signature(secret, payload)):
         raise InvalidLink()
-    link = dbsession.scalars(select(AccessLink).where(AccessLink.token_hash == _hash(token))).first()
+    link = dbsession.scalars(
+        select(AccessLink).where(AccessLink.token_hash == _hash(token))
+    ).first()
     if link is None:
         raise InvalidLink()
     if link.expires_at <= clock.now():

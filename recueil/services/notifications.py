@@ -30,7 +30,8 @@ def send_access_link(request, email: str, url: str, days: int) -> None:
         "brouillons et le suivi de vos pratiques.\n\n"
         f"{url}\n\n"
         f"Ce lien est valable {days} jours et n'est destiné qu'à vous : ne le transférez pas. "
-        "Une fois expiré, vous pourrez en demander un nouveau sur la page « Déclarer une pratique ».\n\n"
+        "Une fois expiré, vous pourrez en demander un nouveau sur la page "
+        "« Déclarer une pratique ».\n\n"
         "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.",
     )
 

@@ -115,7 +115,9 @@ def snapshot(practice: Practice) -> dict:
     """The practice's declared fields, to show later what changed since."""
     values = {}
     for name in (*PUBLIC_FIELDS, *PERSONAL_FIELDS):
-        if name in ("id", "reference", "url", "date_publication", "coup_de_coeur", "source", "niveau"):
+        if name in (
+            "id", "reference", "url", "date_publication", "coup_de_coeur", "source", "niveau"
+        ):
             continue
         value = getattr(practice, name, None)
         values[name] = value.isoformat() if hasattr(value, "isoformat") else value
@@ -153,7 +155,9 @@ def check(practice: Practice, name: str, actor: Actor, comment: str | None = Non
     if expected_version is not None and expected_version != practice.version:
         raise ConflictError(CONFLICT)
     if not _may(step, practice, actor):
-        raise WorkflowError(f"Vous n'avez pas le droit de faire « {step.label} » sur cette pratique.")
+        raise WorkflowError(
+            f"Vous n'avez pas le droit de faire « {step.label} » sur cette pratique."
+        )
     if step.niveau is not None and practice.niveau != step.niveau:
         raise WorkflowError(
             f"« {step.label} » ne s'applique qu'aux fiches dispositifs de l'ONPE."
@@ -205,4 +209,8 @@ def changes_since(practice: Practice, transition: Transition) -> list[tuple[str,
     if not transition.snapshot:
         return []
     now = snapshot(practice)
-    return [(k, transition.snapshot.get(k), v) for k, v in now.items() if transition.snapshot.get(k) != v]
+    return [
+        (k, transition.snapshot.get(k), v)
+        for k, v in now.items()
+        if transition.snapshot.get(k) != v
+    ]

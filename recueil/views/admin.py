@@ -35,7 +35,8 @@ def home(request):
              permission=Permissions.ADMINISTER)
 def users(request):
     schema = NewUserSchema().bind(csrf_token=get_csrf_token(request))
-    form = deform.Form(schema, buttons=(deform.Button("creer", "Créer le compte"),), formid="nouveau-compte")
+    form = deform.Form(schema, buttons=(deform.Button("creer", "Créer le compte"),),
+                       formid="nouveau-compte")
     page = {"page_title": "Comptes de l'équipe", "roles": ROLES, "staff_roles": STAFF_ROLES,
             "csrf_token": get_csrf_token(request)}
     if request.method == "POST" and "creer" in request.POST:
@@ -45,9 +46,12 @@ def users(request):
             return dict(page, form=failure.render(), users=_all_users(request))
         email = appstruct["courriel"].strip().lower()
         if accounts.user_by_email(request.dbsession, email) is not None:
-            request.session.flash(f"Un compte existe déjà pour {email} : modifiez ses rôles ci-dessous.", "erreur")
+            request.session.flash(
+                f"Un compte existe déjà pour {email} : modifiez ses rôles ci-dessous.", "erreur"
+            )
             return HTTPFound(request.route_url("admin.users"))
-        user = User(email=email, nom=appstruct["nom"], password_hash=hash_password(appstruct["mot_de_passe"]))
+        user = User(email=email, nom=appstruct["nom"],
+                    password_hash=hash_password(appstruct["mot_de_passe"]))
         for role in sorted(appstruct["roles"]):
             user.add_role(role)
         request.dbsession.add(user)
@@ -59,7 +63,9 @@ def users(request):
         if user is None:
             request.session.flash("Compte introuvable.", "erreur")
         elif user.id == request.identity.user.id and "administrateur" not in chosen:
-            request.session.flash("Vous ne pouvez pas retirer votre propre rôle d'administrateur.", "erreur")
+            request.session.flash(
+                "Vous ne pouvez pas retirer votre propre rôle d'administrateur.", "erreur"
+            )
         else:
             user.role_rows = [r for r in user.role_rows if r.role in chosen]
             for role in chosen:
@@ -79,9 +85,11 @@ def _all_users(request):
 def practice(request):
     practice = request.context.practice
     schema = UnpublishSchema().bind(csrf_token=get_csrf_token(request), version=practice.version)
-    form = deform.Form(schema, buttons=(deform.Button("depublier", "Dépublier", css_class="fr-btn--secondary"),),
+    form = deform.Form(schema, buttons=(deform.Button("depublier", "Dépublier",
+                                                      css_class="fr-btn--secondary"),),
                        formid="depublication")
-    page = {"page_title": practice.titre, "practice": practice, "csrf_token": get_csrf_token(request),
+    page = {"page_title": practice.titre, "practice": practice,
+            "csrf_token": get_csrf_token(request),
             "error": None}
     if request.method == "POST":
         actor = workflow.Actor.from_identity(request.identity)

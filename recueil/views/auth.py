@@ -19,7 +19,8 @@ DUMMY_HASH = hash_password("aucun-compte-ne-porte-ce-mot-de-passe")
              permission=Permissions.VIEW)
 def signin(request):
     schema = SignInSchema().bind(csrf_token=get_csrf_token(request))
-    form = deform.Form(schema, buttons=(deform.Button("connexion", "Se connecter"),), formid="connexion")
+    form = deform.Form(schema, buttons=(deform.Button("connexion", "Se connecter"),),
+                       formid="connexion")
     target = request.params.get("suite", "")
     if not target.startswith("/") or target.startswith("//"):
         target = request.route_path("staff.home")
@@ -32,7 +33,9 @@ def signin(request):
         email = appstruct["courriel"].strip().lower()
         key = f"connexion:{email}"
         hour = dt.timedelta(hours=1)
-        limited = ratelimit.attempts(request.dbsession, request.clock, key, hour) >= FAILURES_PER_HOUR
+        limited = (
+            ratelimit.attempts(request.dbsession, request.clock, key, hour) >= FAILURES_PER_HOUR
+        )
         if not limited:
             user = accounts.user_by_email(request.dbsession, email)
             # an unknown address costs the same hash check, so timing does not reveal accounts

@@ -49,7 +49,8 @@ def start(request):
                 ratelimit.record(request.dbsession, request.clock, key)
         if not allowed:
             request.response.status = 429
-            form.cstruct = {"courriel": appstruct["courriel"], "csrf_token": get_csrf_token(request)}
+            form.cstruct = {"courriel": appstruct["courriel"],
+                            "csrf_token": get_csrf_token(request)}
             return {
                 "form": form.render(),
                 "page_title": "Erreur – Déclarer une pratique",
@@ -63,7 +64,8 @@ def start(request):
     return {"form": form.render(), "page_title": "Déclarer une pratique"}
 
 
-@view_config(route_name="declaration.link_sent", renderer="recueil:templates/declaration/link_sent.pt",
+@view_config(route_name="declaration.link_sent",
+             renderer="recueil:templates/declaration/link_sent.pt",
              permission=Permissions.VIEW)
 def link_sent(request):
     return {"email": request.session.get("lien_envoye_a"), "page_title": "Lien envoyé"}
@@ -119,7 +121,8 @@ def new(request):
     return HTTPFound(request.route_url("declaration.step", id=practice.id, step=STEP_SLUGS[0]))
 
 
-@view_config(route_name="declaration.signout", request_method="POST", permission=Permissions.OWN_SPACE)
+@view_config(route_name="declaration.signout", request_method="POST",
+             permission=Permissions.OWN_SPACE)
 def signout(request):
     request.session.invalidate()
     request.session.flash("Vous êtes déconnecté(e) de votre espace.", "succes")
@@ -240,7 +243,8 @@ def download_attachment(request):
     return attachment_response(request, request.context.practice)
 
 
-@view_config(route_name="declaration.submitted", renderer="recueil:templates/declaration/submitted.pt",
+@view_config(route_name="declaration.submitted",
+             renderer="recueil:templates/declaration/submitted.pt",
              permission=Permissions.EDIT_PRACTICE)
 def submitted(request):
     return {"practice": request.context.practice, "page_title": "Pratique envoyée"}

@@ -21,7 +21,11 @@ def test_a_declarant_sees_the_counter_move_as_they_type(live_server, page, mailb
     assert page.get_by_label("J'ai lu et j'accepte les conditions ci-dessus").is_checked()
     page.get_by_role("button", name="Enregistrer et continuer").click()
 
-    counter = page.locator("#" + page.get_by_label(re.compile("^Description de la pratique")).get_attribute("id") + "-compteur")
+    counter = page.locator(
+        "#"
+        + page.get_by_label(re.compile("^Description de la pratique")).get_attribute("id")
+        + "-compteur"
+    )
     assert counter.inner_text() == "0 sur 1000 caractères max."
     page.get_by_label(re.compile("^Description de la pratique")).fill("Un accueil de jour éducatif")
     assert counter.inner_text() == "27 sur 1000 caractères max."

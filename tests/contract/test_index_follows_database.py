@@ -48,14 +48,18 @@ def _ids(solr, q=""):
 
 
 def test_a_publication_reaches_solr_once_committed(solr_app, solr, engine):
-    practice_id = _in_a_request(solr_app, lambda db: make_practice(db, intitule="Un jardin partagé").id)
+    practice_id = _in_a_request(
+        solr_app, lambda db: make_practice(db, intitule="Un jardin partagé").id
+    )
     assert _ids(solr, "jardin") == {practice_id}
     with engine.connect() as connection:
         assert connection.scalar(sa.select(sa.func.count()).select_from(IndexTask)) == 0
 
 
 def test_an_unpublished_practice_leaves_solr(solr_app, solr):
-    practice_id = _in_a_request(solr_app, lambda db: make_practice(db, intitule="Un jardin partagé").id)
+    practice_id = _in_a_request(
+        solr_app, lambda db: make_practice(db, intitule="Un jardin partagé").id
+    )
 
     def unpublish(db):
         db.get(Practice, practice_id).status = "depubliee"
@@ -74,12 +78,17 @@ def test_nothing_reaches_solr_when_the_transaction_fails(solr_app, solr):
     assert _ids(solr) == set()
 
 
-def test_a_solr_outage_loses_nothing_and_search_still_answers(dead_solr_app, solr, engine, wsgi_app):
-    practice_id = _in_a_request(dead_solr_app, lambda db: make_practice(db, intitule="Un jardin partagé").id)
+def test_a_solr_outage_loses_nothing_and_search_still_answers(
+        dead_solr_app, solr, engine, wsgi_app):
+    practice_id = _in_a_request(
+        dead_solr_app, lambda db: make_practice(db, intitule="Un jardin partagé").id
+    )
     # the practice is saved, its update waits in the queue
     with engine.connect() as connection:
         task = connection.execute(sa.select(IndexTask.__table__)).one()
-        assert connection.scalar(sa.select(Practice.status).where(Practice.id == practice_id)) == "publiee"
+        assert connection.scalar(
+            sa.select(Practice.status).where(Practice.id == practice_id)
+        ) == "publiee"
     assert task.practice_id == practice_id and task.attempts == 1 and task.last_error
 
     # the public search answers from the database meanwhile

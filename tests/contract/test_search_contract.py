@@ -23,7 +23,8 @@ CORPUS = [
     ("ecole", dict(intitule="Le lien avec l'École primaire", thematiques=["education"],
                    publics=["4-12-ans"], echelle="departementale", departements=["49"],
                    regions=["52"], date_mise_en_oeuvre=dt.date(2019, 3, 1), coup_de_coeur=True)),
-    ("ecoles", dict(intitule="Des écoles ouvertes aux parents", thematiques=["education", "liens-parents-enfants"],
+    ("ecoles", dict(intitule="Des écoles ouvertes aux parents",
+                    thematiques=["education", "liens-parents-enfants"],
                     publics=["parents"], echelle="regionale", regions=["52"],
                     date_mise_en_oeuvre=dt.date(2021, 6, 1))),
     ("educatif", dict(intitule="Un accompagnement éducatif renforcé", types_intervention=["aemo"],
@@ -32,16 +33,21 @@ CORPUS = [
                       date_mise_en_oeuvre=dt.date(2015, 9, 1))),
     ("educatives", dict(intitule="Des activités educatives le mercredi", relais="departement",
                         thematiques=["education"], publics=["enfants"], echelle="departementale",
-                        departements=["971"], regions=["01"], date_mise_en_oeuvre=dt.date(2023, 1, 1),
+                        departements=["971"], regions=["01"],
+                        date_mise_en_oeuvre=dt.date(2023, 1, 1),
                         coup_de_coeur=True)),
-    ("enfant", dict(intitule="La parole de l'enfant au tribunal", thematiques=["violences-sexuelles"],
-                    publics=["enfants"], echelle="nationale", date_mise_en_oeuvre=dt.date(2010, 5, 1))),
-    ("enfants", dict(intitule="Protéger les enfants en ligne", thematiques=["usages-numeriques", "harcelement"],
+    ("enfant", dict(intitule="La parole de l'enfant au tribunal",
+                    thematiques=["violences-sexuelles"], publics=["enfants"], echelle="nationale",
+                    date_mise_en_oeuvre=dt.date(2010, 5, 1))),
+    ("enfants", dict(intitule="Protéger les enfants en ligne",
+                     thematiques=["usages-numeriques", "harcelement"],
                      publics=["adolescents", "enfants"], echelle="departementale",
-                     departements=["44", "49"], regions=["52"], date_mise_en_oeuvre=dt.date(2022, 11, 1),
+                     departements=["44", "49"], regions=["52"],
+                     date_mise_en_oeuvre=dt.date(2022, 11, 1),
                      description="Prévenir le «\u202fharcèlement\u202f» en ligne\u202f!")),
     ("mna", dict(intitule="Accueillir les mineurs non accompagnés", thematiques=["autre"],
-                 thematiques_autre="Hébergement", publics=["mna"], relais="autre", relais_autre="Collectif",
+                 thematiques_autre="Hébergement", publics=["mna"], relais="autre",
+                 relais_autre="Collectif",
                  echelle="departementale", departements=["75"], regions=["11"],
                  date_mise_en_oeuvre=dt.date(2018, 2, 1))),
     # an ONPE fiche (level 2) sharing a thématique with "enfants", its sections in full text
@@ -54,7 +60,8 @@ CORPUS = [
                    difficultes="Des délais d'attente", evaluation_references="Rapport de 2021",
                    co_auteurs="Réseau des observatoires départementaux")),
     ("draft", dict(intitule="Brouillon sur l'école", status="brouillon", date_publication=None)),
-    ("unpublished", dict(intitule="Une école dépubliée", status="depubliee", date_publication=None)),
+    ("unpublished", dict(intitule="Une école dépubliée", status="depubliee",
+                         date_publication=None)),
 ]
 
 
@@ -221,7 +228,10 @@ def test_a_fiche_and_a_practice_sharing_a_theme_are_found_together(backends, cor
 
 def test_sorts_agree(backends, corpus, allowed):
     oldest = both(backends, ask(allowed, tri="anciennete"))
-    assert [k for k in [{v: k for k, v in corpus.items()}[i] for i in oldest.ids]][:2] == ["enfant", "educatif"]
+    assert (
+        [k for k in [{v: k for k, v in corpus.items()}[i] for i in oldest.ids]][:2]
+        == ["enfant", "educatif"]
+    )
     newest = both(backends, ask(allowed, tri="publication"))
     assert len(newest.ids) == 8
 

@@ -84,7 +84,9 @@ def start_draft(testapp, space):
 
 
 def fill_until(testapp, page, until: str, **overrides):
-    """Fill the steps from « conditions » up to (not including) `until`; returns that step's page."""
+    """Fill the steps from « conditions » up to (not including) `until`;
+    returns that step's page.
+    """
     steps = [
         ("conditions", {"accepte_conditions": "true"}),
         ("presentation", PRESENTATION),

@@ -79,13 +79,15 @@ MATRIX = {
     "auth.password": ("GET", "/gestion/mot-de-passe", staff_only(*ANY_STAFF)),
     "moderation.queue": ("GET", "/gestion/moderation", staff_only("moderateur")),
     "moderation.review": ("GET", "/gestion/moderation/{submitted}", staff_only("moderateur")),
-    "moderation.attachment": ("GET", "/gestion/moderation/{submitted}/pieces/{submitted_attachment}",
+    "moderation.attachment": ("GET",
+                              "/gestion/moderation/{submitted}/pieces/{submitted_attachment}",
                               staff_only("moderateur")),
     "committee.sessions": ("GET", "/gestion/comite", staff_only(*COMMITTEE)),
     "committee.session": ("GET", "/gestion/comite/seances/{session}", staff_only(*COMMITTEE)),
     "committee.review": ("GET", "/gestion/comite/seances/{session}/pratiques/{listed}",
                          staff_only(*COMMITTEE)),
-    "committee.attachment": ("GET", "/gestion/comite/seances/{session}/pratiques/{listed}/pieces/{listed_attachment}",
+    "committee.attachment": ("GET", "/gestion/comite/seances/{session}/pratiques/{listed}"
+                             "/pieces/{listed_attachment}",
                              staff_only(*COMMITTEE)),
     "committee.session_new": ("GET", "/gestion/comite/seances/nouvelle", staff_only("secretariat")),
     "committee.synthesis": ("GET", "/gestion/comite/seances/{session}/synthese",
@@ -103,7 +105,8 @@ MATRIX = {
     # state-changing routes: the allowed persona's empty form is refused for its content,
     # never for its authorisation
     "catalogue.contact": ("POST", "/pratiques/{published}/contact", {p: ALLOWED for p in PERSONAS}),
-    "declaration.new": ("POST", "/mon-espace/nouvelle", declarant_only(owner_only=False, ok=ALLOWED)),
+    "declaration.new": ("POST", "/mon-espace/nouvelle",
+                        declarant_only(owner_only=False, ok=ALLOWED)),
     "committee.agenda": ("POST", "/gestion/comite/seances/{session}/ordre-du-jour",
                          staff_only("secretariat", ok=ALLOWED)),
     "committee.decide": ("POST", "/gestion/comite/seances/{session}/pratiques/{listed}/decision",
@@ -115,7 +118,8 @@ MATRIX = {
     "declaration.withdraw": ("POST", "/mon-espace/pratiques/{withdrawable}/retirer",
                              declarant_only(ok=ALLOWED)),
     "declaration.access": ("GET", "{link}", public() | {p: 302 for p in PERSONAS}),
-    "declaration.signout": ("POST", "/mon-espace/deconnexion", declarant_only(owner_only=False, ok=ALLOWED)),
+    "declaration.signout": ("POST", "/mon-espace/deconnexion",
+                            declarant_only(owner_only=False, ok=ALLOWED)),
     "auth.signout": ("POST", "/deconnexion", {p: ALLOWED for p in PERSONAS}),
 }
 
@@ -172,7 +176,9 @@ def world(wsgi_app, engine, smtp_server):
 
 
 def _persona(wsgi_app, smtp_server, persona):
-    app = webtest.TestApp(wsgi_app, extra_environ={"REMOTE_ADDR": f"198.51.100.{PERSONAS.index(persona) + 1}"})
+    app = webtest.TestApp(
+        wsgi_app, extra_environ={"REMOTE_ADDR": f"198.51.100.{PERSONAS.index(persona) + 1}"}
+    )
     if persona in STAFF:
         form = app.get("/connexion").forms["connexion"]
         form["courriel"] = f"{persona}@fep.example.fr"

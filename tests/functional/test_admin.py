@@ -126,7 +126,9 @@ def test_a_staff_member_changes_their_password(testapp, wsgi_app):
 
     other = webtest.TestApp(wsgi_app, extra_environ={"REMOTE_ADDR": "192.0.2.12"})
     assert "incorrect" in _try(other, "membre@comite.example.fr", PASSWORD)
-    assert "Gestion du recueil" in sign_in(other, "membre@comite.example.fr", "une toute nouvelle phrase")
+    assert "Gestion du recueil" in sign_in(
+        other, "membre@comite.example.fr", "une toute nouvelle phrase"
+    )
 
 
 def _try(app, email, password):

@@ -61,7 +61,9 @@ def test_from_declaration_to_publication(testapp, wsgi_app, engine, mailbox, clo
     create_staff(engine, SECRETARIAT, "Sophie", "secretariat")
     create_staff(engine, MEMBER_A, "Alice", "comite")
     create_staff(engine, MEMBER_B, "Bruno", "comite")
-    secretariat, alice, bruno = (signed_in(wsgi_app, email) for email in (SECRETARIAT, MEMBER_A, MEMBER_B))
+    secretariat, alice, bruno = (
+        signed_in(wsgi_app, email) for email in (SECRETARIAT, MEMBER_A, MEMBER_B)
+    )
     practices = [_Ref(first), _Ref(second)]
     session_id = create_session(secretariat)
     post_agenda(secretariat, session_id, *practices)

@@ -194,7 +194,8 @@ def test_posts_without_the_csrf_token_change_nothing(testapp, mailbox, engine):
     before = practices(engine)
     values = [(k, v) for k, v in PRESENTATION.items() if not isinstance(v, list)]
     for token in (None, "", "jeton-invente"):
-        posted = values + ([("csrf_token", token)] if token is not None else []) + [("suivant", "suivant")]
+        posted = (values + ([("csrf_token", token)] if token is not None else [])
+                  + [("suivant", "suivant")])
         refused = testapp.post(page.request.path, posted, status=400)
         assert "Formulaire expiré" in refused
         testapp.post("/mon-espace/nouvelle", {"csrf_token": token} if token is not None else {},
@@ -282,7 +283,8 @@ def assert_escaped(page, times=1):
 
 HOSTILE_PRESENTATION = dict(
     PRESENTATION, echelle="locale", intitule="Intitulé " + HTML, description="Description " + HTML,
-    nom_entite="Entité " + HTML, types_intervention=["autre"], types_intervention_autre="Type " + HTML,
+    nom_entite="Entité " + HTML, types_intervention=["autre"],
+    types_intervention_autre="Type " + HTML,
     thematiques=["autre"], thematiques_autre="Thème " + HTML, publics=["autre"],
     publics_autre="Public " + HTML, relais="autre", relais_autre="Relais " + HTML,
 )
@@ -341,7 +343,8 @@ def submit_files(page, files, **values):
         form["fichier"] = files if multiple else files[0]
         return form.submit("suivant")
     # more files than the browser would send: the request is written by hand, in form order
-    fields = [(n, v) for n, v in form.submit_fields() if n not in ("__start__", "fichier", "__end__")]
+    fields = [(n, v) for n, v in form.submit_fields()
+              if n not in ("__start__", "fichier", "__end__")]
     fields += [("__start__", "pieces_jointes:sequence")]
     fields += [("fichier", webtest.Upload(*file)) for file in files]
     fields += [("__end__", "pieces_jointes:sequence"), ("suivant", "suivant")]
@@ -407,7 +410,9 @@ def test_a_hostile_file_name_is_shown_as_text(testapp, mailbox, engine):
     download = testapp.get(resultats.html.find("a", string=name)["href"])
     assert "<" not in download.headers["Content-Disposition"]
     assert " " not in download.headers["Content-Disposition"].split(";", 1)[1].strip()
-    assert_name_escaped(finish(testapp, testapp.get(page.request.path.replace("resultats", "contact"))))
+    assert_name_escaped(
+        finish(testapp, testapp.get(page.request.path.replace("resultats", "contact")))
+    )
     [remove] = [f for f in resultats.forms.values() if "/pieces/" in (f.action or "")]
     assert_name_escaped(remove.submit().follow())  # the flash message
 

@@ -101,7 +101,8 @@ def test_ten_failures_lock_the_account_for_an_hour(testapp, moderator, clock, en
     # the lock counts per account, whatever the case typed
     assert sign_in(testapp, email=EMAIL.upper(), status=429)
     # another account is not locked
-    create_user(engine, email="secretariat@france-enfance-protegee.example.fr", roles=("secretariat",))
+    create_user(engine, email="secretariat@france-enfance-protegee.example.fr",
+                roles=("secretariat",))
     sign_in(testapp, email="secretariat@france-enfance-protegee.example.fr")
     testapp.reset()
     # an hour later the right password works again
@@ -124,7 +125,9 @@ def test_sign_out_needs_the_csrf_token(testapp, moderator):
     testapp.post("/deconnexion", {"csrf_token": "jeton-invente"}, status=400)
     assert testapp.get("/gestion").status_int == 200
 
-    [signout] = {f.action: f for f in home.forms.values() if f.action.endswith("/deconnexion")}.values()
+    [signout] = {
+        f.action: f for f in home.forms.values() if f.action.endswith("/deconnexion")
+    }.values()
     assert signout["csrf_token"].value == token
     out = signout.submit()
     assert out.status_int == 302

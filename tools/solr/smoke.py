@@ -95,7 +95,7 @@ def ids(resp: dict) -> set[str]:
 
 def facet(resp: dict, field: str) -> dict[str, int]:
     flat = resp["facet_counts"]["facet_fields"][field]
-    return dict(zip(flat[::2], flat[1::2]))
+    return dict(zip(flat[::2], flat[1::2], strict=False))
 
 
 def rss_mib(pid: int) -> float:

@@ -195,13 +195,13 @@ class SolrServer:
 
     # -- life cycle
 
-    def __enter__(self) -> "SolrServer":
+    def __enter__(self) -> SolrServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:
         self.stop()
 
-    def start(self) -> "SolrServer":
+    def start(self) -> SolrServer:
         if self._proc is not None:
             raise SolrError("Solr est déjà démarré")
         lib = ensure_jars(self.cache_dir)

@@ -53,7 +53,7 @@ def references(engine):
     with Session(engine) as session:
         references = References(session)
         # read everything once, so the schemas work after the session is closed
-        references.terms, references.regions, references.departements, references.region_of
+        _ = references.terms, references.regions, references.departements, references.region_of
         yield references
 
 
@@ -71,7 +71,8 @@ def errors(schema, cstruct) -> dict:
 
 def presentation(references, **changes):
     values = dict(PRESENTATION, **changes)
-    return bind(PresentationSchema(), references), {k: v for k, v in values.items() if v is not None}
+    return (bind(PresentationSchema(), references),
+            {k: v for k, v in values.items() if v is not None})
 
 
 # --- lengths ---------------------------------------------------------------------------------
@@ -220,7 +221,8 @@ def test_optional_fields_may_be_left_empty(references):
     assert resultats["budget_annuel"] is None and resultats["nombre_beneficiaires"] is None
     assert resultats["pieces_jointes"] == []
     contact = bind(ContactSchema(), references).deserialize(
-        {"contact_courriel": CONTACT["contact_courriel"], "accord_courriel": CONTACT["accord_courriel"]})
+        {"contact_courriel": CONTACT["contact_courriel"],
+         "accord_courriel": CONTACT["accord_courriel"]})
     assert contact["contact_nom"] is None and contact["contact_telephone"] is None
 
 
@@ -327,13 +329,15 @@ def test_regionale_needs_regions(references):
 def test_departementale_needs_departements(references):
     schema = localisation(references, "departementale")
     assert "« Départements » : pour une action départementale" in errors(schema, {})["departements"]
-    assert schema.deserialize({"departements": ["2A", "2B", "971"]})["departements"] == ["2A", "2B", "971"]
+    assert (schema.deserialize({"departements": ["2A", "2B", "971"]})["departements"]
+            == ["2A", "2B", "971"])
 
 
 def test_locale_needs_one_departement_and_a_place(references):
     schema = localisation(references, "locale")
     found = errors(schema, {})
-    assert "« Département » : pour une action locale, choisissez un département" in found["departements"]
+    assert ("« Département » : pour une action locale, choisissez un département"
+            in found["departements"])
     assert "« Lieu » : pour une action locale, indiquez la commune" in found["lieu"]
     assert list(errors(schema, {"lieu": "Angers"})) == ["departements"]
     assert list(errors(schema, {"departements": "49"})) == ["lieu"]
@@ -493,7 +497,8 @@ def test_three_documents_at_most_counting_those_kept(references, kept, sent, acc
 
 
 def test_empty_file_inputs_are_ignored(references):
-    schema, cstruct = resultats(references, ["", upload("", b""), upload("rapport.pdf", pdf_bytes())],
+    schema, cstruct = resultats(references,
+                                ["", upload("", b""), upload("rapport.pdf", pdf_bytes())],
                                 kept=2)
     assert [f["filename"] for f in schema.deserialize(cstruct)["pieces_jointes"]] == ["rapport.pdf"]
 
@@ -544,7 +549,8 @@ def test_numbers_accepted(references, typed, expected):
     ("contact_courriel", "Courriel de la personne à contacter"),
     ("accord_courriel", "Courriel du représentant du département"),
 ])
-@pytest.mark.parametrize("typed", ["pas-une-adresse", "claire@", "@example.fr", "claire martin@example.fr",
+@pytest.mark.parametrize("typed", ["pas-une-adresse", "claire@", "@example.fr",
+                                   "claire martin@example.fr",
                                    "claire@@example.fr", "claire@example", "claire@example.",
                                    "claire@.example.fr", "<script>@example.fr"])
 def test_invalid_emails_are_refused(references, field, title, typed):
