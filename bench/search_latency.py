@@ -217,7 +217,7 @@ def breakdown(db: str, solr: str, rounds: int = 30) -> dict:
     """In-process: where the API's time goes (the view's steps, as the view runs them)."""
     import orjson
 
-    from recueil.search.documents import RECORD_FIELDS
+    from recueil.search.documents import RECORD_FIELDS, record_from_document
     from recueil.search.query import FACETS
     from recueil.services import catalogue
     from recueil.services.references import References
@@ -241,7 +241,7 @@ def breakdown(db: str, solr: str, rounds: int = 30) -> dict:
             references = References(data=cache.get())
             t2 = time.perf_counter()
             records = catalogue.public_records(None, result, lambda i: f"http://x/pratiques/{i}",
-                                               references, serialised=True)
+                                               references)
             t3 = time.perf_counter()
             facets = {name: facet_values(references, name, result.facets.get(name, {}),
                                          state.values(name) if name != "annee" else ())
@@ -249,7 +249,8 @@ def breakdown(db: str, solr: str, rounds: int = 30) -> dict:
             t4 = time.perf_counter()
             orjson.dumps({"total": result.total, "resultats": records, "facettes": facets})
             t5 = time.perf_counter()
-            catalogue.public_records(None, result, lambda i: f"http://x/pratiques/{i}", references)
+            [record_from_document(d, f"http://x/pratiques/{d['id']}", references)
+             for d in result.documents]
             t6 = time.perf_counter()
             for name, seconds in zip(steps, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5),
                                      strict=True):

@@ -28,13 +28,7 @@ class Links:
     def from_request(cls, request) -> "Links":
         """Addresses under ``recueil.public_url`` when set (as the catalogue's API does), else
         under the request's own host."""
-        public = (request.registry.settings.get("recueil.public_url") or "").rstrip("/")
-
-        def url(route, **kw):
-            if public:
-                return public + request.route_path(route, **kw)
-            return request.route_url(route, **kw)
-
+        url = _url_builder(request)
         prefix, suffix = url("catalogue.show", id=_PLACEHOLDER).split(_PLACEHOLDER)
         return cls(
             home=url("home"),
@@ -49,3 +43,21 @@ class Links:
             practice_prefix=prefix,
             practice_suffix=suffix,
         )
+
+
+def _url_builder(request):
+    """route -> absolute URL: under ``recueil.public_url`` when set, else the request's host."""
+    public = (request.registry.settings.get("recueil.public_url") or "").rstrip("/")
+
+    def url(route, **kw):
+        if public:
+            return public + request.route_path(route, **kw)
+        return request.route_url(route, **kw)
+
+    return url
+
+
+def practice_url_parts(request) -> tuple[str, str]:
+    """(prefix, suffix) of a practice's page: its address is prefix + id + suffix."""
+    prefix, suffix = _url_builder(request)("catalogue.show", id=_PLACEHOLDER).split(_PLACEHOLDER)
+    return prefix, suffix

@@ -4,7 +4,7 @@ import deform
 
 from ..models.user import ROLES, STAFF_ROLES
 from ..services.passwords import MIN_LENGTH
-from .practice import CSRFSchema, _email_node
+from .practice import CSRFSchema, _email_node, version_node
 from .widgets import ChoiceWidget, CounterTextAreaWidget
 
 
@@ -39,15 +39,8 @@ class NewUserSchema(CSRFSchema):
     roles = _roles_node()
 
 
-@colander.deferred
-def _version(node, kw):
-    return kw.get("version")
-
-
 class UnpublishSchema(CSRFSchema):
-    #: the version the person saw: a change meanwhile is refused, not overwritten
-    version = colander.SchemaNode(colander.Integer(), widget=deform.widget.HiddenWidget(),
-                                  default=_version, missing=None)
+    version = version_node()
     motif = colander.SchemaNode(
         colander.String(), title="Motif de la dépublication",
         description="Il figure dans l'historique de la pratique. 500 caractères maximum.",

@@ -9,9 +9,9 @@ of practices to link shows ``search_query`` and ``search_results``.
 import re
 
 import colander
-import deform
 
 from .practice import (
+    PRACTICE_REFERENCE,
     SHORT,
     TERRITORY_ASKED,
     TERRITORY_FIELDS,
@@ -27,6 +27,7 @@ from .practice import (
     date_node,
     territory_errors,
     text_node,
+    version_node,
 )
 from .types import CodeList, max_length, strip_text
 from .widgets import CounterTextAreaWidget, PracticePickerWidget
@@ -37,7 +38,6 @@ SECTION = 5000
 CO_AUTEURS = 1000
 MOTIF = 500
 #: A level-1 practice's reference, the only kind a fiche links to.
-PRACTICE_REFERENCE = re.compile(r"^PI-\d{4}-\d{4,}$")
 LINKS_TITLE = "Pratiques de terrain liées"
 
 #: The fiche's sections, in the order of the form and of the public page: name -> title.
@@ -125,17 +125,6 @@ def _picker_widget(node, kw):
     )
 
 
-@colander.deferred
-def _version(node, kw):
-    return kw.get("version")
-
-
-def _version_node():
-    #: the version the editor saw: a change meanwhile is refused, not overwritten
-    return colander.SchemaNode(colander.Integer(), name="version", default=_version,
-                               missing=None, widget=deform.widget.HiddenWidget())
-
-
 #: What to say of a territory field the scale does not ask (TERRITORY_ASKED): a value there
 #: is a mistake, said as such.
 _OUT_OF_SCALE = {
@@ -184,7 +173,7 @@ def _fiche_rules(node, value):
 
 
 class FicheSchema(CSRFSchema):
-    version = _version_node()
+    version = version_node()
 
     intitule = _in("presentation", text_node("intitule", "Intitulé de la fiche", SHORT))
     nom_entite = _in("presentation", text_node(
@@ -265,7 +254,7 @@ class FicheSchema(CSRFSchema):
 
 
 class PublishFicheSchema(CSRFSchema):
-    version = _version_node()
+    version = version_node()
     date_publication = date_node(
         "date_publication", "Date de publication",
         "Au format JJ/MM/AAAA ; laissez vide pour publier à la date d'aujourd'hui.",
@@ -274,7 +263,7 @@ class PublishFicheSchema(CSRFSchema):
 
 
 class UnpublishFicheSchema(CSRFSchema):
-    version = _version_node()
+    version = version_node()
     motif = colander.SchemaNode(
         colander.String(), name="motif", title="Motif de la dépublication", missing=None,
         description=f"Facultatif. Il figure dans l'historique de la fiche. {MOTIF} caractères "
@@ -285,4 +274,4 @@ class UnpublishFicheSchema(CSRFSchema):
 
 
 class RepublishFicheSchema(CSRFSchema):
-    version = _version_node()
+    version = version_node()

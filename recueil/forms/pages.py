@@ -3,7 +3,7 @@ import colander
 import deform
 
 from ..services.markup import unsafe_links
-from .practice import CSRFSchema
+from .practice import CSRFSchema, version_node
 from .types import strip_text
 from .widgets import CounterTextAreaWidget
 
@@ -15,11 +15,6 @@ SYNTAX = (
     "http://, mailto: ou commençant par /) ; **texte** pour du gras. Tout autre balisage est "
     "affiché tel quel."
 )
-
-
-@colander.deferred
-def _version(node, kw):
-    return kw.get("version")
 
 
 def _length(title: str, limit: int):
@@ -38,9 +33,7 @@ def _content_validator(node, value):
 
 
 class PageSchema(CSRFSchema):
-    #: the version the person started from: a save made meanwhile is not overwritten
-    version = colander.SchemaNode(colander.Integer(), widget=deform.widget.HiddenWidget(),
-                                  default=_version, missing=None)
+    version = version_node()
     titre = colander.SchemaNode(
         colander.String(), title="Titre", description=f"{TITLE} caractères maximum.",
         preparer=strip_text, validator=_length("Titre", TITLE),

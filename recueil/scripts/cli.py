@@ -186,13 +186,13 @@ def _import(env, args):
 
 def _import_failure(report, valid_only: bool) -> str | None:
     """Why nothing is (or would be) imported, or None."""
+    if not report.blocks(valid_only):
+        return None
     if report.refusal:
         return "Rien n'a été importé : le fichier est refusé."
-    if report.problems and not valid_only:
-        return (f"Rien n'a été importé : le fichier contient {len(report.problems)} erreur(s). "
-                "Corrigez-le et relancez, ou relancez avec --valides-seulement pour n'importer "
-                f"que les {report.valid} ligne(s) valide(s).")
-    return None
+    return (f"Rien n'a été importé : le fichier contient {len(report.problems)} erreur(s). "
+            "Corrigez-le et relancez, ou relancez avec --valides-seulement pour n'importer "
+            f"que les {report.valid} ligne(s) valide(s).")
 
 
 def build_parser() -> argparse.ArgumentParser:

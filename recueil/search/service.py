@@ -97,9 +97,7 @@ class SearchService:
         documents of the results too (the embedded backend's never does)."""
         if self.solr is not None:
             try:
-                if fields:
-                    return self.solr.search(request, fields)
-                return self.solr.search(request)
+                return self.solr.search(request, fields or ("id",))
             except SearchUnavailable as error:
                 log.warning("Solr indisponible, recherche servie par la base : %s", error)
         return self.sql.search(request)

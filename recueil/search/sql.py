@@ -357,11 +357,12 @@ class SqlSearch:
                 found &= bitmap
         if missing:
             joined = dict.fromkeys(missing)
-            if any(len(term) <= MAX_TERM_LENGTH for term in missing):
+            indexed = [term for term in missing if len(term) <= MAX_TERM_LENGTH]
+            if indexed:
                 joined.update(self.dbsession.execute(
                     select(SearchTerm.term,
                            func.aggregate_strings(cast(SearchTerm.practice_id, String), ","))
-                    .where(SearchTerm.term.in_([t for t in missing if len(t) <= MAX_TERM_LENGTH]))
+                    .where(SearchTerm.term.in_(indexed))
                     .group_by(SearchTerm.term)
                 ).all())
             for term, keys in joined.items():

@@ -61,16 +61,16 @@ def _record_json(document: dict, url: str, references) -> orjson.Fragment:
 
 
 def public_records(dbsession, result: SearchResult, url_for, references,
-                   stale=frozenset(), serialised: bool = False) -> list:
-    """The public records (spec §9, with labels) of a page of results, in its order.
+                   stale=frozenset()) -> list[orjson.Fragment]:
+    """The public records (spec §9, with labels) of a page of results, in its order, each one
+    as its JSON (orjson.Fragment, for orjson.dumps).
 
     From the stored documents when the backend gave them (Solr), so that the database is not
-    read; from the database for the others, and for the `stale` ones whose update still waits
-    for Solr. `dbsession()` gives the session, asked for only then; `url_for(id)` a practice's
-    public address. With `serialised`, each record is its JSON (orjson.Fragment, for
-    orjson.dumps), and those built from Solr's documents are kept for the next requests.
+    read, and those are kept for the next requests; from the database for the others, and for
+    the `stale` ones whose update still waits for Solr. `dbsession()` gives the session, asked
+    for only then; `url_for(id)` a practice's public address.
     """
-    if serialised and result.documents is not None and not stale:
+    if result.documents is not None and not stale:
         # every record from Solr's documents, each one's id already a string
         return [_record_json(document, url_for(document["id"]), references)
                 for document in result.documents]
@@ -81,10 +81,8 @@ def public_records(dbsession, result: SearchResult, url_for, references,
     for practice_id, document in pairs:
         if practice_id in practices:
             record = public_record(practices[practice_id], url_for(practice_id), references)
-            records.append(orjson.Fragment(orjson.dumps(record)) if serialised else record)
+            records.append(orjson.Fragment(orjson.dumps(record)))
         elif document is not None and practice_id not in stale:
             # the document's own id, already a string
-            url = url_for(document["id"])
-            records.append(_record_json(document, url, references) if serialised
-                           else record_from_document(document, url, references))
+            records.append(_record_json(document, url_for(document["id"]), references))
     return records

@@ -101,6 +101,11 @@ class Report:
     def valid(self) -> int:
         return len(self.planned)
 
+    def blocks(self, valid_only: bool) -> bool:
+        """Whether nothing may be imported: the file is refused, or holds errors and the
+        person did not choose to import the valid rows only."""
+        return bool(self.refusal or (self.problems and not valid_only))
+
     def count(self, action: str) -> int:
         return sum(1 for p in self.planned if p.action == action)
 
@@ -539,7 +544,7 @@ def run(dbsession, clock, report: Report, actor: workflow.Actor, filename: str,
     Refused (NothingImported, nothing written) when the file holds an error, unless
     `valid_only`: then the valid rows are written and the others counted as left out.
     """
-    if report.refusal or (report.problems and not valid_only):
+    if report.blocks(valid_only):
         raise NothingImported(report.refusal or (
             f"Le fichier contient {len(report.problems)} erreur(s) : rien n'est importé."))
     outcome = Outcome(skipped=report.invalid)

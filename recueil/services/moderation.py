@@ -6,14 +6,13 @@ them: the duplicate's original, the snapshot kept when complements are asked, th
 import dataclasses
 import datetime as dt
 import math
-import re
 import uuid
 from functools import cache
 
 import colander
 from sqlalchemy import func, select
 
-from ..forms.practice import MIN_HISTORY_DAYS, STEPS
+from ..forms.practice import MIN_HISTORY_DAYS, PRACTICE_REFERENCE, STEPS
 from ..forms.types import FrenchDate
 from ..models import MULTI_FIELDS, Practice, PracticeTerm, Transition
 from ..models.practice import STATUSES
@@ -38,7 +37,6 @@ PER_PAGE = 20
 #: the steps a moderator takes from the review page, in the order they are offered
 ACTIONS = ("start_review", "ask_complements", "declare_admissible", "declare_inadmissible",
            "mark_duplicate")
-REFERENCE = re.compile(r"^PI-\d{4}-\d{4,}$")
 
 
 # -- the queue ---------------------------------------------------------------------------------
@@ -339,7 +337,7 @@ def find_original(dbsession, practice: Practice, value: str) -> Practice:
             "semblables ou par sa référence (PI-AAAA-NNNN)."
         )
     original = None
-    if REFERENCE.match(value.upper()):
+    if PRACTICE_REFERENCE.match(value.upper()):
         original = declarations.by_reference(dbsession, value.upper())
     else:
         try:

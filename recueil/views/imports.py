@@ -84,7 +84,7 @@ def report(request):
     # checked again: the database may have changed since the report was shown
     fresh = imports.analyse(request.dbsession, batch.content, imports.options_of(batch),
                             request.references, request.clock.today())
-    if fresh.refusal or (fresh.problems and not valid_only):
+    if fresh.blocks(valid_only):
         batch.report = fresh.as_dict()
         request.response.status = 409
         return dict(page, report=batch.report, error=(

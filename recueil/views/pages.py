@@ -2,11 +2,10 @@
 from pyramid.httpexceptions import HTTPNotFound
 from pyramid.view import view_config
 
-from ..search.query import SearchRequest
 from ..security import Permissions
 from ..services import home as home_service
 from ..services import markup, pages
-from .catalogue import excerpt, territory
+from .catalogue import counted, excerpt, overview, search_url, territory
 
 #: vocabularies offered as entry points on the home page
 ENTRY_POINTS = {
@@ -21,10 +20,6 @@ def plural(count: int, singular: str, plural_form: str) -> str:
     return plural_form if count > 1 else singular
 
 
-def _search_url(request, params=()) -> str:
-    return request.route_url("catalogue.search", _query=list(params))
-
-
 def _key_figures(request, result) -> list[dict]:
     """The counts of the home page, each linking to what it counts."""
     niveaux = result.facets.get("niveau", {})
@@ -34,16 +29,16 @@ def _key_figures(request, result) -> list[dict]:
     figures = [
         ("pratiques", practices,
          plural(practices, "pratique inspirante publiée", "pratiques inspirantes publiées"),
-         _search_url(request, [("niveau", "1")])),
+         search_url(request, [("niveau", "1")])),
         ("fiches", fiches,
          plural(fiches, "fiche dispositif de l'ONPE", "fiches dispositifs de l'ONPE"),
-         _search_url(request, [("niveau", "2")])),
+         search_url(request, [("niveau", "2")])),
         ("departements", departements,
          plural(departements, "département couvert", "départements couverts"),
          request.route_url("catalogue.map")),
         ("coups-de-coeur", favourites,
          plural(favourites, "coup de cœur du comité", "coups de cœur du comité"),
-         _search_url(request, [("coup_de_coeur", "true")])),
+         search_url(request, [("coup_de_coeur", "true")])),
     ]
     return [
         {"id": f"chiffre-{name}", "number": number, "label": label, "url": url}
@@ -59,8 +54,8 @@ def _entry_points(request, result) -> list[dict]:
         counts = result.facets.get(field, {})
         entries = [
             {"label": term.label, "count": counts[term.code],
-             "detail": f"{counts[term.code]} {plural(counts[term.code], 'pratique', 'pratiques')}",
-             "url": _search_url(request, [(field, term.code)])}
+             "detail": counted(counts[term.code], "pratique"),
+             "url": search_url(request, [(field, term.code)])}
             for term in request.references.terms.get(field, [])
             if term.active and term.code != "autre" and counts.get(term.code)
         ]
@@ -90,7 +85,7 @@ def _showcases(request, lists) -> list[dict]:
          "params": [("niveau", "2")]},
     ]
     return [
-        {"empty": None, **s, "url": _search_url(request, [*s["params"], ("tri", "publication")])}
+        {"empty": None, **s, "url": search_url(request, [*s["params"], ("tri", "publication")])}
         for s in showcases if s["practices"] or s.get("empty")
     ]
 
@@ -98,13 +93,13 @@ def _showcases(request, lists) -> list[dict]:
 @view_config(route_name="home", renderer="recueil:templates/home.pt", permission=Permissions.VIEW)
 def home(request):
     # one search gives every count (the backend's facets), one union query the newest lists
-    overview = request.search.search(SearchRequest(par_page=1))
+    counts = overview(request)
     lists = home_service.newest(request.dbsession, SHOWN)
     about = [p for p in pages.all_pages(request.dbsession) if p.slug in pages.ABOUT]
     return {
         "page_title": "Accueil",
-        "figures": _key_figures(request, overview),
-        "entry_points": _entry_points(request, overview),
+        "figures": _key_figures(request, counts),
+        "entry_points": _entry_points(request, counts),
         "showcases": _showcases(request, lists),
         "about": about,
         "territory": lambda p: territory(p, request.references),
