@@ -62,8 +62,9 @@ test-postgresql: install  ## the suite on PostgreSQL only
 bench: install  ## benchmarks of bench/ (results in bench/RESULTS.md)
 	tools/run-bench.sh
 
-lint: install  ## ruff
+lint: install  ## ruff, the layers (import-linter) and dead code (vulture)
 	$(BIN)/ruff check recueil opendata tests tools bench
+	$(BIN)/lint-imports --no-cache
 
 clean:  ## remove the virtualenv, the assets and the local database
 	rm -rf $(VENV) node_modules $(STATIC_DSFR) $(MAP) var

@@ -29,7 +29,14 @@ tests_require = [
     "frictionless",
 ]
 
-dev_require = ["pyramid_debugtoolbar", "ruff"]
+dev_require = [
+    "pyramid_debugtoolbar",
+    "ruff",
+    # the layers of pyproject.toml, checked by make lint
+    "import-linter==2.17",
+    # dead code, checked by make lint
+    "vulture==2.16",
+]
 
 setup(
     name="recueil",

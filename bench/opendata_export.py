@@ -72,7 +72,7 @@ def links_for_bench():
 
 def copy_sql(prefix: str, with_codes: bool = True) -> str:
     """COPY of the same columns, in the same order, as the CSV (codes aggregated per field)."""
-    from opendata.columns import COLUMNS, MULTI_VALUED
+    from recueil.models.columns import COLUMNS, MULTI_VALUED
 
     select = []
     for name in COLUMNS:

@@ -13,10 +13,17 @@ import operator
 import types
 from collections.abc import Iterable, Iterator
 
+from recueil.models.columns import (
+    COLUMNS,
+    FORMULA_STARTS,
+    FREE_TEXT,
+    MULTI_VALUED,
+    NEUTRALISER,
+    SEPARATOR,
+)
 from recueil.search.documents import public_record
 
 from . import metadata
-from .columns import COLUMNS, FORMULA_STARTS, FREE_TEXT, MULTI_VALUED, NEUTRALISER, SEPARATOR
 from .links import Links
 from .records import NO_CODES, SCALARS, Batch
 from .vocabularies import Vocabularies

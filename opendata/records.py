@@ -11,10 +11,8 @@ from collections.abc import Iterator
 from sqlalchemy import Connection, Text, Uuid, cast, func, literal, or_, select, type_coerce
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
-from recueil.models.practice import Practice, PracticeTerm
-from recueil.search.documents import PUBLIC_STATUSES
-
-from .columns import COLUMNS, MULTI_VALUED, SEPARATOR
+from recueil.models.columns import COLUMNS, MULTI_VALUED, SEPARATOR
+from recueil.models.practice import PUBLIC_STATUSES, Practice, PracticeTerm
 
 BATCH = 1000
 #: Public columns read from the practices table (the multi-valued ones are rows of

@@ -1,8 +1,9 @@
 """The Table Schema of the CSV (in schema.data.gouv.fr's form) and the datapackage."""
 import re
 
+from recueil.models.columns import COLUMNS, DOCUMENTATION, NEUTRALISATION_NOTE, SEPARATOR, Column
+
 from . import metadata
-from .columns import COLUMNS, DOCUMENTATION, NEUTRALISATION_NOTE, SEPARATOR, Column
 from .links import Links
 from .vocabularies import Vocabularies
 

@@ -4,9 +4,8 @@ import functools
 import hashlib
 import json
 
+from recueil.models.columns import MULTI_VALUED, SINGLE_CODED
 from recueil.services.references import References
-
-from .columns import MULTI_VALUED, SINGLE_CODED
 
 
 @dataclasses.dataclass(frozen=True)

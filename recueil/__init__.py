@@ -10,6 +10,7 @@ def main(global_config, **settings):
     """The WSGI application."""
     settings = app_settings.load(settings)
     with Configurator(settings=settings) as config:
+        config.include(".clock")
         config.include(".models")
         config.include(".security")
         config.include(".services")

@@ -15,9 +15,9 @@ from aiosmtpd.controller import Controller
 from sqlalchemy.orm import Session
 
 from recueil import main
+from recueil.clock import FixedClock
 from recueil.migrations import upgrade
 from recueil.models.meta import Base
-from recueil.services.clock import FixedClock
 from recueil.services.references import load_reference_data
 
 #: Tables that initdb fills and the tests never change (a test that edits a page restores it).

@@ -2,8 +2,8 @@
 import colander
 import deform
 
+from ..models.user import PASSWORD_MIN_LENGTH as MIN_LENGTH
 from ..models.user import ROLES, STAFF_ROLES
-from ..services.passwords import MIN_LENGTH
 from .practice import CSRFSchema, _email_node, version_node
 from .widgets import ChoiceWidget, CounterTextAreaWidget
 

@@ -2,7 +2,7 @@
 import colander
 import deform
 
-from ..services.passwords import MIN_LENGTH
+from ..models.user import PASSWORD_MIN_LENGTH as MIN_LENGTH
 from .practice import CSRFSchema, _email_node
 
 

@@ -2,7 +2,7 @@
 import colander
 import deform
 
-from ..services.markup import unsafe_links
+from ..models.markup import unsafe_links
 from .practice import CSRFSchema, version_node
 from .types import strip_text
 from .widgets import CounterTextAreaWidget

@@ -10,7 +10,7 @@ import colander
 import deform
 
 from ..models.vocabulary import VOCABULARIES
-from ..services import attachments as attachment_types
+from . import attachments as attachment_types
 from .types import CodeList, FrenchDate, Integer, in_vocabulary, max_length, strip_text
 from .widgets import ChoiceWidget, CounterTextAreaWidget, FilesWidget
 

@@ -12,7 +12,7 @@ class Page(Base):
 
     slug: Mapped[str] = mapped_column(String(60), primary_key=True)
     titre: Mapped[str] = mapped_column(String(200))
-    #: the text, in the small markup of services/markup.py
+    #: the text, in the small markup of models/markup.py
     contenu: Mapped[str] = mapped_column(Text)
     #: optimistic locking: an edit made on an older version is refused, never applied
     version: Mapped[int] = mapped_column(Integer, nullable=False)

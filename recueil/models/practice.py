@@ -64,6 +64,8 @@ STATUSES = {
     "depubliee": "Dépubliée",
     "retiree": "Retirée",
 }
+#: Statuses whose practices are public: in the catalogue, the index and the open data.
+PUBLIC_STATUSES = ("publiee",)
 
 
 class PracticeTerm(Base):

@@ -16,6 +16,8 @@ ROLES = {
     "administrateur": "Administrateur",
 }
 STAFF_ROLES = tuple(code for code in ROLES if code != "declarant")
+#: the shortest password a staff account may have
+PASSWORD_MIN_LENGTH = 12
 
 
 class User(Base):

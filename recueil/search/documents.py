@@ -1,11 +1,9 @@
 """The single mapping from a practice to what is indexed and what is published."""
 import datetime as dt
 
-from ..models.practice import MULTI_FIELDS, PUBLIC_FIELDS, Practice
+from ..models.practice import MULTI_FIELDS, PUBLIC_FIELDS, PUBLIC_STATUSES, Practice
 from .text import normalise, normalise_for_sort
 
-#: Statuses whose practices are public, hence in the index.
-PUBLIC_STATUSES = ("publiee",)
 #: Free-text fields searched in full text.
 TEXT_FIELDS = (
     "intitule", "nom_entite", "description", "objectifs", "moyens", "bilan", "lieu",

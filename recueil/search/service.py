@@ -11,10 +11,10 @@ from functools import cached_property
 import orjson
 from sqlalchemy import delete, event, func, insert, inspect, select
 
+from ..clock import SystemClock
 from ..models import IndexTask, Practice, PracticeTerm
-from ..models.practice import MULTI_FIELDS, PUBLIC_FIELDS
-from ..services.clock import SystemClock
-from .documents import PUBLIC_STATUSES, TEXT_FIELDS, is_public, solr_document
+from ..models.practice import MULTI_FIELDS, PUBLIC_FIELDS, PUBLIC_STATUSES
+from .documents import TEXT_FIELDS, is_public, solr_document
 from .interfaces import SearchResult, SearchUnavailable
 from .query import SearchRequest
 from .solr import SolrSearch

@@ -27,8 +27,9 @@ from sqlalchemy import String, Uuid, bindparam, cast, desc, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..models import Practice, PracticeTerm, SearchTerm
+from ..models.practice import PUBLIC_STATUSES
 from ..models.search import SearchGeneration
-from .documents import PUBLIC_STATUSES, is_public, searchable_text
+from .documents import is_public, searchable_text
 from .interfaces import SearchResult
 from .query import CODE_FACETS, MULTI_VALUED, SearchRequest
 from .text import char_mappings, tokens

@@ -3,5 +3,4 @@
 
 def includeme(config):
     config.include(".mail")
-    config.include(".clock")
     config.include(".references")

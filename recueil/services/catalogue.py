@@ -5,7 +5,8 @@ import orjson
 from sqlalchemy import select
 
 from ..models import Practice
-from ..search.documents import PUBLIC_STATUSES, public_record, record_from_document
+from ..models.practice import PUBLIC_STATUSES
+from ..search.documents import public_record, record_from_document
 from ..search.interfaces import SearchResult
 
 

@@ -11,8 +11,7 @@ import uuid
 from sqlalchemy import select
 
 from ..models import Practice, Transition
-from ..models.practice import FICHE_SECTIONS
-from ..search.documents import PUBLIC_STATUSES
+from ..models.practice import FICHE_SECTIONS, PUBLIC_STATUSES
 from ..search.query import MAX_QUERY_LENGTH, SearchRequest
 from . import catalogue, workflow
 from .declarations import next_reference

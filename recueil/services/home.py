@@ -2,7 +2,7 @@
 from sqlalchemy import literal, select, union_all
 
 from ..models import Practice
-from ..search.documents import PUBLIC_STATUSES
+from ..models.practice import PUBLIC_STATUSES
 from .catalogue import published_practices
 
 #: the home page's lists: name -> which published practices it shows

@@ -20,7 +20,7 @@ import colander
 from pyramid.i18n import make_localizer
 from sqlalchemy import select, update
 
-from opendata.columns import COLUMNS, FORMULA_STARTS, FREE_TEXT, NEUTRALISER, SEPARATOR
+from recueil.models.columns import COLUMNS, FORMULA_STARTS, FREE_TEXT, NEUTRALISER, SEPARATOR
 
 from ..forms import imports as forms
 from ..forms.practice import TERRITORY_ASKED, TERRITORY_FIELDS

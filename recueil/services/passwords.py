@@ -2,8 +2,9 @@
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 
+from ..models.user import PASSWORD_MIN_LENGTH as MIN_LENGTH
+
 _hasher = PasswordHasher()
-MIN_LENGTH = 12
 
 
 def hash_password(password: str) -> str:

@@ -6,8 +6,9 @@ from pyramid.view import view_config
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..forms.pages import PageSchema
+from ..models import markup
 from ..security import Permissions
-from ..services import markup, pages
+from ..services import pages
 
 STALE = (
     "Cette page a été enregistrée par quelqu'un d'autre pendant que vous la modifiiez : votre "

@@ -16,7 +16,6 @@ from pyramid.response import Response
 from pyramid.view import view_config
 
 from opendata import metadata
-from opendata.columns import COLUMNS, DOCUMENTATION, NEUTRALISATION_NOTE, SEPARATOR
 from opendata.datagouv import DEFAULT_URL
 from opendata.feeds import atom_feed, dcat_catalogue
 from opendata.formats import CsvEncoder, JsonEncoder, chunks
@@ -24,6 +23,7 @@ from opendata.links import Links
 from opendata.records import DataState, batches, data_state, latest
 from opendata.schema import datapackage, table_schema
 from opendata.vocabularies import Vocabularies
+from recueil.models.columns import COLUMNS, DOCUMENTATION, NEUTRALISATION_NOTE, SEPARATOR
 
 from ..security import Permissions
 

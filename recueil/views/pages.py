@@ -2,9 +2,10 @@
 from pyramid.httpexceptions import HTTPNotFound
 from pyramid.view import view_config
 
+from ..models import markup
 from ..security import Permissions
 from ..services import home as home_service
-from ..services import markup, pages
+from ..services import pages
 from .catalogue import counted, excerpt, overview, search_url, territory
 
 #: vocabularies offered as entry points on the home page

@@ -5,9 +5,9 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
+from recueil.clock import FixedClock
 from recueil.models import Attachment, Practice, Transition
 from recueil.services import workflow
-from recueil.services.clock import FixedClock
 
 from ..factories import make_practice
 from .helpers import csrf, sign_in_declarant

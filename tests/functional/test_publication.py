@@ -129,8 +129,8 @@ def test_the_command_publishes_and_says_what_it_did(decided, app_settings, engin
     from sqlalchemy import update
     from sqlalchemy.orm import Session
 
+    from recueil.clock import SystemClock
     from recueil.models import CommitteeSession
-    from recueil.services.clock import SystemClock
 
     real_today = SystemClock().today()
     with Session(engine) as session:

@@ -3,16 +3,16 @@ import re
 
 import pytest
 
-from opendata.columns import (
+from opendata.records import SCALARS, published_query
+from opendata.schema import list_pattern
+from recueil.models import MULTI_FIELDS, PERSONAL_FIELDS, PUBLIC_FIELDS
+from recueil.models.columns import (
     COLUMNS,
     DOCUMENTATION,
     FREE_TEXT,
     MULTI_VALUED,
     neutralise,
 )
-from opendata.records import SCALARS, published_query
-from opendata.schema import list_pattern
-from recueil.models import MULTI_FIELDS, PERSONAL_FIELDS, PUBLIC_FIELDS
 
 
 def test_the_columns_are_the_public_fields_of_the_model_in_order():

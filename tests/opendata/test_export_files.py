@@ -8,10 +8,10 @@ import pytest
 from frictionless import Resource, Schema, validate
 
 from opendata import metadata
-from opendata.columns import COLUMNS
 from opendata.export import write_files
 from opendata.formats import csv_cells
 from recueil.models import PERSONAL_FIELDS, PUBLIC_FIELDS, Practice
+from recueil.models.columns import COLUMNS
 from recueil.search.documents import public_record
 from tests.factories import make_practice
 

@@ -6,10 +6,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
+from recueil.clock import FixedClock
 from recueil.models import Attachment, Practice
 from recueil.models.practice import STATUSES
 from recueil.services import workflow
-from recueil.services.clock import FixedClock
 
 from ...factories import make_practice
 

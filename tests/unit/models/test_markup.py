@@ -1,7 +1,7 @@
 """The pages' small markup: what it knows becomes HTML, everything else stays text."""
 import pytest
 
-from recueil.services.markup import plain_text, render, unsafe_links
+from recueil.models.markup import plain_text, render, unsafe_links
 
 
 def test_paragraphs_headings_lists_links_and_bold():

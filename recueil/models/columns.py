@@ -6,8 +6,8 @@ two lists ever meet or if a public field lacks its documentation here.
 """
 import dataclasses
 
-from recueil.models.practice import MULTI_FIELDS, PERSONAL_FIELDS, PUBLIC_FIELDS, Practice
-from recueil.models.vocabulary import VOCABULARIES
+from .practice import MULTI_FIELDS, PERSONAL_FIELDS, PUBLIC_FIELDS, Practice
+from .vocabulary import VOCABULARIES
 
 #: The exported columns, in the order of the CSV header, the JSON records and the schema.
 COLUMNS: tuple[str, ...] = tuple(PUBLIC_FIELDS)
