@@ -7,7 +7,6 @@ import colander
 import pytest
 from sqlalchemy import select
 
-from recueil.demo import create_demo
 from recueil.forms.fiche import FicheSchema
 from recueil.forms.practice import (
     ContactSchema,
@@ -17,6 +16,7 @@ from recueil.forms.practice import (
 )
 from recueil.models import Departement, Practice, VocabularyTerm
 from recueil.models.practice import STATUSES
+from recueil.scripts.demo import create_demo
 from recueil.services import fiches as fiche_service
 from recueil.services.declarations import next_reference
 from recueil.services.references import References

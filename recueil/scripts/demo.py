@@ -21,10 +21,10 @@ from importlib import resources
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from .models import Departement, Practice, ReferenceCounter, Region, Transition, VocabularyTerm
-from .models.practice import STATUSES
-from .models.vocabulary import VOCABULARIES
-from .services.declarations import next_reference
+from ..models import Departement, Practice, ReferenceCounter, Region, Transition, VocabularyTerm
+from ..models.practice import STATUSES
+from ..models.vocabulary import VOCABULARIES
+from ..services.declarations import next_reference
 
 SOURCE = "demo"
 #: The demo's "now": every date of the data set is before it.
