@@ -23,6 +23,7 @@ from sqlalchemy.orm import selectinload
 from ..models import Departement, Practice, ReferenceCounter, Region, Transition, VocabularyTerm
 from ..models.practice import STATUSES
 from ..models.vocabulary import VOCABULARIES
+from ..services import workflow
 from ..services.declarations import next_reference
 
 SOURCE = "demo"
@@ -348,13 +349,50 @@ def _publication_time(session: dt.date) -> dt.datetime:
     return dt.datetime.combine(session + PUBLICATION_DELAY, dt.time(5, 0))
 
 
+#: The workflow's steps a declared practice takes: the demo's practices come from the form,
+#: never from an import, and level 2 belongs to the ONPE's fiches.
+_DECLARED_STEPS = [step for step in workflow.STEPS.values()
+                   if step.niveau in (None, 1) and step.name not in ("import", "import_published")]
+_STEP_OF = {(source, step.target): step for step in _DECLARED_STEPS for source in step.sources}
+assert len(_STEP_OF) == sum(len(step.sources) for step in _DECLARED_STEPS), "ambiguous steps"
+
+
+def _shortest(start: str, target: str) -> list[str]:
+    """The statuses after ``start`` up to ``target``, by the fewest steps of the workflow."""
+    previous = {start: None}
+    queue = [start]
+    for status in queue:
+        if status == target:
+            break
+        for source, to in _STEP_OF:
+            if source == status and to not in previous:
+                previous[to] = status
+                queue.append(to)
+    else:
+        raise ValueError(f"no way from {start} to {target}")
+    path = []
+    while target != start:
+        path.append(target)
+        target = previous[target]
+    return path[::-1]
+
+
+def _walk(*waypoints: str) -> list[str]:
+    """The statuses a practice passes through to reach each waypoint in turn."""
+    path = [waypoints[0]]
+    for target in waypoints[1:]:
+        path += _shortest(path[-1], target)
+    return path
+
+
 def _history(rng, status: str) -> dict:
     """The path of statuses up to ``status``, its dates and the committee session if any."""
     today = NOW.date()
     held = [s for s in SESSIONS if s < today]
     with_publication = [s for s in held if s + PUBLICATION_DELAY < today]
-    head = ["brouillon", "soumise", "en_moderation"]
-    loop = ["complement_demande", "en_moderation"] if rng.random() < 0.3 else []
+    # moderation, possibly with a round of complements, is where every sent practice goes
+    head = ("brouillon", "en_moderation")
+    loop = ("complement_demande", "en_moderation") if rng.random() < 0.3 else ()
     path, pins, session, first_session = None, {}, None, None
 
     def recent(days_low, days_high):
@@ -380,49 +418,49 @@ def _history(rng, status: str) -> dict:
         if status in ("publiee", "non_retenue") and earlier and rng.random() < 0.12:
             # adjourned at a previous session, completed, then examined again
             first_session = earlier[-1]
-            path = head + loop + ["recevable", "inscrite", "ajournee", "complement_demande",
-                                  "en_moderation", "recevable", "inscrite", decision]
+            path = _walk(*head, *loop, "ajournee", decision)
             pins[path.index("ajournee")] = _session_time(rng, first_session)
         else:
-            path = head + loop + ["recevable", "inscrite", decision]
+            path = _walk(*head, *loop, decision)
         pins[len(path) - 1] = _session_time(rng, session)
         if status in ("publiee", "depubliee"):
-            path.append("publiee")
+            path += _shortest(path[-1], "publiee")
             pins[len(path) - 1] = _publication_time(session)
         if status == "depubliee":
             published = pins[len(path) - 1].date()
-            path.append("depubliee")
+            path += _shortest(path[-1], "depubliee")
             day = _random_day(rng, published + dt.timedelta(days=20),
                               today - dt.timedelta(days=2))
             pins[len(path) - 1] = _at_work(day, rng)
     else:
         if status == "brouillon":
-            path = ["brouillon"]
+            path = _walk("brouillon")
             final = recent(1, 120) if rng.random() < 0.7 else recent(120, 1175)
         elif status == "soumise":
-            path = head[:2]
+            path = _walk("brouillon", "soumise")
             final = recent(1, 20)
         elif status == "en_moderation":
-            path = head
+            path = _walk(*head)
             final = recent(1, 30)
         elif status == "complement_demande":
-            path = head + loop + ["complement_demande"]
+            path = _walk(*head, *loop, status)
             final = recent(2, 70)
         elif status == "recevable":
-            path = head + loop + ["recevable"]
+            path = _walk(*head, *loop, status)
             final = recent(1, 40)
         elif status == "inscrite":
-            path = head + loop + ["recevable", "inscrite"]
+            path = _walk(*head, *loop, status)
             final = recent(2, 28)
         elif status in ("irrecevable", "doublon"):
-            path = head + (loop if status == "irrecevable" else []) + [status]
+            path = _walk(*head, *(loop if status == "irrecevable" else ()), status)
             day = _random_day(rng, dt.date(2023, 10, 16), today - dt.timedelta(days=1))
             final = _at_work(day, rng)
         elif status == "retiree":
-            before = rng.choice((["soumise"], ["soumise", "en_moderation"],
-                                 ["soumise", "en_moderation", "complement_demande"],
-                                 ["soumise", "en_moderation", "recevable"]))
-            path = ["brouillon"] + before + ["retiree"]
+            # withdrawn by the declarant before moderation, during it, or once admissible
+            before = rng.choice((("soumise",), ("en_moderation",),
+                                 ("en_moderation", "complement_demande"),
+                                 ("en_moderation", "recevable")))
+            path = _walk("brouillon", *before, "retiree")
             day = _random_day(rng, dt.date(2023, 10, 23), today - dt.timedelta(days=1))
             final = _at_work(day, rng)
         else:  # pragma: no cover - every status is handled above
