@@ -1,9 +1,10 @@
 """A realistic demonstration data set: practices in every state of their life (spec §3).
 
-``create_demo`` composes plausible French practices from themed sentence fragments, with
-territories that follow the rules of the form (spec §2, step 3), fictitious people under
-example.org / example.fr, and a history of transitions that follows the workflow up to each
-practice's current status. It is deterministic for a seed: the same seed gives the same
+``create_demo`` composes plausible French practices from themed sentence fragments (the files
+of recueil/data/demo/), with territories that follow the rules of the form (spec §2, step 3),
+fictitious people under example.org / example.fr, and a history that walks the workflow's
+table (services/workflow.STEPS) up to each practice's current status, each step taken by
+someone holding the role it asks for. It is deterministic for a seed: the same seed gives the same
 practices, with the same identifiers and references, however many times it is run (the
 practices of a previous run, ``source == "demo"``, are deleted first). The ONPE's published
 fiches dispositifs (level 2, spec §4) come with them, linked to published practices.
@@ -16,9 +17,10 @@ import unicodedata
 import uuid
 from collections import Counter
 from importlib import resources
+from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from ..models import Departement, Practice, ReferenceCounter, Region, Transition, VocabularyTerm
 from ..models.practice import STATUSES
@@ -57,7 +59,6 @@ STATUS_WEIGHTS = {
 MODERATEURS = ("camille.besson@example.fr", "yanis.ferrand@example.fr", "odile.marchal@example.fr")
 SECRETARIAT = ("secretariat.comite@example.fr", "helene.vasseur@example.fr")
 ADMINISTRATEURS = ("admin.recueil@example.fr",)
-SYSTEME = "système (publication programmée)"
 
 #: The ONPE's editor who writes the demonstration fiches (an actor of their history only:
 #: like the other staff above, no account is created).
@@ -70,7 +71,7 @@ REDACTION_ONPE = "redaction.onpe@example.fr"
 _DATA = resources.files("recueil").joinpath("data", "demo")
 
 
-def _json(name: str):
+def _json(name: str) -> Any:
     return json.loads(_DATA.joinpath(f"{name}.json").read_text("utf-8"))
 
 
@@ -385,7 +386,7 @@ def _walk(*waypoints: str) -> list[str]:
     return path
 
 
-def _history(rng, status: str) -> dict:
+def _history(rng: random.Random, status: str) -> dict:
     """The path of statuses up to ``status``, its dates and the committee session if any."""
     today = NOW.date()
     held = [s for s in SESSIONS if s < today]
@@ -476,62 +477,64 @@ def _history(rng, status: str) -> dict:
     return {"path": path, "times": times, "session": session, "first_session": first_session}
 
 
-def _transitions(rng, plan: dict) -> list[tuple]:
-    """(from, to, actor, comment, when) rows for a plan's history."""
+def _transitions(rng: random.Random, plan: dict) -> list[tuple]:
+    """(from, to, actor, comment, when) rows for a plan's history, each step taken by someone
+    holding the role the workflow asks for it."""
     history = plan["history"]
     path, times = history["path"], history["times"]
     declarant = plan["declarant_courriel"]
-    moderateur = rng.choice(MODERATEURS)
-    secretariat = rng.choice(SECRETARIAT)
+    staff = {"moderateur": rng.choice(MODERATEURS), "secretariat": rng.choice(SECRETARIAT),
+             "systeme": workflow.SYSTEM.label}
     sessions = [s for s in (history["first_session"], history["session"]) if s]
-    rows = []
-    for index, (to, when) in enumerate(zip(path, times, strict=True)):
-        frm = path[index - 1] if index else None
-        actor, comment = moderateur, None
-        if to == "brouillon":
-            actor, comment = declarant, "Brouillon créé par le déclarant"
-        elif to == "soumise":
-            actor, comment = declarant, "Déclaration envoyée"
-        elif to == "en_moderation" and frm == "complement_demande":
-            actor, comment = declarant, "Compléments apportés par le déclarant"
-        elif to == "en_moderation":
+    rows = [(None, path[0], declarant, "Brouillon créé par le déclarant", times[0])]
+    for frm, to, when in zip(path, path[1:], times[1:], strict=False):
+        step = _STEP_OF[(frm, to)]
+        role = step.roles[0]
+        if role == "declarant":
+            actor = declarant
+        elif role == "administrateur":
+            actor = rng.choice(ADMINISTRATEURS)
+        else:
+            actor = staff[role]
+        comment = None
+        if step.name == "submit":
+            comment = "Déclaration envoyée"
+        elif step.name == "start_review":
             comment = "Prise en charge par la modération"
-        elif to == "complement_demande" and frm == "ajournee":
-            comment = "Suite à l'ajournement du comité : " + _lcfirst(rng.choice(COMPLEMENTS))
-        elif to == "complement_demande":
+        elif step.name == "resubmit":
+            comment = "Compléments apportés par le déclarant"
+        elif step.name == "ask_complements":
             comment = rng.choice(COMPLEMENTS)
-        elif to == "irrecevable":
+        elif step.name == "ask_postponed_complements":
+            comment = "Suite à l'ajournement du comité : " + _lcfirst(rng.choice(COMPLEMENTS))
+        elif step.name == "declare_inadmissible":
             comment = rng.choice(IRRECEVABILITES)
-        elif to == "doublon":
+        elif step.name == "mark_duplicate":
             comment = "DOUBLON"  # completed once references are known
-        elif to == "recevable":
+        elif step.name == "declare_admissible":
             comment = "Déclaration complète et recevable : transmise au comité de sélection."
-        elif to == "inscrite":
+        elif step.name == "put_on_agenda":
             session = next((s for s in sessions if s > when.date()), None)
             session = session or _session_after(when.date())
-            actor = secretariat
             comment = f"Inscrite à l'ordre du jour de la séance du {_fr_date(session)}"
-        elif to in ("selectionnee", "non_retenue", "ajournee"):
-            actor = secretariat
+        elif step.name == "select":
             session = when.date()
-            if to == "selectionnee":
-                comment = (f"Sélectionnée par le comité du {_fr_date(session)} ; "
-                           f"mise en ligne le {_fr_date(session + PUBLICATION_DELAY)}.")
-                if plan["coup_de_coeur"]:
-                    comment += " Coup de cœur du comité."
-            elif to == "non_retenue":
-                comment = rng.choice(MOTIVATIONS)
-            else:
-                reason = rng.choice(AJOURNEMENTS)
-                comment = f"Ajournée par le comité du {_fr_date(session)} : {reason}"
-        elif to == "publiee":
-            actor = SYSTEME
+            comment = (f"Sélectionnée par le comité du {_fr_date(session)} ; "
+                       f"mise en ligne le {_fr_date(session + PUBLICATION_DELAY)}.")
+            if plan["coup_de_coeur"]:
+                comment += " Coup de cœur du comité."
+        elif step.name == "reject":
+            comment = rng.choice(MOTIVATIONS)
+        elif step.name == "postpone":
+            reason = rng.choice(AJOURNEMENTS)
+            comment = f"Ajournée par le comité du {_fr_date(when.date())} : {reason}"
+        elif step.name == "publish":
             session = history["session"]
             comment = f"Mise en ligne une semaine après le comité du {_fr_date(session)}."
-        elif to == "depubliee":
-            actor, comment = rng.choice(ADMINISTRATEURS), rng.choice(DEPUBLICATIONS)
-        elif to == "retiree":
-            actor, comment = declarant, rng.choice(RETRAITS)
+        elif step.name == "unpublish":
+            comment = rng.choice(DEPUBLICATIONS)
+        elif step.name == "withdraw":
+            comment = rng.choice(RETRAITS)
         rows.append((frm, to, actor, comment, when))
     return rows
 
@@ -961,10 +964,12 @@ def _fiches(dbsession, rng, seed: int, built: list[tuple[dict, Practice]]) -> li
         sharing = [p for p in published if set(p.thematiques) & set(data["thematiques"])]
         chosen = rng.sample(sharing or published, min(3, len(sharing or published)))
         fiche.pratiques_liees = sorted(chosen, key=lambda p: p.reference or "")
+        publish = workflow.STEPS["publish_fiche"]
         fiche.transitions = [
-            Transition(from_status=None, to_status="brouillon", actor=REDACTION_ONPE,
+            Transition(from_status=None, to_status=publish.sources[0], actor=REDACTION_ONPE,
                        comment="Fiche créée", created_at=created),
-            Transition(from_status="brouillon", to_status="publiee", actor=REDACTION_ONPE,
+            Transition(from_status=publish.sources[0], to_status=publish.target,
+                       actor=REDACTION_ONPE,
                        comment=f"Publiée le {_fr_date(day)}",
                        created_at=dt.datetime.combine(day, dt.time(10, 0))),
         ]
@@ -972,7 +977,7 @@ def _fiches(dbsession, rng, seed: int, built: list[tuple[dict, Practice]]) -> li
     return fiches
 
 
-def delete_demo(dbsession) -> int:
+def delete_demo(dbsession: Session) -> int:
     """Delete the practices and fiches of a previous demo run, with their terms, history and
     links."""
     practices = list(dbsession.scalars(
@@ -998,7 +1003,7 @@ def delete_demo(dbsession) -> int:
     return len(practices)
 
 
-def create_demo(dbsession, count: int = 320, seed: int = 2023) -> dict[str, int]:
+def create_demo(dbsession: Session, count: int = 320, seed: int = 2023) -> dict[str, int]:
     """Create ``count`` demonstration practices and the ONPE's published fiches (FICHES);
     returns how many practices per workflow status.
 
