@@ -6,7 +6,7 @@
 
 Each target database is recreated (SQLite file removed, PostgreSQL database dropped), migrated
 and loaded with the reference data, as `recueil initdb` does. The practices are those of
-recueil/demo.py (its `_plan`: themed French texts, territories that follow the form's rules,
+recueil/scripts/demo.py (its `_plan`: themed French texts, territories that follow the form's rules,
 codes of the vocabularies), all with the status « publiee »; the first k practices are the
 same in every target (same seed), so a 10k database is the beginning of the 100k one.
 
@@ -43,8 +43,8 @@ import common  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from recueil import demo  # noqa: E402
 from recueil.models import Practice, SearchTerm  # noqa: E402
+from recueil.scripts import demo  # noqa: E402
 from recueil.search import text  # noqa: E402
 from recueil.search.documents import TEXT_FIELDS, searchable_text  # noqa: E402
 

@@ -26,8 +26,8 @@ def _initdb(env, args):
 
 
 def _demo(env, args):
-    from ..demo import FICHES, create_demo
     from ..migrations import analyze
+    from .demo import FICHES, create_demo
 
     with env["request"].tm:
         counts = create_demo(env["request"].dbsession, count=args.nombre, seed=args.graine)

@@ -5,7 +5,7 @@ import unicodedata
 
 import pytest
 
-from recueil import demo
+from recueil.scripts import demo
 from recueil.search.sql import MAX_TERM_LENGTH, index_terms
 from recueil.search.text import tokens
 
