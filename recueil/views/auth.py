@@ -1,6 +1,4 @@
 """Staff sign-in and sign-out, and the staff home."""
-import datetime as dt
-
 import deform
 from pyramid.csrf import get_csrf_token, new_csrf_token
 from pyramid.httpexceptions import HTTPFound
@@ -11,7 +9,6 @@ from ..security import Permissions
 from ..services import accounts, ratelimit
 from ..services.passwords import hash_password, verify_password
 
-FAILURES_PER_HOUR = 10
 DUMMY_HASH = hash_password("aucun-compte-ne-porte-ce-mot-de-passe")
 
 
@@ -31,11 +28,8 @@ def signin(request):
         except deform.ValidationFailure as failure:
             return dict(page, form=failure.render(), page_title="Erreur – Connexion")
         email = appstruct["courriel"].strip().lower()
-        key = f"connexion:{email}"
-        hour = dt.timedelta(hours=1)
-        limited = (
-            ratelimit.attempts(request.dbsession, request.clock, key, hour) >= FAILURES_PER_HOUR
-        )
+        limiter = ratelimit.for_request(request)
+        limited = limiter.reached(ratelimit.SIGNIN_FAILURES, email)
         if not limited:
             user = accounts.user_by_email(request.dbsession, email)
             # an unknown address costs the same hash check, so timing does not reveal accounts
@@ -46,7 +40,7 @@ def signin(request):
                 request.session["staff_user_id"] = user.id
                 new_csrf_token(request)
                 return HTTPFound(request.application_url + target)
-            ratelimit.record(request.dbsession, request.clock, key)
+            limiter.record(ratelimit.SIGNIN_FAILURES, email)
         request.response.status = 429 if limited else 400
         form.cstruct = {"courriel": appstruct["courriel"], "csrf_token": get_csrf_token(request)}
         page["error"] = (
