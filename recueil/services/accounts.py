@@ -3,6 +3,7 @@ change and read them."""
 from collections.abc import Iterable
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ..models import User
 from ..models.user import STAFF_ROLES
@@ -24,12 +25,12 @@ class AccountExists(AccountError):
         self.email = email
 
 
-def user_by_email(dbsession, email: str) -> User | None:
+def user_by_email(dbsession: Session, email: str) -> User | None:
     """The account of this address (already lower-cased), or None."""
     return dbsession.scalars(select(User).where(User.email == email)).one_or_none()
 
 
-def authenticate(dbsession, email: str, password: str) -> User | None:
+def authenticate(dbsession: Session, email: str, password: str) -> User | None:
     """The active account of `email` (already lower-cased) if `password` is its own."""
     user = user_by_email(dbsession, email)
     password_hash = user.password_hash if user is not None else _NO_ACCOUNT_HASH
@@ -48,7 +49,7 @@ def change_password(user: User, current: str, new: str) -> None:
         raise AccountError(str(error)) from error
 
 
-def all_users(dbsession) -> list[User]:
+def all_users(dbsession: Session) -> list[User]:
     return list(dbsession.scalars(select(User).order_by(User.email)))
 
 
@@ -64,7 +65,7 @@ def checked_roles(roles: Iterable[str]) -> list[str]:
     return roles
 
 
-def add_user(dbsession, email: str, password: str, roles: Iterable[str], nom: str = "",
+def add_user(dbsession: Session, email: str, password: str, roles: Iterable[str], nom: str = "",
              update: bool = False) -> tuple[User, bool]:
     """Create the staff account of `email` with a password and roles; returns it and whether
     it is new. An existing account is refused, or with `update` given this password and
@@ -90,7 +91,8 @@ def add_user(dbsession, email: str, password: str, roles: Iterable[str], nom: st
     return user, created
 
 
-def set_roles(dbsession, user_id: int, roles: Iterable[str], active: bool, by: User) -> User:
+def set_roles(dbsession: Session, user_id: int, roles: Iterable[str], active: bool,
+              by: User) -> User:
     """Give an account exactly these staff roles and this state; `by`, the administrator
     doing it, cannot take their own administrator role away and lock themselves out."""
     user = dbsession.get(User, user_id)

@@ -7,6 +7,7 @@ cannot be used to send our mail to a third party.
 """
 from email.headerregistry import Address
 
+from pyramid.request import Request
 from pyramid_mailer import get_mailer
 from pyramid_mailer.message import Message
 
@@ -31,7 +32,7 @@ def _one_line(text: str) -> str:
     return " ".join((text or "").split())
 
 
-def relay(request, practice: Practice, nom: str, courriel: str, message: str) -> None:
+def relay(request: Request, practice: Practice, nom: str, courriel: str, message: str) -> None:
     """Send `message` to the holder of `practice`; raises TooManyMessages over the limits.
 
     pyramid_mailer sends it once the transaction has committed, together with the counts

@@ -9,7 +9,9 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from pyramid.request import Request
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
 from ..clock import SystemClock
 from ..models import RateEvent
@@ -49,7 +51,7 @@ KEPT_FOR = max(limit.window for limit in LIMITS)
 class RateLimiter:
     """The limits of one request: its database session, its clock and the settings."""
 
-    def __init__(self, dbsession, clock: SystemClock, settings: Mapping):
+    def __init__(self, dbsession: Session, clock: SystemClock, settings: Mapping):
         self.dbsession = dbsession
         self.clock = clock
         self.settings = settings
@@ -84,5 +86,5 @@ class RateLimiter:
         return None
 
 
-def for_request(request) -> RateLimiter:
+def for_request(request: Request) -> RateLimiter:
     return RateLimiter(request.dbsession, request.clock, request.registry.settings)

@@ -10,8 +10,6 @@ from ..security import Permissions
 from ..services import access, declarations, notifications, ratelimit
 from .attachments import attachment_response
 
-STEP_TITLES = {slug: title for slug, title, _ in STEPS}
-
 
 def _form(request, schema, buttons, **bind):
     bound = schema.bind(
