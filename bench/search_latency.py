@@ -157,7 +157,7 @@ def parse_all(db: str, queries) -> list:
 
     from recueil.search.query import parse
     from recueil.services.references import References
-    from recueil.views.catalogue import allowed_codes
+    from recueil.views.facets import allowed_codes
 
     engine = common.make_engine(db)
     with Session(engine) as session:
@@ -221,7 +221,7 @@ def breakdown(db: str, solr: str, rounds: int = 30) -> dict:
     from recueil.search.query import FACETS
     from recueil.services import catalogue
     from recueil.services.references import References
-    from recueil.views.catalogue import facet_values
+    from recueil.views.facets import facet_values
 
     app = common.make_app(db, backend="solr", solr_url=solr)
     client = app.registry["solr_factory"]()

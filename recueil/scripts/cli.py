@@ -110,35 +110,19 @@ def _read_password() -> str:
 
 
 def _user_add(env, args):
-    from ..models import STAFF_ROLES, User
     from ..services import accounts
-    from ..services.passwords import hash_password
 
-    roles = args.role or []
-    unknown = [r for r in roles if r not in STAFF_ROLES]
-    if unknown or not roles:
-        raise SystemExit(
-            f"Rôle inconnu ou absent : {', '.join(unknown) or '—'}. "
-            f"Rôles possibles : {', '.join(STAFF_ROLES)}."
-        )
     try:
-        password_hash = hash_password(_read_password())
-    except ValueError as error:
+        # the roles are checked before the password is asked for
+        accounts.checked_roles(args.role or [])
+        password = _read_password()
+        with env["request"].tm:
+            user, created = accounts.add_user(env["request"].dbsession, args.email, password,
+                                              args.role, nom=args.nom or "", update=True)
+            print(f"Compte {'créé' if created else 'mis à jour'} : {user.email} "
+                  f"({', '.join(user.roles)})")
+    except accounts.AccountError as error:
         raise SystemExit(str(error)) from error
-    email = args.email.strip().lower()
-    with env["request"].tm:
-        dbsession = env["request"].dbsession
-        user = accounts.user_by_email(dbsession, email)
-        created = user is None
-        if created:
-            user = User(email=email, nom=args.nom or "", password_hash=password_hash)
-            dbsession.add(user)
-        else:
-            user.password_hash = password_hash
-        for role in roles:
-            user.add_role(role)
-        dbsession.flush()
-        print(f"Compte {'créé' if created else 'mis à jour'} : {email} ({', '.join(user.roles)})")
 
 
 def _import(env, args):

@@ -6,8 +6,11 @@ import hmac
 import json
 import secrets
 
+from pyramid.request import Request
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from ..clock import SystemClock
 from ..models import AccessLink
 
 
@@ -27,10 +30,6 @@ def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
 def _signature(secret: str, payload: str) -> str:
     key = hashlib.sha256(("access-link:" + secret).encode()).digest()
     return _b64(hmac.new(key, payload.encode("ascii"), hashlib.sha256).digest())
@@ -40,7 +39,7 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("ascii")).hexdigest()
 
 
-def issue(dbsession, clock, secret: str, email: str, days: int) -> str:
+def issue(dbsession: Session, clock: SystemClock, secret: str, email: str, days: int) -> str:
     """A new link token for `email`, valid `days` days."""
     now = clock.now()
     expires = now + dt.timedelta(days=days)
@@ -53,7 +52,7 @@ def issue(dbsession, clock, secret: str, email: str, days: int) -> str:
     return token
 
 
-def verify(dbsession, clock, secret: str, token: str) -> str:
+def verify(dbsession: Session, clock: SystemClock, secret: str, token: str) -> str:
     """The address a token belongs to; raises InvalidLink or ExpiredLink."""
     if not token.isascii():  # not one of ours, and hmac/ascii encoding would raise
         raise InvalidLink()
@@ -71,7 +70,7 @@ def verify(dbsession, clock, secret: str, token: str) -> str:
     return link.email
 
 
-def personal_link(request, email: str, next_path: str | None = None) -> str:
+def personal_link(request: Request, email: str, next_path: str | None = None) -> str:
     """A fresh personal link for `email`, to put in an e-mail; `next_path` is where it leads."""
     settings = request.registry.settings
     token = issue(

@@ -1,13 +1,108 @@
-"""Staff accounts as the sign-in, the administration and the command line read them."""
+"""Staff accounts and their roles, as the sign-in, the administration and the command line
+change and read them."""
+from collections.abc import Iterable
+
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ..models import User
+from ..models.user import STAFF_ROLES
+from .passwords import hash_password, verify_password
+
+#: checked when no account has the address, so that timing does not reveal which ones exist
+_NO_ACCOUNT_HASH = hash_password("aucun-compte-ne-porte-ce-mot-de-passe")
 
 
-def user_by_email(dbsession, email: str) -> User | None:
+class AccountError(Exception):
+    """A refused change to an account; the message is French and says why."""
+
+
+class AccountExists(AccountError):
+    """The address already has an account."""
+
+    def __init__(self, email: str):
+        super().__init__(f"Un compte existe déjà pour {email}.")
+        self.email = email
+
+
+def user_by_email(dbsession: Session, email: str) -> User | None:
     """The account of this address (already lower-cased), or None."""
     return dbsession.scalars(select(User).where(User.email == email)).one_or_none()
 
 
-def all_users(dbsession) -> list[User]:
+def authenticate(dbsession: Session, email: str, password: str) -> User | None:
+    """The active account of `email` (already lower-cased) if `password` is its own."""
+    user = user_by_email(dbsession, email)
+    password_hash = user.password_hash if user is not None else _NO_ACCOUNT_HASH
+    if verify_password(password_hash, password) and user is not None and user.active:
+        return user
+    return None
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Replace the password of `user`, who must give the current one."""
+    if not verify_password(user.password_hash, current):
+        raise AccountError("« Mot de passe actuel » : ce n'est pas votre mot de passe.")
+    try:
+        user.password_hash = hash_password(new)
+    except ValueError as error:
+        raise AccountError(str(error)) from error
+
+
+def all_users(dbsession: Session) -> list[User]:
     return list(dbsession.scalars(select(User).order_by(User.email)))
+
+
+def checked_roles(roles: Iterable[str]) -> list[str]:
+    """The staff roles asked for, sorted; raises AccountError if none is or one is unknown."""
+    roles = sorted(set(roles))
+    unknown = [r for r in roles if r not in STAFF_ROLES]
+    if unknown or not roles:
+        raise AccountError(
+            f"Rôle inconnu ou absent : {', '.join(unknown) or '—'}. "
+            f"Rôles possibles : {', '.join(STAFF_ROLES)}."
+        )
+    return roles
+
+
+def add_user(dbsession: Session, email: str, password: str, roles: Iterable[str], nom: str = "",
+             update: bool = False) -> tuple[User, bool]:
+    """Create the staff account of `email` with a password and roles; returns it and whether
+    it is new. An existing account is refused, or with `update` given this password and
+    these roles on top of its own (the command line's « user add »)."""
+    roles = checked_roles(roles)
+    try:
+        password_hash = hash_password(password)
+    except ValueError as error:  # too short
+        raise AccountError(str(error)) from error
+    email = email.strip().lower()
+    user = user_by_email(dbsession, email)
+    if user is not None and not update:
+        raise AccountExists(email)
+    created = user is None
+    if created:
+        user = User(email=email, nom=nom, password_hash=password_hash)
+        dbsession.add(user)
+    else:
+        user.password_hash = password_hash
+    for role in roles:
+        user.add_role(role)
+    dbsession.flush()
+    return user, created
+
+
+def set_roles(dbsession: Session, user_id: int, roles: Iterable[str], active: bool,
+              by: User) -> User:
+    """Give an account exactly these staff roles and this state; `by`, the administrator
+    doing it, cannot take their own administrator role away and lock themselves out."""
+    user = dbsession.get(User, user_id)
+    if user is None:
+        raise AccountError("Compte introuvable.")
+    roles = [r for r in roles if r in STAFF_ROLES]
+    if user.id == by.id and "administrateur" not in roles:
+        raise AccountError("Vous ne pouvez pas retirer votre propre rôle d'administrateur.")
+    user.role_rows = [r for r in user.role_rows if r.role in roles]
+    for role in roles:
+        user.add_role(role)
+    user.active = active
+    return user

@@ -1,11 +1,12 @@
 """What the administration's home page reads: practices by state, the latest publications."""
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from ..models import Practice
 from ..models.practice import STATUSES
 
 
-def status_counts(dbsession) -> list[tuple[str, int]]:
+def status_counts(dbsession: Session) -> list[tuple[str, int]]:
     """(state label, number of practices) for every state, in the order of the life cycle."""
     counts = dict(dbsession.execute(
         select(Practice.status, func.count()).group_by(Practice.status)
@@ -13,7 +14,7 @@ def status_counts(dbsession) -> list[tuple[str, int]]:
     return [(label, counts.get(status, 0)) for status, label in STATUSES.items()]
 
 
-def recently_published(dbsession, limit: int = 50) -> list[Practice]:
+def recently_published(dbsession: Session, limit: int = 50) -> list[Practice]:
     """Published and unpublished practices, the most recently published first."""
     return list(dbsession.scalars(
         select(Practice).where(Practice.status.in_(("publiee", "depubliee")))

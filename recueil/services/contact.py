@@ -5,20 +5,14 @@ in Reply-To: the holder sees who writes and answers if they wish; the visitor le
 holder's address only from an answer. Nothing is sent back to the visitor, so the form
 cannot be used to send our mail to a third party.
 """
-import datetime as dt
 from email.headerregistry import Address
 
+from pyramid.request import Request
 from pyramid_mailer import get_mailer
 from pyramid_mailer.message import Message
 
 from ..models import Practice
 from . import ratelimit
-
-#: messages a client (IP address) may send per hour, and a practice may receive per day
-PER_CLIENT = 5
-PER_PRACTICE = 20
-CLIENT_WINDOW = dt.timedelta(hours=1)
-PRACTICE_WINDOW = dt.timedelta(days=1)
 
 
 class TooManyMessages(Exception):
@@ -38,37 +32,29 @@ def _one_line(text: str) -> str:
     return " ".join((text or "").split())
 
 
-def _limit(settings, name: str, default: int) -> int:
-    return int(settings.get(f"recueil.{name}", default))
-
-
-def relay(request, practice: Practice, nom: str, courriel: str, message: str) -> None:
+def relay(request: Request, practice: Practice, nom: str, courriel: str, message: str) -> None:
     """Send `message` to the holder of `practice`; raises TooManyMessages over the limits.
 
     pyramid_mailer sends it once the transaction has committed, together with the counts
     of the rate limits.
     """
     settings = request.registry.settings
-    client_key = f"contact:client:{request.client_addr}"
-    practice_key = f"contact:pratique:{practice.id}"
     # both limits are checked before either is counted: a message refused by one limit
     # must not use up the other
-    if ratelimit.attempts(request.dbsession, request.clock, client_key, CLIENT_WINDOW) >= _limit(
-        settings, "contact_messages_per_client", PER_CLIENT
-    ):
+    reached = ratelimit.for_request(request).take(
+        (ratelimit.CONTACT_PER_CLIENT, request.client_addr),
+        (ratelimit.CONTACT_PER_PRACTICE, str(practice.id)),
+    )
+    if reached is ratelimit.CONTACT_PER_CLIENT:
         raise TooManyMessages(
             "Vous avez envoyé plusieurs messages en peu de temps. Pour éviter les envois "
             "abusifs, le formulaire est limité : réessayez dans une heure."
         )
-    if ratelimit.attempts(
-        request.dbsession, request.clock, practice_key, PRACTICE_WINDOW
-    ) >= _limit(settings, "contact_messages_per_practice", PER_PRACTICE):
+    if reached is ratelimit.CONTACT_PER_PRACTICE:
         raise TooManyMessages(
             "Le porteur de cette pratique a reçu de nombreux messages aujourd'hui. "
             "Réessayez demain."
         )
-    ratelimit.record(request.dbsession, request.clock, client_key)
-    ratelimit.record(request.dbsession, request.clock, practice_key)
     nom = _one_line(nom)
     title = _one_line(practice.intitule or practice.titre)
     public = settings.get("recueil.public_url") or request.application_url

@@ -1,34 +1,90 @@
-"""Rate limits counted in the database, so they hold across processes."""
+"""The platform's rate limits, counted in the database so that they hold across processes.
+
+Every limit is named here with its window and its default; the .ini file may change its
+number. An event is recorded only for an attempt that was let through, and recording one
+deletes every event older than the longest window: the table holds at most a day of events,
+with nothing for the operator to schedule.
+"""
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
 
+from pyramid.request import Request
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
+from ..clock import SystemClock
 from ..models import RateEvent
 
+HOUR = dt.timedelta(hours=1)
+DAY = dt.timedelta(days=1)
 
-def attempts(dbsession, clock, key: str, window: dt.timedelta) -> int:
-    """How many attempts were recorded under `key` within `window`."""
-    return dbsession.scalar(
-        select(func.count()).select_from(RateEvent).where(
-            RateEvent.key == key, RateEvent.created_at > clock.now() - window
+
+@dataclass(frozen=True)
+class Limit:
+    """At most `default` attempts (or the setting's number) per subject within `window`."""
+
+    prefix: str
+    setting: str
+    default: int
+    window: dt.timedelta
+
+    def key(self, subject: str) -> str:
+        return f"{self.prefix}:{subject}"
+
+
+#: personal links asked for one address, and from one connection (IP address)
+LINKS_PER_ADDRESS = Limit("lien:courriel", "recueil.link_requests_per_address", 3, HOUR)
+LINKS_PER_CLIENT = Limit("lien:client", "recueil.link_requests_per_client", 20, HOUR)
+#: failed sign-ins of one staff account
+SIGNIN_FAILURES = Limit("connexion", "recueil.signin_failures_per_account", 10, HOUR)
+#: contact messages sent from one connection, and received by one practice
+CONTACT_PER_CLIENT = Limit("contact:client", "recueil.contact_messages_per_client", 5, HOUR)
+CONTACT_PER_PRACTICE = Limit("contact:pratique", "recueil.contact_messages_per_practice", 20, DAY)
+
+LIMITS = (LINKS_PER_ADDRESS, LINKS_PER_CLIENT, SIGNIN_FAILURES, CONTACT_PER_CLIENT,
+          CONTACT_PER_PRACTICE)
+#: an event older than this counts for no limit any more
+KEPT_FOR = max(limit.window for limit in LIMITS)
+
+
+class RateLimiter:
+    """The limits of one request: its database session, its clock and the settings."""
+
+    def __init__(self, dbsession: Session, clock: SystemClock, settings: Mapping):
+        self.dbsession = dbsession
+        self.clock = clock
+        self.settings = settings
+
+    def allowed(self, limit: Limit) -> int:
+        return int(self.settings.get(limit.setting, limit.default))
+
+    def reached(self, limit: Limit, subject: str) -> bool:
+        """Whether `subject` has used up `limit`, without counting this attempt."""
+        recent = self.dbsession.scalar(
+            select(func.count()).select_from(RateEvent).where(
+                RateEvent.key == limit.key(subject),
+                RateEvent.created_at > self.clock.now() - limit.window,
+            )
         )
-    )
+        return recent >= self.allowed(limit)
+
+    def record(self, limit: Limit, subject: str) -> None:
+        """Count one attempt of `subject` against `limit`, and forget the expired ones."""
+        now = self.clock.now()
+        self.dbsession.execute(delete(RateEvent).where(RateEvent.created_at < now - KEPT_FOR))
+        self.dbsession.add(RateEvent(key=limit.key(subject), created_at=now))
+
+    def take(self, *attempts: tuple[Limit, str]) -> Limit | None:
+        """Count an attempt against every (limit, subject) pair, or, if one of the limits is
+        reached, against none and return that limit: a refused attempt uses up nothing."""
+        for limit, subject in attempts:
+            if self.reached(limit, subject):
+                return limit
+        for limit, subject in attempts:
+            self.record(limit, subject)
+        return None
 
 
-def record(dbsession, clock, key: str) -> None:
-    dbsession.add(RateEvent(key=key, created_at=clock.now()))
-
-
-def hit(dbsession, clock, key: str, limit: int, window: dt.timedelta) -> bool:
-    """Record an attempt under `key`; False, and nothing recorded, if `limit` was reached."""
-    if attempts(dbsession, clock, key, window) >= limit:
-        return False
-    record(dbsession, clock, key)
-    return True
-
-
-def purge(dbsession, clock, older_than: dt.timedelta = dt.timedelta(days=2)) -> int:
-    result = dbsession.execute(
-        delete(RateEvent).where(RateEvent.created_at < clock.now() - older_than)
-    )
-    return result.rowcount
+def for_request(request: Request) -> RateLimiter:
+    return RateLimiter(request.dbsession, request.clock, request.registry.settings)

@@ -3,14 +3,12 @@ import deform
 from pyramid.csrf import get_csrf_token
 from pyramid.httpexceptions import HTTPFound
 from pyramid.view import view_config
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..forms.admin import NewUserSchema, UnpublishSchema
-from ..models import User
 from ..models.user import ROLES, STAFF_ROLES
 from ..security import Permissions
 from ..services import accounts, administration, declarations, workflow
-from ..services.passwords import hash_password
+from .concurrency import reload_on_conflict, submitted_version
 
 
 @view_config(route_name="admin.home", renderer="recueil:templates/admin/home.pt",
@@ -44,33 +42,27 @@ def users(request):
             appstruct = form.validate(request.POST.items())
         except deform.ValidationFailure as failure:
             return dict(page, form=failure.render(), users=_all_users(request))
-        email = appstruct["courriel"].strip().lower()
-        if accounts.user_by_email(request.dbsession, email) is not None:
+        try:
+            user, _ = accounts.add_user(request.dbsession, appstruct["courriel"],
+                                        appstruct["mot_de_passe"], appstruct["roles"],
+                                        nom=appstruct["nom"])
+        except accounts.AccountExists as error:
             request.session.flash(
-                f"Un compte existe déjà pour {email} : modifiez ses rôles ci-dessous.", "erreur"
-            )
-            return HTTPFound(request.route_url("admin.users"))
-        user = User(email=email, nom=appstruct["nom"],
-                    password_hash=hash_password(appstruct["mot_de_passe"]))
-        for role in sorted(appstruct["roles"]):
-            user.add_role(role)
-        request.dbsession.add(user)
-        request.session.flash(f"Compte créé pour {email}.", "succes")
+                f"Un compte existe déjà pour {error.email} : modifiez ses rôles ci-dessous.",
+                "erreur")
+        except accounts.AccountError as error:
+            request.session.flash(str(error), "erreur")
+        else:
+            request.session.flash(f"Compte créé pour {user.email}.", "succes")
         return HTTPFound(request.route_url("admin.users"))
     if request.method == "POST" and "roles_de" in request.POST:
-        user = request.dbsession.get(User, int(request.POST["roles_de"]))
-        chosen = [r for r in request.POST.getall("role") if r in STAFF_ROLES]
-        if user is None:
-            request.session.flash("Compte introuvable.", "erreur")
-        elif user.id == request.identity.user.id and "administrateur" not in chosen:
-            request.session.flash(
-                "Vous ne pouvez pas retirer votre propre rôle d'administrateur.", "erreur"
-            )
+        try:
+            user = accounts.set_roles(request.dbsession, int(request.POST["roles_de"]),
+                                      request.POST.getall("role"), "actif" in request.POST,
+                                      by=request.identity.user)
+        except accounts.AccountError as error:
+            request.session.flash(str(error), "erreur")
         else:
-            user.role_rows = [r for r in user.role_rows if r.role in chosen]
-            for role in chosen:
-                user.add_role(role)
-            user.active = "actif" in request.POST
             request.session.flash(f"Compte de {user.email} mis à jour.", "succes")
         return HTTPFound(request.route_url("admin.users"))
     return dict(page, form=form.render(), users=_all_users(request))
@@ -81,7 +73,7 @@ def _all_users(request):
 
 
 @view_config(route_name="admin.practice", renderer="recueil:templates/admin/practice.pt",
-             permission=Permissions.ADMINISTER)
+             permission=Permissions.ADMINISTER, decorator=reload_on_conflict("admin.practice"))
 def practice(request):
     practice = request.context.practice
     schema = UnpublishSchema().bind(csrf_token=get_csrf_token(request), version=practice.version)
@@ -93,8 +85,8 @@ def practice(request):
             "error": None}
     if request.method == "POST":
         actor = workflow.Actor.from_identity(request.identity)
-        version = _version(request)
         try:
+            version = submitted_version(request)
             if "depublier" in request.POST:
                 try:
                     appstruct = form.validate(request.POST.items())
@@ -107,10 +99,6 @@ def practice(request):
                 workflow.apply(request.dbsession, request.clock, practice, "republish", actor,
                                comment=request.POST.get("commentaire"), expected_version=version)
                 message = "La pratique est de nouveau publiée."
-        except StaleDataError:
-            request.tm.doom()  # the flush failed: nothing of this request is written
-            request.response.status = 409
-            return dict(page, form=form.render(), error=workflow.CONFLICT)
         except workflow.WorkflowError as error:
             request.response.status = 409 if isinstance(error, workflow.ConflictError) else 400
             return dict(page, form=form.render(), error=str(error))
@@ -118,9 +106,3 @@ def practice(request):
         return HTTPFound(request.route_url("admin.practice", id=practice.id))
     return dict(page, form=form.render())
 
-
-def _version(request) -> int | None:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return None

@@ -3,12 +3,12 @@ import deform
 from pyramid.csrf import get_csrf_token
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.view import view_config
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..forms.pages import PageSchema
 from ..models import markup
 from ..security import Permissions
 from ..services import pages
+from .concurrency import reload_on_conflict
 
 STALE = (
     "Cette page a été enregistrée par quelqu'un d'autre pendant que vous la modifiiez : votre "
@@ -42,7 +42,9 @@ def _last_change(page) -> str:
 
 
 @view_config(route_name="admin.page", renderer="recueil:templates/admin/pages_edit.pt",
-             permission=Permissions.ADMINISTER)
+             permission=Permissions.ADMINISTER, decorator=reload_on_conflict(
+                 "admin.page", title="Page modifiée entre-temps", reload_label="Recharger la page",
+                 message=STALE + " Rechargez la page pour voir sa version."))
 def page_edit(request):
     page = pages.get_page(request.dbsession, request.matchdict["slug"])
     if page is None:
@@ -73,12 +75,6 @@ def page_edit(request):
         kept = dict(appstruct, version=page.version)
         return dict(view, form=form.render(kept), stale=STALE,
                     current_html=markup.render(page.contenu),
-                    page_title="Modification refusée – " + view["page_title"])
-    except StaleDataError:
-        request.tm.doom()  # the flush failed: nothing of this request is written
-        request.response.status = 409
-        return dict(view, form=form.render(),
-                    stale=STALE + " Rechargez la page pour voir sa version.",
                     page_title="Modification refusée – " + view["page_title"])
     request.session.flash(f"La page « {appstruct['titre']} » est enregistrée : le public la voit "
                           "désormais.", "succes")

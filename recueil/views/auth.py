@@ -1,6 +1,4 @@
 """Staff sign-in and sign-out, and the staff home."""
-import datetime as dt
-
 import deform
 from pyramid.csrf import get_csrf_token, new_csrf_token
 from pyramid.httpexceptions import HTTPFound
@@ -9,10 +7,6 @@ from pyramid.view import view_config
 from ..forms.auth import PasswordChangeSchema, SignInSchema
 from ..security import Permissions
 from ..services import accounts, ratelimit
-from ..services.passwords import hash_password, verify_password
-
-FAILURES_PER_HOUR = 10
-DUMMY_HASH = hash_password("aucun-compte-ne-porte-ce-mot-de-passe")
 
 
 @view_config(route_name="auth.signin", renderer="recueil:templates/auth/signin.pt",
@@ -31,22 +25,16 @@ def signin(request):
         except deform.ValidationFailure as failure:
             return dict(page, form=failure.render(), page_title="Erreur – Connexion")
         email = appstruct["courriel"].strip().lower()
-        key = f"connexion:{email}"
-        hour = dt.timedelta(hours=1)
-        limited = (
-            ratelimit.attempts(request.dbsession, request.clock, key, hour) >= FAILURES_PER_HOUR
-        )
+        limiter = ratelimit.for_request(request)
+        limited = limiter.reached(ratelimit.SIGNIN_FAILURES, email)
         if not limited:
-            user = accounts.user_by_email(request.dbsession, email)
-            # an unknown address costs the same hash check, so timing does not reveal accounts
-            password_hash = user.password_hash if user is not None else DUMMY_HASH
-            if verify_password(password_hash, appstruct["mot_de_passe"]) and user is not None \
-                    and user.active:
+            user = accounts.authenticate(request.dbsession, email, appstruct["mot_de_passe"])
+            if user is not None:
                 request.session.invalidate()
                 request.session["staff_user_id"] = user.id
                 new_csrf_token(request)
                 return HTTPFound(request.application_url + target)
-            ratelimit.record(request.dbsession, request.clock, key)
+            limiter.record(ratelimit.SIGNIN_FAILURES, email)
         request.response.status = 429 if limited else 400
         form.cstruct = {"courriel": appstruct["courriel"], "csrf_token": get_csrf_token(request)}
         page["error"] = (
@@ -100,13 +88,14 @@ def change_password(request):
             appstruct = form.validate(request.POST.items())
         except deform.ValidationFailure as failure:
             return dict(page, form=failure.render(), page_title="Erreur – Changer de mot de passe")
-        user = request.identity.user
-        if not verify_password(user.password_hash, appstruct["actuel"]):
+        try:
+            accounts.change_password(request.identity.user, appstruct["actuel"],
+                                     appstruct["nouveau"])
+        except accounts.AccountError as error:
             request.response.status = 400
             form.cstruct = {"csrf_token": get_csrf_token(request)}
             return dict(page, form=form.render(), page_title="Erreur – Changer de mot de passe",
-                        error="« Mot de passe actuel » : ce n'est pas votre mot de passe.")
-        user.password_hash = hash_password(appstruct["nouveau"])
+                        error=str(error))
         new_csrf_token(request)
         request.session.flash("Votre mot de passe a été changé.", "succes")
         return HTTPFound(request.route_url("staff.home"))

@@ -7,7 +7,6 @@ import deform
 from pyramid.csrf import get_csrf_token
 from pyramid.httpexceptions import HTTPForbidden, HTTPFound, HTTPNotFound
 from pyramid.view import view_config
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..forms.committee import (
     AgendaSchema,
@@ -23,7 +22,7 @@ from ..security import Permissions
 from ..services import committee
 from ..services.workflow import Actor, ConflictError, WorkflowError
 from .attachments import attachment_response
-from .moderation import conflict_page
+from .concurrency import reload_on_conflict
 
 MEMBER_ROLE = "comite"
 GRID_FORM = "recueil:templates/committee/grid_form.pt"
@@ -127,7 +126,8 @@ def session_view(request):
 
 
 @view_config(route_name="committee.agenda", request_method="POST",
-             renderer="recueil:templates/committee/session.pt", permission=Permissions.SECRETARIAT)
+             renderer="recueil:templates/committee/session.pt", permission=Permissions.SECRETARIAT,
+             decorator=reload_on_conflict("committee.session"))
 def agenda(request):
     session = request.context.session
     actor = Actor.from_identity(request.identity)
@@ -135,9 +135,6 @@ def agenda(request):
         practice = _agenda_practice(request, request.POST.get("pratique", ""))
         try:
             committee.remove_from_agenda(request.dbsession, request.clock, session, practice, actor)
-        except StaleDataError:
-            return conflict_page(request, request.route_url("committee.session",
-                                                            session_id=session.id))
         except WorkflowError as error:
             return _session_page(request, error=_refused(request, error))
         again = "" if practice.status == "retiree" else \
@@ -159,9 +156,6 @@ def agenda(request):
             request, "Une pratique cochée n'existe plus ; rechargez la page."))
     try:
         committee.add_to_agenda(request.dbsession, request.clock, session, practices, actor)
-    except StaleDataError:
-        # a practice changed in the database between our read and our write
-        return conflict_page(request, request.route_url("committee.session", session_id=session.id))
     except WorkflowError as error:
         return _session_page(request, error=_refused(request, error))
     request.session.flash(f"{len(practices)} pratique(s) inscrite(s) à l'ordre du jour.", "succes")
@@ -291,7 +285,8 @@ def synthesis(request):
 
 @view_config(route_name="committee.decide", request_method="POST",
              renderer="recueil:templates/committee/synthesis.pt",
-             permission=Permissions.SECRETARIAT)
+             permission=Permissions.SECRETARIAT,
+             decorator=reload_on_conflict("committee.synthesis"))
 def decide(request):
     session = request.context.session
     item = _item(request)
@@ -309,9 +304,6 @@ def decide(request):
             else appstruct.get("motivation"),
             coup_de_coeur=appstruct["coup_de_coeur"], expected_version=appstruct["version"],
         )
-    except StaleDataError:
-        return conflict_page(request, request.route_url("committee.synthesis",
-                                                        session_id=session.id))
     except ConflictError as error:
         return _synthesis_page(request, error=_refused(request, error, 409), error_item=item.id)
     except WorkflowError as error:
@@ -326,14 +318,13 @@ def decide(request):
 
 @view_config(route_name="committee.send_decisions", request_method="POST",
              renderer="recueil:templates/committee/synthesis.pt",
-             permission=Permissions.SECRETARIAT)
+             permission=Permissions.SECRETARIAT,
+             decorator=reload_on_conflict("committee.synthesis"))
 def send_decisions(request):
     session = request.context.session
     done = request.route_url("committee.synthesis", session_id=session.id)
     try:
         sent = committee.send_decisions(request, session, Actor.from_identity(request.identity))
-    except StaleDataError:
-        return conflict_page(request, done)
     except committee.AlreadySent as error:
         # a second click: said plainly, and nothing is sent again
         request.tm.doom()

@@ -7,12 +7,11 @@ import deform
 from pyramid.csrf import get_csrf_token
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.view import view_config
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..security import Permissions
 from ..services import declarations, moderation, notifications, workflow
+from .concurrency import reload_on_conflict, submitted_version
 from .declaration import _form, _step_appstruct
-from .moderation import conflict_page
 
 SECTION_SLUGS = {slug: (title, schema) for slug, title, schema in moderation.EDITABLE_STEPS}
 
@@ -26,16 +25,10 @@ def _complements_url(request, practice, slug=None) -> str:
     return request.route_url("declaration.complements", id=practice.id, _query=query)
 
 
-def _version(request) -> int:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        raise workflow.ConflictError(workflow.CONFLICT) from None
-
-
 @view_config(route_name="declaration.complements",
              renderer="recueil:templates/declaration/complements.pt",
-             permission=Permissions.EDIT_PRACTICE)
+             permission=Permissions.EDIT_PRACTICE,
+             decorator=reload_on_conflict("declaration.complements"))
 def complements(request):
     practice = request.context.practice
     if practice.status != "complement_demande":
@@ -88,7 +81,8 @@ def _nothing_asked(request, practice):
 
 @view_config(route_name="declaration.complements", request_param="rubrique",
              renderer="recueil:templates/declaration/complement_step.pt",
-             permission=Permissions.EDIT_PRACTICE)
+             permission=Permissions.EDIT_PRACTICE,
+             decorator=reload_on_conflict("declaration.complements"))
 def complement_section(request):
     """One step of the declaration form, to edit while complements are asked."""
     practice = request.context.practice
@@ -121,10 +115,7 @@ def complement_section(request):
         if rescaled and practice.echelle == "nationale":
             # a national action has no territory: nothing left to ask
             declarations.save_step(practice, "localisation", {}, request.references)
-        try:
-            request.dbsession.flush()
-        except StaleDataError:
-            return conflict_page(request, _complements_url(request, practice))
+        request.dbsession.flush()  # a stale version is refused here, not after the redirect
         if rescaled and practice.echelle != "nationale":
             request.session.flash(
                 "L'échelle de l'action a changé : indiquez maintenant son territoire.", "info")
@@ -149,9 +140,7 @@ def _resubmit(request, practice):
     actor = workflow.Actor.from_identity(request.identity)
     try:
         moderation.resubmit(request.dbsession, request.clock, practice, actor, request.references,
-                            request.clock.today(), message, _version(request))
-    except StaleDataError:
-        return conflict_page(request, _complements_url(request, practice))
+                            request.clock.today(), message, submitted_version(request))
     except workflow.WorkflowError as error:
         request.tm.doom()
         request.response.status = 409 if isinstance(error, workflow.ConflictError) else 400
@@ -171,7 +160,7 @@ def _resubmit(request, practice):
 
 @view_config(route_name="declaration.withdraw",
              renderer="recueil:templates/declaration/withdraw.pt",
-             permission=Permissions.EDIT_PRACTICE)
+             permission=Permissions.EDIT_PRACTICE, decorator=reload_on_conflict("declaration.view"))
 def withdraw(request):
     """GET (or a POST without « confirmer ») asks for confirmation; the confirmed POST withdraws."""
     practice = request.context.practice
@@ -191,9 +180,7 @@ def withdraw(request):
     try:
         workflow.apply(request.dbsession, request.clock, practice, "withdraw", actor,
                        comment=request.POST.get("motif", "").strip() or "Retirée par le déclarant",
-                       expected_version=_version(request))
-    except StaleDataError:
-        return conflict_page(request, page["back_url"])
+                       expected_version=submitted_version(request))
     except workflow.WorkflowError as error:
         request.tm.doom()
         request.response.status = 409 if isinstance(error, workflow.ConflictError) else 400

@@ -1,6 +1,4 @@
 """Declaring a practice: personal link, the declarant's space, the multi-step form."""
-import datetime as dt
-
 import deform
 from pyramid.csrf import get_csrf_token
 from pyramid.httpexceptions import HTTPBadRequest, HTTPFound, HTTPNotFound
@@ -11,8 +9,6 @@ from ..forms.practice import STEP_SLUGS, STEPS
 from ..security import Permissions
 from ..services import access, declarations, notifications, ratelimit
 from .attachments import attachment_response
-
-STEP_TITLES = {slug: title for slug, title, _ in STEPS}
 
 
 def _form(request, schema, buttons, **bind):
@@ -37,17 +33,10 @@ def start(request):
             return {"form": failure.render(), "page_title": "Erreur – Déclarer une pratique"}
         email = access.normalise_email(appstruct["courriel"])
         settings = request.registry.settings
-        hour = dt.timedelta(hours=1)
-        limits = (
-            (f"lien:courriel:{email}", settings["recueil.link_requests_per_address"]),
-            (f"lien:client:{request.client_addr}", settings["recueil.link_requests_per_client"]),
+        reached = ratelimit.for_request(request).take(
+            (ratelimit.LINKS_PER_ADDRESS, email), (ratelimit.LINKS_PER_CLIENT, request.client_addr)
         )
-        allowed = all(ratelimit.attempts(request.dbsession, request.clock, key, hour) < limit
-                      for key, limit in limits)
-        if allowed:
-            for key, _ in limits:
-                ratelimit.record(request.dbsession, request.clock, key)
-        if not allowed:
+        if reached is not None:
             request.response.status = 429
             form.cstruct = {"courriel": appstruct["courriel"],
                             "csrf_token": get_csrf_token(request)}

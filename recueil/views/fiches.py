@@ -5,7 +5,6 @@ import peppercorn
 from pyramid.csrf import get_csrf_token
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.view import view_config
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..forms.fiche import (
     FicheSchema,
@@ -16,6 +15,7 @@ from ..forms.fiche import (
 from ..models.practice import STATUSES
 from ..security import Permissions
 from ..services import fiches, workflow
+from .concurrency import reload_on_conflict
 
 CONFLICT = (
     "Cette fiche a été modifiée entre-temps par une autre personne : rechargez la page pour "
@@ -27,6 +27,12 @@ ACTIONS = {
     "depublier": (UnpublishFicheSchema, "Dépublier la fiche", "publiee"),
     "republier": (RepublishFicheSchema, "Republier la fiche", "depubliee"),
 }
+#: the database refused a write because the fiche changed meanwhile
+on_conflict = reload_on_conflict(
+    "fiches.edit", title="Fiche modifiée entre-temps", reload_label="Recharger la fiche",
+    message="Cette fiche a été modifiée entre-temps par une autre personne : rechargez-la pour "
+    "voir son état actuel, puis recommencez.",
+)
 DONE = {
     "publier": "La fiche est publiée : elle est visible dans le recueil et les données ouvertes.",
     "depublier": "La fiche est dépubliée : elle n'est plus visible du public.",
@@ -134,7 +140,7 @@ def new(request):
 
 
 @view_config(route_name="fiches.edit", renderer="recueil:templates/fiches/edit.pt",
-             permission=Permissions.WRITE_FICHES)
+             permission=Permissions.WRITE_FICHES, decorator=on_conflict)
 def edit(request):
     fiche = _fiche(request)
     query, results, added = _picker(request)
@@ -152,7 +158,7 @@ def edit(request):
         try:
             fiches.update(request.dbsession, request.clock, fiche, appstruct, request.references,
                           workflow.Actor.from_identity(request.identity), appstruct.get("version"))
-        except (workflow.ConflictError, StaleDataError):
+        except workflow.ConflictError:
             request.tm.doom()  # nothing of this request is written
             request.response.status = 409
             return _edit_page(request, fiche, form.render(), error=CONFLICT, title="Erreur – ")
@@ -175,7 +181,8 @@ def _action_form(request, fiche, name: str) -> deform.Form:
 
 
 @view_config(route_name="fiches.transition", request_method="POST",
-             renderer="recueil:templates/fiches/edit.pt", permission=Permissions.WRITE_FICHES)
+             renderer="recueil:templates/fiches/edit.pt", permission=Permissions.WRITE_FICHES,
+             decorator=on_conflict)
 def transition(request):
     fiche = _fiche(request)
     name = next((n for n in ACTIONS if n in request.POST), None)
@@ -204,9 +211,9 @@ def transition(request):
                              version)
         else:
             fiches.republish(request.dbsession, request.clock, fiche, actor, version)
-    except (workflow.WorkflowError, StaleDataError) as error:
+    except workflow.WorkflowError as error:
         request.tm.doom()  # nothing of a refused action is written
-        stale = isinstance(error, (workflow.ConflictError, StaleDataError))
+        stale = isinstance(error, workflow.ConflictError)
         request.response.status = 409 if stale else 400
         return _edit_page(request, fiche, form_html, title="Erreur – ",
                           error=CONFLICT if stale else str(error))

@@ -2,13 +2,12 @@
 
 from pyramid.csrf import get_csrf_token
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
-from pyramid.renderers import render_to_response
 from pyramid.view import view_config
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..security import Permissions
 from ..services import moderation, workflow
 from .attachments import attachment_response
+from .concurrency import reload_on_conflict, submitted_version
 from .pagination import pagination
 
 SUCCESS = {
@@ -93,7 +92,8 @@ def review(request):
 
 
 @view_config(route_name="moderation.review", request_method="POST",
-             renderer="recueil:templates/moderation/review.pt", permission=Permissions.MODERATE)
+             renderer="recueil:templates/moderation/review.pt", permission=Permissions.MODERATE,
+             decorator=reload_on_conflict("moderation.review"))
 def act(request):
     practice = _practice(request)
     action = request.POST.get("action", "")
@@ -105,15 +105,12 @@ def act(request):
     }
     actor = workflow.Actor.from_identity(request.identity)
     try:
-        version = _version(request)
+        version = submitted_version(request)
         transition = moderation.decide(
             request.dbsession, request.clock, practice, action, actor,
             comment=typed["commentaire"], expected_version=version,
             original=typed["reference"].strip() or typed["original"],
         )
-    except StaleDataError:
-        # another moderator's change reached the database between our read and our write
-        return conflict_page(request, request.route_url("moderation.review", id=practice.id))
     except workflow.WorkflowError as error:
         request.tm.doom()  # nothing of a refused action is written
         request.response.status = 409 if isinstance(error, workflow.ConflictError) else 400
@@ -127,26 +124,6 @@ def act(request):
         message += " Aucun courriel n'a été envoyé : la pratique n'a pas d'adresse de déclarant."
     request.session.flash(message, "succes")
     return HTTPFound(request.route_url("moderation.review", id=practice.id))
-
-
-def _version(request) -> int:
-    """The version of the practice the moderator saw; a form without it is treated as stale."""
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        raise workflow.ConflictError(workflow.CONFLICT) from None
-
-
-def conflict_page(request, back_url: str):
-    """The 409 answer when a write met a newer version: the page cannot be shown as it was."""
-    request.tm.doom()
-    request.response.status = 409
-    return render_to_response(
-        "recueil:templates/moderation/conflict.pt",
-        {"page_title": "Pratique modifiée entre-temps", "message": workflow.CONFLICT,
-         "back_url": back_url},
-        request=request, response=request.response,
-    )
 
 
 def _review_page(request, practice, error=None, typed=None) -> dict:

@@ -6,7 +6,9 @@ from ..models import markup
 from ..security import Permissions
 from ..services import home as home_service
 from ..services import pages
-from .catalogue import counted, excerpt, overview, search_url, territory
+from .display import counted, excerpt, territory
+from .facets import search_url
+from .map_stats import overview
 
 #: vocabularies offered as entry points on the home page
 ENTRY_POINTS = {

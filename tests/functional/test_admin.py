@@ -1,8 +1,12 @@
 """An administrator manages staff accounts and unpublishes or republishes a practice."""
+import textwrap
+
+import pytest
 import sqlalchemy as sa
 import webtest
 
 from recueil.models import Practice, Transition, User
+from recueil.scripts.cli import main as cli
 from recueil.services.passwords import hash_password
 
 from ..factories import make_practice
@@ -47,6 +51,68 @@ def test_an_administrator_creates_an_account_that_can_sign_in(testapp, wsgi_app)
     landing = sign_in(other, "moderatrice@fep.example.fr", "provisoire-tres-long")
     assert "Modération" in landing and "Administration" not in landing
     other.get("/gestion/admin", status=403)
+
+
+def test_roles_change_but_an_administrator_keeps_their_own(testapp, wsgi_app, engine):
+    with wsgi_app.registry["dbsession_factory"]() as session:
+        admin_id = staff(session, "admin@fep.example.fr", "administrateur").id
+        member_id = staff(session, "membre@fep.example.fr", "moderateur").id
+        session.commit()
+    sign_in(testapp, "admin@fep.example.fr")
+    page = testapp.get("/gestion/admin/comptes")
+    form = page.forms[f"roles-{member_id}"]
+    form.get("role", index=0).checked = False  # moderateur
+    form.get("role", index=1).checked = True  # comite
+    form["actif"] = False
+    assert "Compte de membre@fep.example.fr mis à jour." in form.submit().follow()
+    assert _account(engine, "membre@fep.example.fr") == (False, ["comite"])
+
+    form = testapp.get("/gestion/admin/comptes").forms[f"roles-{admin_id}"]
+    form.get("role", index=4).checked = False  # administrateur
+    form.get("role", index=0).checked = True
+    refused = form.submit().follow()
+    assert "Vous ne pouvez pas retirer votre propre rôle d'administrateur." in refused
+    assert _account(engine, "admin@fep.example.fr") == (True, ["administrateur"])
+
+    form = refused.forms["nouveau-compte"]
+    form["courriel"] = "Membre@fep.example.fr"
+    form["mot_de_passe"] = "provisoire-tres-long"
+    form.set("valeur", True, index=0)
+    again = form.submit("creer").follow()
+    assert "Un compte existe déjà pour membre@fep.example.fr : modifiez ses rôles" in again
+    assert _account(engine, "membre@fep.example.fr") == (False, ["comite"])
+
+
+def test_the_command_line_creates_then_completes_an_account(testapp, app_settings, engine,
+                                                            tmp_path, monkeypatch, capsys):
+    ini = tmp_path / "test.ini"
+    ini.write_text(textwrap.dedent(f"""\
+        [app:main]
+        use = egg:recueil
+        sqlalchemy.url = {app_settings['sqlalchemy.url'].replace('%', '%%')}
+        recueil.secret = secret-de-test
+        search.backend = sql
+        """), encoding="utf-8")
+    monkeypatch.setenv("RECUEIL_PASSWORD", PASSWORD)
+    command = ["--config", str(ini), "user", "add", "Redac@onpe.example.fr"]
+    assert cli([*command, "--role", "redacteur_onpe", "--nom", "Rémi"]) == 0
+    assert capsys.readouterr().out == "Compte créé : redac@onpe.example.fr (redacteur_onpe)\n"
+    assert cli([*command, "--role", "comite"]) == 0
+    assert capsys.readouterr().out == (
+        "Compte mis à jour : redac@onpe.example.fr (comite, redacteur_onpe)\n")
+    assert _account(engine, "redac@onpe.example.fr") == (True, ["comite", "redacteur_onpe"])
+    assert "Gestion du recueil" in sign_in(testapp, "redac@onpe.example.fr")
+    with pytest.raises(SystemExit, match="Rôle inconnu ou absent : pape."):
+        cli([*command, "--role", "pape"])
+
+
+def _account(engine, email):
+    with engine.connect() as connection:
+        user_id, active = connection.execute(
+            sa.select(User.id, User.active).where(User.email == email)).one()
+        roles = connection.scalars(sa.text(
+            "SELECT role FROM user_roles WHERE user_id = :id ORDER BY role"), {"id": user_id})
+        return active, list(roles)
 
 
 def test_unpublish_needs_a_reason_and_republish_restores(testapp, wsgi_app, engine):

@@ -4,6 +4,8 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from recueil.clock import FixedClock
 from recueil.models import Attachment, Practice, Transition
@@ -241,6 +243,36 @@ def test_a_stale_page_cannot_send_back(testapp, mailbox, factory, clock, engine)
     refused = overview.forms["renvoi"].submit("renvoyer", status=409)
     assert "Cette pratique a été modifiée entre-temps" in refused.html.find(id="erreur").text
     assert state(engine, practice_id) == before
+
+
+def test_a_change_landing_during_the_save_is_refused_whole(testapp, mailbox, factory, clock,
+                                                          engine):
+    """The race no version check can see: another change commits after the page was read and
+    before it is written; the database refuses the write and the conflict page says so."""
+    practice_id = practice_in(factory, clock, "complement_demande", asked=True)
+    sign_in_declarant(testapp, mailbox, OWNER)
+    form = testapp.get(url(practice_id, "complements"), {"rubrique": "contact"}).forms["formulaire"]
+    form["contact_nom"] = "Claire Martin-Durand"
+    landed = []
+
+    def other_change_lands(session, flush_context, instances):
+        if not landed:
+            landed.append(True)
+            with engine.begin() as connection:
+                connection.execute(sa.update(Practice).where(Practice.id == practice_id).values(
+                    version=Practice.version + 1, contact_nom="Changé ailleurs"))
+
+    event.listen(Session, "before_flush", other_change_lands)
+    try:
+        refused = form.submit("enregistrer", status=409)
+    finally:
+        event.remove(Session, "before_flush", other_change_lands)
+    assert "Cette pratique a été modifiée entre-temps" in refused.html.find(id="erreur").text
+    reload = refused.html.find("a", string="Recharger la pratique")
+    assert reload["href"] == f"http://localhost{url(practice_id, 'complements')}"
+    with engine.connect() as connection:
+        assert connection.scalar(sa.select(Practice.contact_nom)
+                                 .where(Practice.id == practice_id)) == "Changé ailleurs"
 
 
 # --- withdrawal ---------------------------------------------------------------------------------

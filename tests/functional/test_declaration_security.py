@@ -268,6 +268,22 @@ def test_rate_events_are_counted_in_the_database(testapp, mailbox, engine):
     assert count(engine, RateEvent.__table__) == 2  # one for the address, one for the client
 
 
+def test_rate_events_older_than_a_day_are_deleted(testapp, mailbox, clock, engine):
+    request_link(testapp, OWNER)
+    clock.advance(hours=23)
+    request_link(testapp, OTHER)
+    assert count(engine, RateEvent.__table__) == 4  # all still within a day
+    clock.advance(hours=1, minutes=1)
+    # a failed sign-in, counted by the same limiter, deletes the events of the first request
+    failed = testapp.get("/connexion").forms["connexion"]
+    failed["courriel"] = OWNER
+    failed["mot_de_passe"] = "ce compte n'existe pas"
+    failed.submit(status=400)
+    with engine.connect() as connection:
+        keys = set(connection.scalars(sa.select(RateEvent.key)))
+    assert keys == {f"lien:courriel:{OTHER}", "lien:client:192.0.2.10", f"connexion:{OWNER}"}
+
+
 # --- escaping ----------------------------------------------------------------------------------
 
 HTML = "<script>alert(1)</script><b>gras</b>"

@@ -1,0 +1,107 @@
+"""A published practice's public page, with the form that relays a message to its holder."""
+import uuid
+
+import deform
+from pyramid.csrf import get_csrf_token
+from pyramid.httpexceptions import HTTPFound, HTTPNotFound
+from pyramid.view import view_config
+
+from ..forms.contact import HONEYPOT, HolderMessageSchema
+from ..search.query import NIVEAUX
+from ..security import Permissions
+from ..services import catalogue, contact, fiches
+from .display import territory
+from .facets import search_url
+
+SIMILAR = 5
+
+
+def _published_or_404(request):
+    try:
+        practice_id = uuid.UUID(request.matchdict["id"])
+    except ValueError:
+        raise HTTPNotFound() from None
+    practice = catalogue.published_practice(request.dbsession, practice_id)
+    if practice is None:
+        raise HTTPNotFound()
+    return practice
+
+
+def _contact_form(request, practice) -> deform.Form:
+    schema = HolderMessageSchema().bind(csrf_token=get_csrf_token(request))
+    return deform.Form(
+        schema, formid="formulaire-contact",
+        action=request.route_url("catalogue.contact", id=practice.id),
+        buttons=(deform.Button("envoyer", "Envoyer le message"),),
+    )
+
+
+def _practice_page(request, practice, form_html: str | None = None, limited: str | None = None):
+    references = request.references
+    similar_ids = request.search.similar(practice.id, SIMILAR)
+    can_contact = contact.can_be_contacted(practice)
+    if form_html is None and can_contact:
+        form_html = _contact_form(request, practice).render()
+    return {
+        "page_title": practice.titre,
+        "practice": practice,
+        "refs": references,
+        "similar": catalogue.published_practices(request.dbsession, similar_ids),
+        "can_contact": can_contact,
+        "form": form_html,
+        "limited": limited,
+        "search_url": lambda facet, code: search_url(request, [(facet, code)]),
+        "territory": lambda p: territory(p, references),
+        "niveau_label": NIVEAUX.get(str(practice.niveau), ""),
+        # a fiche's practices and a practice's fiches (spec §4), published ones only
+        "linked": fiches.published_links(practice) if practice.is_fiche else [],
+        "fiches": [] if practice.is_fiche else fiches.published_fiches_of(practice),
+        "onpe": fiches.AUTHOR,
+    }
+
+
+@view_config(route_name="catalogue.show", request_method="GET",
+             renderer="recueil:templates/catalogue/practice.pt", permission=Permissions.VIEW)
+def show(request):
+    practice = _published_or_404(request)
+    if practice.is_fiche:
+        # an ONPE fiche has its own layout: its sections, its authors, no relay form
+        request.override_renderer = "recueil:templates/catalogue/fiche.pt"
+    return _practice_page(request, practice)
+
+
+@view_config(route_name="catalogue.contact", request_method="GET", permission=Permissions.VIEW)
+def contact_get(request):
+    practice = _published_or_404(request)
+    return HTTPFound(request.route_url("catalogue.show", id=practice.id, _anchor="contact"))
+
+
+@view_config(route_name="catalogue.contact", request_method="POST",
+             renderer="recueil:templates/catalogue/practice.pt", permission=Permissions.VIEW)
+def contact_post(request):
+    practice = _published_or_404(request)
+    if not contact.can_be_contacted(practice):
+        raise HTTPNotFound()
+    form = _contact_form(request, practice)
+    try:
+        appstruct = form.validate(request.POST.items())
+    except deform.ValidationFailure as failure:
+        page = _practice_page(request, practice, failure.render())
+        page["page_title"] = "Erreur – " + page["page_title"]
+        return page
+    done = HTTPFound(request.route_url("catalogue.show", id=practice.id))
+    if appstruct.get(HONEYPOT):
+        # a robot filled the hidden field: it is told the message went, and nothing is sent
+        request.session.flash("Votre message a été transmis au porteur de la pratique.", "succes")
+        return done
+    try:
+        contact.relay(request, practice, appstruct["nom"], appstruct["courriel"],
+                      appstruct["message"])
+    except contact.TooManyMessages as error:
+        request.response.status = 429
+        # the form keeps what was typed (validate() left it in form.cstruct)
+        page = _practice_page(request, practice, form.render(), limited=error.message)
+        page["page_title"] = "Message non envoyé – " + page["page_title"]
+        return page
+    request.session.flash("Votre message a été transmis au porteur de la pratique.", "succes")
+    return done
