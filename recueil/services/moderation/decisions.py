@@ -16,6 +16,13 @@ from .. import access, declarations, notifications, workflow
 #: the steps a moderator takes from the review page, in the order they are offered
 ACTIONS = ("start_review", "ask_complements", "declare_admissible", "declare_inadmissible",
            "mark_duplicate")
+#: the state a decision leads to -> the e-mail that tells the declarant (templates/mail/)
+NOTICES = {
+    "complement_demande": "complements_asked",
+    "irrecevable": "inadmissible",
+    "doublon": "duplicate",
+    "recevable": "admissible",
+}
 
 
 def find_original(dbsession: Session, practice: Practice, value: str | None) -> Practice:
@@ -72,76 +79,23 @@ def decide(dbsession: Session, clock: SystemClock, practice: Practice, action: s
 def notify(request: Request, practice: Practice, transition: Transition) -> bool:
     """E-mail the declarant about a moderator's decision; False when there is nobody to tell."""
     recipient = practice.declarant_courriel
-    if not recipient or transition.to_status == "en_moderation":
+    notice = NOTICES.get(transition.to_status)
+    if not recipient or notice is None:
         return False
-    reference = practice.reference or ""
-    title = f"« {practice.intitule} » ({reference})"
+    values = {"practice": practice, "comment": transition.comment}
     if transition.to_status == "complement_demande":
-        link = access.personal_link(
-            request, recipient, request.route_path("declaration.complements", id=practice.id)
-        )
-        subject = f"Des compléments sont demandés pour votre pratique {reference}"
-        body = (
-            "Bonjour,\n\n"
-            f"L'équipe de modération a relu votre pratique {title} et vous demande des "
-            "compléments avant de la transmettre au comité de sélection :\n\n"
-            f"{_quoted(transition.comment)}\n\n"
-            "Pour compléter votre déclaration puis la renvoyer, suivez ce lien personnel :\n\n"
-            f"{link}\n\n"
-            f"Ce lien est valable {request.registry.settings['recueil.access_link_days']} jours "
-            "et n'est destiné qu'à vous. Une fois expiré, demandez-en un nouveau sur la page "
-            "« Déclarer une pratique » avec la même adresse."
-        )
-    elif transition.to_status == "irrecevable":
-        subject = f"Votre pratique {reference} n'a pas été déclarée recevable"
-        body = (
-            "Bonjour,\n\n"
-            f"L'équipe de modération a examiné votre pratique {title}. Elle ne peut pas être "
-            "transmise au comité de sélection, pour le motif suivant :\n\n"
-            f"{_quoted(transition.comment)}\n\n"
-            f"Pour la consulter : {_follow_link(request, practice)}"
-        )
-    elif transition.to_status == "doublon":
-        original = practice.doublon_de
-        where = ""
-        if original.status == "publiee":
-            where = (" Vous pouvez la consulter : "
-                     + _public_url(request, "catalogue.show", id=original.id))
-        subject = f"Votre pratique {reference} est déjà présente dans le recueil"
-        body = (
-            "Bonjour,\n\n"
-            f"L'équipe de modération a relu votre pratique {title} : elle décrit la même "
-            f"pratique que « {original.intitule} », déjà enregistrée sous la référence "
-            f"{original.reference}.{where}\n\n"
-            "Votre déclaration est donc classée comme doublon et ne sera pas examinée une "
-            "seconde fois. Si vous pensez qu'il s'agit d'une erreur, déclarez-la de nouveau en "
-            "précisant ce qui la distingue.\n\n"
-            f"Pour suivre votre déclaration : {_follow_link(request, practice)}"
-        )
-    elif transition.to_status == "recevable":
-        subject = f"Votre pratique {reference} est recevable"
-        body = (
-            "Bonjour,\n\n"
-            f"Votre pratique {title} a été déclarée recevable par l'équipe de modération. "
-            "Elle sera examinée par le comité de sélection lors d'une prochaine séance ; "
-            "vous serez informé(e) de sa décision par courriel.\n\n"
-            f"Pour suivre son avancement : {_follow_link(request, practice)}"
-        )
+        values["link"] = access.personal_link(
+            request, recipient, request.route_path("declaration.complements", id=practice.id))
+        values["days"] = request.registry.settings["recueil.access_link_days"]
     else:
-        return False
-    notifications.send(request, recipient, subject, body)
+        values["link"] = access.personal_link(
+            request, recipient, request.route_path("declaration.view", id=practice.id))
+    if transition.to_status == "doublon":
+        original = practice.doublon_de
+        values["original"] = original
+        values["original_url"] = (
+            notifications.public_url(request, "catalogue.show", id=original.id)
+            if original.status == "publiee" else None
+        )
+    notifications.send(request, notice, recipient, **values)
     return True
-
-
-def _quoted(text: str | None) -> str:
-    return "\n".join(f"  {line}" for line in (text or "").splitlines())
-
-
-def _public_url(request: Request, route: str, **kw) -> str:
-    base = request.registry.settings.get("recueil.public_url") or request.application_url
-    return base.rstrip("/") + request.route_path(route, **kw)
-
-
-def _follow_link(request: Request, practice: Practice) -> str:
-    return access.personal_link(request, practice.declarant_courriel,
-                                request.route_path("declaration.view", id=practice.id))
