@@ -17,6 +17,7 @@ from pyramid.view import view_config
 from opendata.links import practice_url_parts
 
 from ..forms.contact import HONEYPOT, HolderMessageSchema
+from ..forms.fiche import SECTION_TITLES, FicheSchema
 from ..search.documents import RECORD_FIELDS
 from ..search.query import (
     CODE_FACETS,
@@ -352,6 +353,14 @@ def _contact_form(request, practice) -> deform.Form:
     )
 
 
+@cache
+def fiche_sections() -> tuple[tuple[str, str], ...]:
+    """A fiche's texts with the titles its form gives them, in the form's order."""
+    contents = SECTION_TITLES["contenu"]
+    return tuple((node.name, node.title) for node in FicheSchema().children
+                 if getattr(node, "section", None) == contents)
+
+
 def _practice_page(request, practice, form_html: str | None = None, limited: str | None = None):
     references = request.references
     similar_ids = request.search.similar(practice.id, SIMILAR)
@@ -373,6 +382,7 @@ def _practice_page(request, practice, form_html: str | None = None, limited: str
         "linked": fiches.published_links(practice) if practice.is_fiche else [],
         "fiches": [] if practice.is_fiche else fiches.published_fiches_of(practice),
         "onpe": fiches.AUTHOR,
+        "sections": fiche_sections() if practice.is_fiche else (),
     }
 
 
