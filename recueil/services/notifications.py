@@ -7,6 +7,7 @@ pyramid_mailer sends the e-mails only if the transaction commits.
 from email.headerregistry import Address
 
 from pyramid.renderers import render
+from pyramid.request import Request
 from pyramid_mailer import get_mailer
 from pyramid_mailer.message import Message
 
@@ -21,25 +22,25 @@ def quoted(text: str | None) -> str:
     return "\n".join(f"  {line}" for line in (text or "").splitlines())
 
 
-def public_url(request, route: str, **kw) -> str:
-    """The address of a page for an e-mail: never built on the request's Host header."""
+def public_url(request: Request, route: str, **kw) -> str:
+    """The absolute address of a page for an e-mail, on the public address when one is set."""
     base = request.registry.settings.get("recueil.public_url") or request.application_url
     return base.rstrip("/") + request.route_path(route, **kw)
 
 
-def _text(request, template: str, values: dict) -> str:
+def _text(request: Request, template: str, values: dict) -> str:
     text = render(TEMPLATES + template + ".txt",
                   {**TEMPLATE_GLOBALS, "quoted": quoted, **values}, request=request)
     return (text.decode("utf-8") if isinstance(text, bytes) else text).removesuffix("\n")
 
 
-def compose(request, template: str, **values) -> tuple[str, str]:
+def compose(request: Request, template: str, **values) -> tuple[str, str]:
     """The subject and the body of a message (its template's name) written with `values`."""
     subject, _, body = _text(request, template, values).partition("\n")
     return subject, body.removeprefix("\n")
 
 
-def send(request, template: str, recipient: str, reply_to: Address | None = None,
+def send(request: Request, template: str, recipient: str, reply_to: Address | None = None,
          **values) -> None:
     """One plain-text e-mail to one person, signed, sent once the transaction commits.
 
@@ -58,11 +59,11 @@ def send(request, template: str, recipient: str, reply_to: Address | None = None
     ))
 
 
-def send_access_link(request, email: str, url: str, days: int) -> None:
+def send_access_link(request: Request, email: str, url: str, days: int) -> None:
     """The personal link a declarant asked for."""
     send(request, "access_link", email, url=url, days=days)
 
 
-def send_receipt(request, practice: Practice, url: str) -> None:
+def send_receipt(request: Request, practice: Practice, url: str) -> None:
     """The acknowledgement of a submitted declaration, with the link to follow it."""
     send(request, "receipt", practice.declarant_courriel, practice=practice, url=url)
