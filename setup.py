@@ -18,6 +18,7 @@ requires = [
     "pysolr",
     "orjson",  # the search API's JSON, read from Solr and written, many times faster
     "psycopg2-binary",
+    "tzdata==2026.6",  # Europe/Paris for zoneinfo on machines without a system time-zone database
 ]
 
 tests_require = [

@@ -1,5 +1,9 @@
 """The clock behind every date rule, so tests can set the day."""
 import datetime as dt
+from zoneinfo import ZoneInfo
+
+#: France's (metropolitan) time, summer time included: the time declarants and staff live in
+PARIS = ZoneInfo("Europe/Paris")
 
 
 class SystemClock:
@@ -9,7 +13,7 @@ class SystemClock:
 
     def today(self) -> dt.date:
         """Today in France, which is what « pas dans le futur » means to a declarant."""
-        return dt.datetime.now(dt.timezone(dt.timedelta(hours=1))).date()
+        return dt.datetime.now(PARIS).date()
 
 
 class FixedClock(SystemClock):
@@ -20,7 +24,7 @@ class FixedClock(SystemClock):
         return self.current
 
     def today(self) -> dt.date:
-        return self.current.date()
+        return self.current.replace(tzinfo=dt.UTC).astimezone(PARIS).date()
 
     def advance(self, **delta) -> None:
         self.current += dt.timedelta(**delta)

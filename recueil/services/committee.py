@@ -8,9 +8,12 @@ import dataclasses
 import datetime as dt
 from collections import Counter
 
+from pyramid.request import Request
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
+from .. import formatting
+from ..clock import SystemClock
 from ..models import AgendaItem, CommitteeSession, Practice, ReviewGrid, User
 from ..models.committee import CRITERIA, DECISIONS, OPINIONS, PUBLICATION_DELAY_DAYS, RATINGS
 from . import access, notifications, workflow
@@ -18,8 +21,9 @@ from .workflow import Actor, WorkflowError
 
 #: decision -> workflow step
 DECISION_STEPS = {"selectionnee": "select", "non_retenue": "reject", "ajournee": "postpone"}
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-          "septembre", "octobre", "novembre", "décembre")
+#: decision -> the e-mail that tells the declarant (templates/mail/)
+DECISION_MESSAGES = {"selectionnee": "committee_selected", "non_retenue": "committee_rejected",
+                     "ajournee": "committee_postponed"}
 #: session state code -> label
 STATES = {"a_venir": "À venir", "tenue": "Tenue", "envoyees": "Décisions envoyées"}
 
@@ -34,25 +38,20 @@ class AlreadySent(CommitteeError):
     def __init__(self, session: CommitteeSession):
         super().__init__(
             f"Les décisions de cette séance ont déjà été envoyées, le "
-            f"{session.decisions_sent_at:%d/%m/%Y à %H:%M} : aucun courriel n'a été renvoyé."
+            f"{formatting.datetime(session.decisions_sent_at)} : aucun courriel n'a été renvoyé."
         )
 
 
-def french_date(day: dt.date) -> str:
-    """« 30 novembre 2026 », « 1er décembre 2026 »."""
-    number = "1er" if day.day == 1 else str(day.day)
-    return f"{number} {MONTHS[day.month - 1]} {day.year}"
-
-
 # -- sessions --------------------------------------------------------------------------------
-def create_session(dbsession, clock, date: dt.date, lieu: str) -> CommitteeSession:
+def create_session(dbsession: Session, clock: SystemClock, date: dt.date,
+                   lieu: str) -> CommitteeSession:
     session = CommitteeSession(date=date, lieu=lieu, created_at=clock.now())
     dbsession.add(session)
     dbsession.flush()
     return session
 
 
-def all_sessions(dbsession) -> list[CommitteeSession]:
+def all_sessions(dbsession: Session) -> list[CommitteeSession]:
     """Every session, the latest first."""
     return list(dbsession.scalars(
         select(CommitteeSession).options(selectinload(CommitteeSession.items))
@@ -69,13 +68,13 @@ def state(session: CommitteeSession, today: dt.date) -> str:
 def _check_open(session: CommitteeSession) -> None:
     if session.decisions_sent_at is not None:
         raise CommitteeError(
-            f"Les décisions de la séance du {session.date:%d/%m/%Y} ont été envoyées : "
+            f"Les décisions de la séance du {formatting.date(session.date)} ont été envoyées : "
             "la séance est close et ne se modifie plus."
         )
 
 
 # -- agenda ----------------------------------------------------------------------------------
-def admissible_practices(dbsession) -> list[Practice]:
+def admissible_practices(dbsession: Session) -> list[Practice]:
     """Practices the moderation declared admissible, waiting for a session."""
     return list(dbsession.scalars(
         select(Practice).where(Practice.status == "recevable").order_by(Practice.reference)
@@ -86,8 +85,8 @@ def item_of(session: CommitteeSession, practice: Practice) -> AgendaItem | None:
     return next((i for i in session.items if i.practice_id == practice.id), None)
 
 
-def add_to_agenda(dbsession, clock, session: CommitteeSession, practices: list[Practice],
-                  actor: Actor) -> list[AgendaItem]:
+def add_to_agenda(dbsession: Session, clock: SystemClock, session: CommitteeSession,
+                  practices: list[Practice], actor: Actor) -> list[AgendaItem]:
     """Put admissible practices on the agenda: all of them, or none if one cannot be."""
     _check_open(session)
     for practice in practices:
@@ -117,8 +116,8 @@ def withdrawn(item: AgendaItem) -> bool:
     return item.decision is None and item.practice.status == "retiree"
 
 
-def remove_from_agenda(dbsession, clock, session: CommitteeSession, practice: Practice,
-                       actor: Actor) -> None:
+def remove_from_agenda(dbsession: Session, clock: SystemClock, session: CommitteeSession,
+                       practice: Practice, actor: Actor) -> None:
     """Take an undecided practice off the agenda; it is admissible again (its grids go).
 
     A practice its declarant withdrew meanwhile just leaves the agenda, and stays withdrawn.
@@ -162,13 +161,13 @@ def age(practice: Practice, on: dt.date) -> Age | None:
 
 
 # -- review grids ----------------------------------------------------------------------------
-def grid_of(dbsession, item: AgendaItem, member: User) -> ReviewGrid | None:
+def grid_of(dbsession: Session, item: AgendaItem, member: User) -> ReviewGrid | None:
     return dbsession.scalars(
         select(ReviewGrid).where(ReviewGrid.item_id == item.id, ReviewGrid.member_id == member.id)
     ).one_or_none()
 
 
-def grids_filled_by(dbsession, session: CommitteeSession, member: User) -> set[int]:
+def grids_filled_by(dbsession: Session, session: CommitteeSession, member: User) -> set[int]:
     """Ids of the agenda items this member has reviewed."""
     return set(dbsession.scalars(
         select(ReviewGrid.item_id).join(AgendaItem)
@@ -176,8 +175,9 @@ def grids_filled_by(dbsession, session: CommitteeSession, member: User) -> set[i
     ))
 
 
-def save_grid(dbsession, clock, session: CommitteeSession, item: AgendaItem, member: User,
-              notes: dict, avis: str, commentaire: str | None) -> ReviewGrid:
+def save_grid(dbsession: Session, clock: SystemClock, session: CommitteeSession,
+              item: AgendaItem, member: User, notes: dict, avis: str,
+              commentaire: str | None) -> ReviewGrid:
     """Create or update the member's grid; possible until the decisions are sent."""
     _check_open(session)
     grid = grid_of(dbsession, item, member)
@@ -208,7 +208,7 @@ def _mean(values: list[int]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def synthesis(dbsession, session: CommitteeSession) -> list[ItemSynthesis]:
+def synthesis(dbsession: Session, session: CommitteeSession) -> list[ItemSynthesis]:
     """For each practice on the agenda: every member's grid, the averages, the opinions."""
     grids = dbsession.scalars(
         select(ReviewGrid).join(AgendaItem).where(AgendaItem.session_id == session.id)
@@ -246,9 +246,9 @@ def undecided(session: CommitteeSession) -> list[AgendaItem]:
 
 
 # -- decisions -------------------------------------------------------------------------------
-def decide(dbsession, clock, session: CommitteeSession, item: AgendaItem, decision: str,
-           actor: Actor, motivation: str | None = None, coup_de_coeur: bool = False,
-           expected_version: int | None = None) -> None:
+def decide(dbsession: Session, clock: SystemClock, session: CommitteeSession,
+           item: AgendaItem, decision: str, actor: Actor, motivation: str | None = None,
+           coup_de_coeur: bool = False, expected_version: int | None = None) -> None:
     """Record the committee's decision on one practice, through the workflow.
 
     `motivation` is why it was not selected, or the complements asked when it is postponed;
@@ -263,13 +263,13 @@ def decide(dbsession, clock, session: CommitteeSession, item: AgendaItem, decisi
     if item.decision is not None:
         raise CommitteeError(
             f"Une décision est déjà enregistrée pour « {practice.titre} » : "
-            f"« {DECISIONS[item.decision]} », le {item.decided_at:%d/%m/%Y à %H:%M} "
+            f"« {DECISIONS[item.decision]} », le {formatting.datetime(item.decided_at)} "
             f"par {item.decided_by}. Elle ne se modifie pas."
         )
     today = clock.today()
     if session.date > today:
         raise CommitteeError(
-            f"La séance du {session.date:%d/%m/%Y} n'a pas encore eu lieu : "
+            f"La séance du {formatting.date(session.date)} n'a pas encore eu lieu : "
             "ses décisions s'enregistrent à partir de ce jour-là."
         )
     if coup_de_coeur and decision != "selectionnee":
@@ -299,7 +299,7 @@ def _recipient(practice: Practice) -> str | None:
     return practice.declarant_courriel or practice.contact_courriel
 
 
-def send_decisions(request, session: CommitteeSession, actor: Actor) -> Sent:
+def send_decisions(request: Request, session: CommitteeSession, actor: Actor) -> Sent:
     """E-mail every declarant on the agenda its decision, once; postponed practices go back
     to their declarant for complements, with a personal link to give them.
 
@@ -349,61 +349,22 @@ def send_decisions(request, session: CommitteeSession, actor: Actor) -> Sent:
         if email is None:
             sent.unreachable.append(practice.reference or practice.titre)
             continue
-        subject, body = _decision_message(request, session, item, publication, email)
-        notifications.send(request, email, subject, body)
+        _send_decision(request, session, item, publication, email)
     dbsession.flush()
     return sent
 
 
-def _subject(practice: Practice, what: str) -> str:
-    named = practice.reference or f"« {practice.titre} »"
-    return f"Votre pratique {named} {what}"
-
-
-def _decision_message(request, session, item, publication: dt.date,
-                      email: str) -> tuple[str, str]:
+def _send_decision(request: Request, session: CommitteeSession, item: AgendaItem,
+                   publication: dt.date, email: str) -> None:
     practice = item.practice
-    named = f"« {practice.intitule} »" + (f" (référence {practice.reference})"
-                                          if practice.reference else "")
-    met = f"Le comité de sélection des pratiques inspirantes, réuni le {french_date(session.date)}"
-    if item.decision == "selectionnee":
-        body = (
-            f"Bonjour,\n\n{met}, a sélectionné votre pratique {named}.\n\n"
-            f"Elle sera publiée dans le recueil des pratiques inspirantes le "
-            f"{french_date(publication)}. Vous recevrez alors un courriel avec l'adresse de sa "
-            "page publique."
-        )
-        if practice.coup_de_coeur:
-            body += (
-                "\n\nLe comité lui a de plus attribué un « coup de cœur » : elle a "
-                "particulièrement retenu son attention et sera mise en avant sur la page "
-                "d'accueil du recueil."
-            )
-        if item.motivation:
-            body += f"\n\nObservations du comité :\n{item.motivation}"
-        body += "\n\nMerci d'avoir partagé cette pratique."
-        return _subject(practice, "a été sélectionnée"), body
-    if item.decision == "non_retenue":
-        body = (
-            f"Bonjour,\n\n{met}, n'a pas retenu votre pratique {named} pour le recueil.\n\n"
-            f"Motivation du comité :\n{item.motivation}\n\n"
-            "Merci d'avoir partagé cette pratique. Vous pouvez en déclarer une autre, ou celle-ci "
-            "de nouveau lorsqu'elle aura évolué."
-        )
-        return _subject(practice, "n'a pas été retenue"), body
-    days = request.registry.settings["recueil.access_link_days"]
-    link = access.personal_link(request, email,
-                                request.route_path("declaration.complements", id=practice.id))
-    body = (
-        f"Bonjour,\n\n{met}, a ajourné l'examen de votre pratique {named} : il souhaite "
-        "disposer de compléments avant de se prononcer.\n\n"
-        f"Compléments demandés par le comité :\n{item.motivation}\n\n"
-        "Pour les apporter, ouvrez votre espace avec ce lien personnel :\n"
-        f"{link}\n\n"
-        f"Ce lien est valable {days} jours et n'est destiné qu'à vous. Une fois les compléments "
-        "apportés, votre pratique sera examinée lors d'une prochaine séance du comité."
-    )
-    return _subject(practice, ": le comité demande des compléments"), body
+    values = {}
+    if item.decision == "ajournee":
+        values["days"] = request.registry.settings["recueil.access_link_days"]
+        values["link"] = access.personal_link(
+            request, email, request.route_path("declaration.complements", id=practice.id))
+    notifications.send(request, DECISION_MESSAGES[item.decision], email, practice=practice,
+                       session=session, publication=publication, motivation=item.motivation,
+                       **values)
 
 
 # -- publication -----------------------------------------------------------------------------
@@ -414,7 +375,7 @@ class Published:
     url: str
 
 
-def publish_due(dbsession, clock, request) -> list[Published]:
+def publish_due(dbsession: Session, clock: SystemClock, request: Request) -> list[Published]:
     """Publish every selected practice whose session was at least a week ago (spec §3).
 
     Only decisions already sent to the declarants are published. Safe to run often and in
@@ -436,30 +397,23 @@ def publish_due(dbsession, clock, request) -> list[Published]:
         .order_by(CommitteeSession.date, Practice.reference)
         .with_for_update(of=Practice, skip_locked=True)
     ).all()
-    settings = request.registry.settings
-    base = (settings.get("recueil.public_url") or request.application_url).rstrip("/")
     done = []
     for practice, session in rows:
         # set before the step so that the index receives the practice complete, once
         practice.date_publication = today
         workflow.apply(dbsession, clock, practice, "publish", workflow.SYSTEM,
-                       comment=f"Sélectionnée par la séance du {session.date:%d/%m/%Y}")
-        url = base + request.route_path("catalogue.show", id=practice.id)
+                       comment=f"Sélectionnée par la séance du {formatting.date(session.date)}")
+        url = notifications.public_url(request, "catalogue.show", id=practice.id)
         email = _recipient(practice)
         if email:
-            notifications.send(
-                request, email, _subject(practice, "est en ligne"),
-                f"Bonjour,\n\nVotre pratique « {practice.intitule} », sélectionnée par le comité "
-                f"de sélection réuni le {french_date(session.date)}, est publiée depuis "
-                f"aujourd'hui dans le recueil des pratiques inspirantes :\n\n{url}\n\n"
-                "N'hésitez pas à partager cette adresse avec vos partenaires.",
-            )
+            notifications.send(request, "published", email, practice=practice, session=session,
+                               url=url)
         done.append(Published(practice, session, url))
     dbsession.flush()
     return done
 
 
-def waiting(dbsession) -> int:
+def waiting(dbsession: Session) -> int:
     """How many selected practices wait for their publication day."""
     return dbsession.scalar(
         select(func.count()).select_from(Practice).where(Practice.status == "selectionnee")

@@ -8,11 +8,9 @@ cannot be used to send our mail to a third party.
 from email.headerregistry import Address
 
 from pyramid.request import Request
-from pyramid_mailer import get_mailer
-from pyramid_mailer.message import Message
 
 from ..models import Practice
-from . import ratelimit
+from . import notifications, ratelimit
 
 
 class TooManyMessages(Exception):
@@ -38,7 +36,6 @@ def relay(request: Request, practice: Practice, nom: str, courriel: str, message
     pyramid_mailer sends it once the transaction has committed, together with the counts
     of the rate limits.
     """
-    settings = request.registry.settings
     # both limits are checked before either is counted: a message refused by one limit
     # must not use up the other
     reached = ratelimit.for_request(request).take(
@@ -57,28 +54,9 @@ def relay(request: Request, practice: Practice, nom: str, courriel: str, message
         )
     nom = _one_line(nom)
     title = _one_line(practice.intitule or practice.titre)
-    public = settings.get("recueil.public_url") or request.application_url
-    page = public.rstrip("/") + request.route_path("catalogue.show", id=practice.id)
-    body = (
-        "Bonjour,\n\n"
-        f"{nom} ({courriel}) vous écrit au sujet de votre pratique « {title} »"
-        f"{' (' + practice.reference + ')' if practice.reference else ''}, publiée dans le "
-        "Recueil des pratiques inspirantes en prévention et protection de l'enfance :\n"
-        f"{page}\n\n"
-        "----- Message -----\n"
-        f"{message}\n"
-        "-------------------\n\n"
-        "Pour lui répondre, répondez simplement à ce courriel : la réponse ira à "
-        f"{courriel}. Votre adresse ne lui a pas été communiquée ; elle le sera si vous "
-        "répondez.\n"
-        "Ce message a été transmis par le formulaire de contact du recueil, qui n'en "
-        "conserve pas de copie. S'il vous semble abusif, ignorez-le."
+    notifications.send(
+        request, "contact", practice.contact_courriel,
+        reply_to=Address(display_name=nom, addr_spec=courriel),
+        practice=practice, title=title, nom=nom, courriel=courriel, message=message,
+        url=notifications.public_url(request, "catalogue.show", id=practice.id),
     )
-    mail = Message(
-        subject=f"Message au sujet de votre pratique « {title} »",
-        sender=settings["mail.default_sender"],
-        recipients=[practice.contact_courriel],
-        body=body,
-        extra_headers={"Reply-To": str(Address(display_name=nom, addr_spec=courriel))},
-    )
-    get_mailer(request).send(mail)

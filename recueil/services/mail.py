@@ -17,6 +17,8 @@ class CRLFSMTP(smtplib.SMTP):
 
 
 def includeme(config):
+    # the e-mails are Chameleon text templates (services/notifications.py)
+    config.include("pyramid_chameleon")
     mailer = Mailer.from_settings(config.get_settings())
     mailer.smtp_mailer.smtp = CRLFSMTP
     config.registry.registerUtility(mailer, IMailer)

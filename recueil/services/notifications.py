@@ -1,50 +1,69 @@
-"""E-mails to declarants. pyramid_mailer sends them only if the transaction commits."""
+"""Every e-mail the platform sends, rendered from its text template in templates/mail/.
+
+The services choose who receives which message with which values; the words are in the
+templates, one per message: its first line is the subject, then a blank line, then the body.
+pyramid_mailer sends the e-mails only if the transaction commits.
+"""
+from email.headerregistry import Address
+
+from pyramid.renderers import render
+from pyramid.request import Request
 from pyramid_mailer import get_mailer
 from pyramid_mailer.message import Message
 
-SIGNATURE = (
-    "\n\n--\nRecueil des pratiques inspirantes en prévention et protection de l'enfance\n"
-    "France Enfance Protégée\n"
-    "Ce message est envoyé automatiquement ; merci de ne pas y répondre."
-)
+from ..formatting import TEMPLATE_GLOBALS
+from ..models import Practice
+
+TEMPLATES = "recueil:templates/mail/"
 
 
-def send(request, recipient: str, subject: str, body: str) -> None:
-    """One plain-text e-mail to one person, sent once the transaction commits."""
-    settings = request.registry.settings
-    message = Message(
+def quoted(text: str | None) -> str:
+    """A person's words set off by an indent, as e-mails quote them."""
+    return "\n".join(f"  {line}" for line in (text or "").splitlines())
+
+
+def public_url(request: Request, route: str, **kw) -> str:
+    """The absolute address of a page for an e-mail, on the public address when one is set."""
+    base = request.registry.settings.get("recueil.public_url") or request.application_url
+    return base.rstrip("/") + request.route_path(route, **kw)
+
+
+def _text(request: Request, template: str, values: dict) -> str:
+    text = render(TEMPLATES + template + ".txt",
+                  {**TEMPLATE_GLOBALS, "quoted": quoted, **values}, request=request)
+    return (text.decode("utf-8") if isinstance(text, bytes) else text).removesuffix("\n")
+
+
+def compose(request: Request, template: str, **values) -> tuple[str, str]:
+    """The subject and the body of a message (its template's name) written with `values`."""
+    subject, _, body = _text(request, template, values).partition("\n")
+    return subject, body.removeprefix("\n")
+
+
+def send(request: Request, template: str, recipient: str, reply_to: Address | None = None,
+         **values) -> None:
+    """One plain-text e-mail to one person, signed, sent once the transaction commits.
+
+    A message written on someone else's behalf (`reply_to`) carries their words only, so
+    it goes without the platform's signature.
+    """
+    subject, body = compose(request, template, **values)
+    if reply_to is None:
+        body += "\n\n" + _text(request, "signature", {})
+    get_mailer(request).send(Message(
         subject=subject,
-        sender=settings["mail.default_sender"],
+        sender=request.registry.settings["mail.default_sender"],
         recipients=[recipient],
-        body=body + SIGNATURE,
-    )
-    get_mailer(request).send(message)
+        body=body,
+        extra_headers={"Reply-To": str(reply_to)} if reply_to is not None else None,
+    ))
 
 
-def send_access_link(request, email: str, url: str, days: int) -> None:
-    send(
-        request, email, "Votre lien personnel pour déclarer une pratique inspirante",
-        "Bonjour,\n\n"
-        "Vous avez demandé à déclarer une pratique inspirante en prévention et protection de "
-        "l'enfance. Voici votre lien personnel : il ouvre votre espace, où vous retrouvez vos "
-        "brouillons et le suivi de vos pratiques.\n\n"
-        f"{url}\n\n"
-        f"Ce lien est valable {days} jours et n'est destiné qu'à vous : ne le transférez pas. "
-        "Une fois expiré, vous pourrez en demander un nouveau sur la page "
-        "« Déclarer une pratique ».\n\n"
-        "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.",
-    )
+def send_access_link(request: Request, email: str, url: str, days: int) -> None:
+    """The personal link a declarant asked for."""
+    send(request, "access_link", email, url=url, days=days)
 
 
-def send_receipt(request, practice, url: str) -> None:
-    send(
-        request, practice.declarant_courriel,
-        f"Accusé de réception de votre pratique {practice.reference}",
-        "Bonjour,\n\n"
-        f"Nous avons bien reçu la pratique « {practice.intitule} » ({practice.nom_entite}), "
-        f"enregistrée sous la référence {practice.reference}.\n\n"
-        "Elle va être relue par l'équipe de modération de France Enfance Protégée, qui pourra "
-        "vous demander des compléments, puis examinée par le comité de sélection. Vous serez "
-        "informé(e) par courriel de chaque étape.\n\n"
-        f"Pour suivre son avancement : {url}",
-    )
+def send_receipt(request: Request, practice: Practice, url: str) -> None:
+    """The acknowledgement of a submitted declaration, with the link to follow it."""
+    send(request, "receipt", practice.declarant_courriel, practice=practice, url=url)

@@ -14,4 +14,9 @@ def includeme(config):
 def _renderer_globals(event):
     from pyramid.renderers import get_renderer
 
+    from ..formatting import TEMPLATE_GLOBALS
+
     event.setdefault("layout", get_renderer("recueil:templates/layout.pt").implementation())
+    # date(), datetime() and long_date(): every page shows dates and times one way, in Paris
+    for name, function in TEMPLATE_GLOBALS.items():
+        event.setdefault(name, function)

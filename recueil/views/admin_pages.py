@@ -4,6 +4,7 @@ from pyramid.csrf import get_csrf_token
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.view import view_config
 
+from .. import formatting
 from ..forms.pages import PageSchema
 from ..models import markup
 from ..security import Permissions
@@ -35,10 +36,10 @@ def _form(request, page) -> deform.Form:
 
 
 def _last_change(page) -> str:
-    when = page.updated_at.strftime("%d/%m/%Y à %H:%M")
+    when = formatting.datetime(page.updated_at)
     if page.edited:
-        return f"Dernière modification le {when} (UTC) par {page.updated_by}."
-    return f"Texte initial du recueil, jamais modifié (chargé le {when} UTC)."
+        return f"Dernière modification le {when} par {page.updated_by}."
+    return f"Texte initial du recueil, jamais modifié (chargé le {when})."
 
 
 @view_config(route_name="admin.page", renderer="recueil:templates/admin/pages_edit.pt",

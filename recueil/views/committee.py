@@ -41,7 +41,7 @@ def _common(request, **values) -> dict:
         is_secretariat=request.has_permission(Permissions.SECRETARIAT, request.context),
         is_member=MEMBER_ROLE in request.identity.roles,
         criteria=CRITERIA, ratings=RATINGS, opinions=OPINIONS, decisions=DECISIONS,
-        number=_number, french_date=committee.french_date, today=request.clock.today(),
+        number=_number, today=request.clock.today(),
         states=committee.STATES, state=lambda s: committee.state(s, request.clock.today()),
         withdrawn=committee.withdrawn,
         **values,

@@ -145,14 +145,8 @@ def _resubmit(request, practice):
         request.tm.doom()
         request.response.status = 409 if isinstance(error, workflow.ConflictError) else 400
         return _overview(request, practice, error=str(error), message=message)
-    notifications.send(
-        request, practice.declarant_courriel,
-        f"Vos compléments pour la pratique {practice.reference} ont bien été reçus",
-        "Bonjour,\n\n"
-        f"Vous avez renvoyé la pratique « {practice.intitule} » ({practice.reference}) avec les "
-        "compléments demandés. L'équipe de modération va la relire ; vous serez informé(e) "
-        "par courriel de la suite.",
-    )
+    notifications.send(request, "complements_received", practice.declarant_courriel,
+                       practice=practice)
     request.session.flash(
         "Vos compléments sont envoyés : l'équipe de modération va relire votre pratique.", "succes")
     return HTTPFound(_view_url(request, practice))

@@ -218,7 +218,7 @@ def page(request):
         "page_title": "Données ouvertes",
         "count": count,
         "published": count + (" publiées" if state.count > 1 else " publiée"),
-        "updated": state.last_modified.strftime("%d/%m/%Y") if state.last_modified else None,
+        "updated": state.last_modified,
         "files": files,
         "columns": columns,
         "vocabularies": vocabularies,

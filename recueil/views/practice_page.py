@@ -1,5 +1,6 @@
 """A published practice's public page, with the form that relays a message to its holder."""
 import uuid
+from functools import cache
 
 import deform
 from pyramid.csrf import get_csrf_token
@@ -7,6 +8,7 @@ from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.view import view_config
 
 from ..forms.contact import HONEYPOT, HolderMessageSchema
+from ..forms.fiche import SECTION_TITLES, FicheSchema
 from ..search.query import NIVEAUX
 from ..security import Permissions
 from ..services import catalogue, contact, fiches
@@ -36,6 +38,14 @@ def _contact_form(request, practice) -> deform.Form:
     )
 
 
+@cache
+def fiche_sections() -> tuple[tuple[str, str], ...]:
+    """A fiche's texts with the titles its form gives them, in the form's order."""
+    contents = SECTION_TITLES["contenu"]
+    return tuple((node.name, node.title) for node in FicheSchema().children
+                 if getattr(node, "section", None) == contents)
+
+
 def _practice_page(request, practice, form_html: str | None = None, limited: str | None = None):
     references = request.references
     similar_ids = request.search.similar(practice.id, SIMILAR)
@@ -57,6 +67,7 @@ def _practice_page(request, practice, form_html: str | None = None, limited: str
         "linked": fiches.published_links(practice) if practice.is_fiche else [],
         "fiches": [] if practice.is_fiche else fiches.published_fiches_of(practice),
         "onpe": fiches.AUTHOR,
+        "sections": fiche_sections() if practice.is_fiche else (),
     }
 
 

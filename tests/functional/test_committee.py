@@ -427,7 +427,7 @@ def test_the_committee_selects_one_practice_and_rejects_the_other(committee, eng
 
     # a second click sends nothing more
     again = send_decisions(committee.secretariat, session_id).follow()
-    assert "Les décisions de cette séance ont déjà été envoyées, le 23/11/2026 à 09:30" in again
+    assert "Les décisions de cette séance ont déjà été envoyées, le 23/11/2026 à 10:30" in again
     assert "aucun courriel n'a été renvoyé" in again
     assert len(mailbox.messages) == 2
     assert "Décisions envoyées" in committee.secretariat.get("/gestion/comite")
@@ -471,7 +471,7 @@ def test_a_decision_is_taken_once(committee, engine):
         "motivation": "Changement d'avis.",
     }, status=400)
     assert ("Une décision est déjà enregistrée pour « Des visites médiatisées dans un lieu "
-            "neutre » : « Sélectionnée », le 23/11/2026 à 09:30") in page
+            "neutre » : « Sélectionnée », le 23/11/2026 à 10:30") in page
     practice = practice_now(engine, committee.first)
     assert (practice.status, practice.version) == ("selectionnee", version)
     assert read(engine, Transition, practice_id=committee.first.id, to_status="non_retenue") == []

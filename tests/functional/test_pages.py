@@ -1,5 +1,6 @@
 """The informational pages: shipped with the application, read by everyone, edited by
 administrators without a deploy (preview, French errors, no lost edit, no injected HTML)."""
+import datetime as dt
 from urllib.parse import urlsplit
 
 import pytest
@@ -123,7 +124,7 @@ def test_an_administrator_previews_then_saves_and_the_public_sees_it(admin, wsgi
     saved = preview.forms["page"].submit("enregistrer").follow()
     assert "La page « Mentions légales » est enregistrée" in saved
     assert saved.html.select_one("#derniere-modification").get_text(strip=True) == (
-        f"Dernière modification le 23/11/2026 à 09:30 (UTC) par {ADMIN}.")
+        f"Dernière modification le 23/11/2026 à 10:30 par {ADMIN}.")
     public = other_app(wsgi_app).get("/pages/mentions-legales")
     assert content(public).find("h2").get_text() == "Hébergement"
     assert "Éditeur" not in content(public).get_text()
@@ -140,6 +141,24 @@ def test_an_administrator_previews_then_saves_and_the_public_sees_it(admin, wsgi
         session.commit()
     assert stored(engine, "mentions-legales").contenu == typed
     assert stored(engine, "accessibilite").contenu == shipped_pages()["accessibilite"][1]
+
+
+@pytest.mark.parametrize("utc, paris", [
+    (dt.datetime(2027, 1, 14, 17, 5), "14/01/2027 à 18:05"),  # winter: UTC+1
+    (dt.datetime(2027, 7, 14, 17, 5), "14/07/2027 à 19:05"),  # summer: UTC+2
+    (dt.datetime(2027, 7, 14, 22, 30), "15/07/2027 à 00:30"),  # already the next day in Paris
+])
+def test_times_are_shown_on_the_clocks_of_france(admin, wsgi_app, clock, utc, paris):
+    clock.current = utc  # the database stores UTC
+    form = admin.get("/gestion/admin/pages/mentions-legales").forms["page"]
+    form["contenu"] = "## Hébergement\n\nUn prestataire public."
+    saved = form.submit("enregistrer").follow()
+    assert saved.html.select_one("#derniere-modification").get_text(strip=True) == (
+        f"Dernière modification le {paris} par {ADMIN}.")
+    row = admin.get("/gestion/admin/pages").html.find("a", string="Mentions légales")
+    assert f"{paris} par {ADMIN}" in row.find_parent("tr").get_text()
+    public = other_app(wsgi_app).get("/pages/mentions-legales")
+    assert f"Dernière mise à jour le {paris.split()[0]}" in public
 
 
 def test_a_title_can_change_too(admin, wsgi_app):
