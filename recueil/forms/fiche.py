@@ -10,8 +10,8 @@ import re
 
 import colander
 
+from ..models.reference import PRACTICE_PREFIX, PRACTICE_REFERENCE, format_reference, shape
 from .practice import (
-    PRACTICE_REFERENCE,
     SHORT,
     TERRITORY_ASKED,
     TERRITORY_FIELDS,
@@ -37,8 +37,8 @@ RESUME = 2000
 SECTION = 5000
 CO_AUTEURS = 1000
 MOTIF = 500
-#: A level-1 practice's reference, the only kind a fiche links to.
 LINKS_TITLE = "Pratiques de terrain liées"
+_EXAMPLE = format_reference(PRACTICE_PREFIX, 2024, 42)
 
 #: The fiche's sections, in the order of the form and of the public page: name -> title.
 SECTION_TITLES = {
@@ -102,7 +102,8 @@ def _linkable(node, kw):
             if reference not in well_formed:
                 messages.append(
                     f"« {LINKS_TITLE} » : « {reference[:40]} » n'est pas une référence de "
-                    "pratique ; le format attendu est PI-AAAA-NNNN, par exemple PI-2024-0042."
+                    f"pratique ; le format attendu est {shape(PRACTICE_PREFIX)}, par exemple "
+                    f"{_EXAMPLE}."
                 )
             elif practice is None:
                 messages.append(
@@ -239,7 +240,7 @@ class FicheSchema(CSRFSchema):
     pratiques_liees = _in("liens", colander.SchemaNode(
         ReferenceList(), name="pratiques_liees", title=LINKS_TITLE, missing=[],
         description="Facultatif. Les pratiques inspirantes publiées sur lesquelles la fiche "
-                    "s'appuie : une référence par ligne, par exemple PI-2024-0042, ou "
+                    f"s'appuie : une référence par ligne, par exemple {_EXAMPLE}, ou "
                     "cherchez-les ci-dessous.",
         validator=_linkable, widget=_picker_widget,
     ))

@@ -4,8 +4,6 @@ Schemas are bound with ``references`` (vocabularies and territories), ``today`` 
 clock's date), ``csrf_token``, and for the localisation step the chosen ``echelle``; the
 attachments node also needs ``attachments_kept`` and ``max_upload_bytes``.
 """
-import re
-
 import colander
 import deform
 
@@ -19,8 +17,6 @@ DESCRIPTION = 1000
 RESULT = 500
 MAX_ATTACHMENTS = 3
 MIN_HISTORY_DAYS = 365
-#: a level-1 practice's reference (a fiche's are FD-AAAA-NNNN)
-PRACTICE_REFERENCE = re.compile(r"^PI-\d{4}-\d{4,}$")
 #: The largest values the database columns hold (BIGINT, INTEGER): more would be a 500.
 MAX_BIGINT = 2**63 - 1
 MAX_INT = 2**31 - 1

@@ -4,8 +4,9 @@ import hashlib
 from sqlalchemy import select
 
 from ..forms.practice import MIN_HISTORY_DAYS, STEP_SLUGS
-from ..models import Attachment, Practice, ReferenceCounter, Transition
+from ..models import Attachment, Practice, Transition
 from . import workflow
+from .numbering import next_reference
 
 
 def new_draft(dbsession, clock, email: str) -> Practice:
@@ -92,21 +93,6 @@ def history_warning(practice: Practice, today) -> str | None:
         "Une antériorité d'au moins un an est souhaitée : vous pouvez l'envoyer, "
         "le comité de sélection verra son ancienneté."
     )
-
-
-def next_reference(dbsession, year: int, prefix: str = "PI") -> str:
-    """The next reference of the year: PI-2026-0042 for practices, FD-2026-0003 for fiches."""
-    counter = dbsession.scalars(
-        select(ReferenceCounter)
-        .where(ReferenceCounter.prefix == prefix, ReferenceCounter.year == year)
-        .with_for_update()
-    ).one_or_none()
-    if counter is None:
-        counter = ReferenceCounter(prefix=prefix, year=year, last=0)
-        dbsession.add(counter)
-    counter.last += 1
-    dbsession.flush()
-    return f"{prefix}-{year}-{counter.last:04d}"
 
 
 class NotReady(Exception):

@@ -12,12 +12,11 @@ from sqlalchemy import select
 
 from ..models import Practice, Transition
 from ..models.practice import FICHE_SECTIONS, PUBLIC_STATUSES
+from ..models.reference import FICHE_PREFIX
 from ..search.query import MAX_QUERY_LENGTH, SearchRequest
 from . import catalogue, workflow
-from .declarations import next_reference
+from .numbering import next_reference
 
-#: How a fiche's reference starts: FD-2026-0001.
-REFERENCE_PREFIX = "FD"
 AUTHOR = "Observatoire national de la protection de l'enfance (ONPE)"
 #: Results offered when searching practices to link.
 LINKABLE_RESULTS = 10
@@ -98,7 +97,7 @@ def create(dbsession, clock, values: dict, references, actor: workflow.Actor) ->
     now = clock.now()
     fiche = Practice(
         id=uuid.uuid4(), niveau=2, status="brouillon",
-        reference=next_reference(dbsession, now.year, prefix=REFERENCE_PREFIX),
+        reference=next_reference(dbsession, now.year, FICHE_PREFIX),
         etapes_validees=[], saisie_en_cours={}, accepte_conditions=False, coup_de_coeur=False,
     )
     write_values(dbsession, fiche, values, references)

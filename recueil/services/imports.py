@@ -24,9 +24,10 @@ from recueil.models.columns import COLUMNS, FORMULA_STARTS, FREE_TEXT, NEUTRALIS
 
 from ..forms import imports as forms
 from ..forms.practice import TERRITORY_ASKED, TERRITORY_FIELDS
-from ..models import ImportBatch, Practice, ReferenceCounter
+from ..models import ImportBatch, Practice
 from ..models.practice import PERSONAL_FIELDS, STATUSES
-from . import declarations, fiches, workflow
+from ..models.reference import PREFIX_OF_LEVEL
+from . import declarations, fiches, numbering, workflow
 from .import_file import SEPARATORS, FileRefused, Table, read_table
 
 #: The largest file accepted (about 5 000 practices with long texts).
@@ -581,7 +582,6 @@ def run(dbsession, clock, report: Report, actor: workflow.Actor, filename: str,
 
 def _create(dbsession, clock, planned: Planned, publier: bool) -> Practice:
     now = clock.now()
-    prefix = forms.REFERENCE_PREFIX[planned.niveau]
     practice = Practice(status="brouillon", etapes_validees=[], saisie_en_cours={},
                         accepte_conditions=False)
     if planned.practice_id is not None:
@@ -589,10 +589,11 @@ def _create(dbsession, clock, planned: Planned, publier: bool) -> Practice:
     for name, value in planned.values.items():
         setattr(practice, name, value)
     if planned.reference:
-        reserve_reference(dbsession, planned.reference)
+        numbering.reserve(dbsession, planned.reference)
         practice.reference = planned.reference
     else:
-        practice.reference = declarations.next_reference(dbsession, now.year, prefix)
+        practice.reference = numbering.next_reference(dbsession, now.year,
+                                                      PREFIX_OF_LEVEL[planned.niveau])
     if publier:
         practice.date_publication = planned.date_publication or clock.today()
     else:
@@ -602,22 +603,6 @@ def _create(dbsession, clock, planned: Planned, publier: bool) -> Practice:
         practice.declarant_courriel = practice.contact_courriel
     dbsession.add(practice)
     return practice
-
-
-def reserve_reference(dbsession, reference: str) -> None:
-    """Keep a reference given by the file: the year's counter moves past its number, so that
-    the platform never gives it again."""
-    prefix, year, number = forms.REFERENCE.match(reference).groups()
-    counter = dbsession.scalars(
-        select(ReferenceCounter)
-        .where(ReferenceCounter.prefix == prefix, ReferenceCounter.year == int(year))
-        .with_for_update()
-    ).one_or_none()
-    if counter is None:
-        counter = ReferenceCounter(prefix=prefix, year=int(year), last=0)
-        dbsession.add(counter)
-    counter.last = max(counter.last or 0, int(number))
-    dbsession.flush()
 
 
 # -- the record of every import -----------------------------------------------------------------

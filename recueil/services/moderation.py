@@ -12,10 +12,11 @@ from functools import cache
 import colander
 from sqlalchemy import func, select
 
-from ..forms.practice import MIN_HISTORY_DAYS, PRACTICE_REFERENCE, STEPS
+from ..forms.practice import MIN_HISTORY_DAYS, STEPS
 from ..forms.types import FrenchDate
 from ..models import MULTI_FIELDS, Practice, PracticeTerm, Transition
 from ..models.practice import STATUSES
+from ..models.reference import PRACTICE_REFERENCE
 from . import access, declarations, notifications, workflow
 
 #: States a moderator works on, and those a practice leaves moderation in.
