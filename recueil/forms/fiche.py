@@ -13,8 +13,6 @@ import colander
 from ..models.reference import PRACTICE_PREFIX, PRACTICE_REFERENCE, format_reference, shape
 from .practice import (
     SHORT,
-    TERRITORY_ASKED,
-    TERRITORY_FIELDS,
     CSRFSchema,
     _departement_codes,
     _departements_widget,
@@ -126,46 +124,15 @@ def _picker_widget(node, kw):
     )
 
 
-#: What to say of a territory field the scale does not ask (TERRITORY_ASKED): a value there
-#: is a mistake, said as such.
-_OUT_OF_SCALE = {
-    "nationale": {
-        "regions": "« Régions » : une action nationale n'a pas de territoire ; "
-                   "décochez les régions.",
-        "departements": "« Départements » : une action nationale n'a pas de territoire ; "
-                        "décochez les départements.",
-        "lieu": "« Lieu » : une action nationale n'a pas de lieu ; videz ce champ.",
-    },
-    "regionale": {
-        "departements": "« Départements » : pour une action régionale, choisissez seulement "
-                        "des régions.",
-        "lieu": "« Lieu » : seule une action locale a un lieu ; videz ce champ.",
-    },
-    "departementale": {
-        "regions": "« Régions » : pour une action départementale, choisissez seulement les "
-                   "départements ; leurs régions sont ajoutées d'elles-mêmes.",
-        "lieu": "« Lieu » : seule une action locale a un lieu ; videz ce champ.",
-    },
-    "locale": {
-        "regions": "« Régions » : pour une action locale, choisissez seulement le département ; "
-                   "sa région est ajoutée d'elle-même.",
-    },
-}
-
-
 def _fiche_rules(node, value):
-    """« Autre » asks for its precision, and the territory follows the scale, as in level 1."""
+    """« Autre » asks for its precision, and the territory has what the scale asks, as in
+    level 1; what the scale does not ask is dropped when the fiche is saved (normalise.py)."""
     errors = {}
     try:
         _require_precisions(node, value)
     except colander.Invalid as error:
         errors.update({child.node.name: child.msg for child in error.children})
-    echelle = value.get("echelle")
-    errors.update(territory_errors(echelle, value))
-    for name in TERRITORY_FIELDS:
-        if echelle in TERRITORY_ASKED and name not in TERRITORY_ASKED[echelle] \
-                and value.get(name) and name not in errors:
-            errors[name] = _OUT_OF_SCALE[echelle][name]
+    errors.update(territory_errors(value.get("echelle"), value))
     if errors:
         error = colander.Invalid(node)
         for name, message in errors.items():

@@ -11,7 +11,6 @@ import dataclasses
 import datetime as dt
 import difflib
 import hashlib
-import types
 import uuid
 from collections.abc import Callable
 from importlib import resources
@@ -23,12 +22,13 @@ from sqlalchemy import select, update
 from recueil.models.columns import COLUMNS, FORMULA_STARTS, FREE_TEXT, NEUTRALISER, SEPARATOR
 
 from ..forms import imports as forms
-from ..forms.practice import TERRITORY_ASKED, TERRITORY_FIELDS
+from ..forms.normalise import TERRITORY_FIELDS, WITH_PRECISION, lost, normalise
 from ..models import ImportBatch, Practice
 from ..models.practice import PERSONAL_FIELDS, STATUSES
 from ..models.reference import PREFIX_OF_LEVEL
-from . import declarations, fiches, numbering, workflow
+from . import numbering, workflow
 from .import_file import SEPARATORS, FileRefused, Table, read_table
+from .references import References
 
 #: The largest file accepted (about 5 000 practices with long texts).
 MAX_BYTES = 20 * 1024 * 1024
@@ -139,6 +139,10 @@ def unneutralise(text: str) -> str:
     return text
 
 
+def _codes(cell: str | None) -> list[str]:
+    return [code.strip() for code in (cell or "").split(SEPARATOR) if code.strip()]
+
+
 def _cstruct(schema: colander.SchemaNode, cells: dict[str, str]) -> dict:
     """What the form would have posted for these nodes: a cell of codes becomes a list."""
     cstruct = {}
@@ -147,8 +151,7 @@ def _cstruct(schema: colander.SchemaNode, cells: dict[str, str]) -> dict:
             continue
         cell = cells[node.name]
         if forms.is_multiple(node):
-            codes = [code.strip() for code in cell.split(SEPARATOR) if code.strip()]
-            cstruct[node.name] = codes or colander.null
+            cstruct[node.name] = _codes(cell) or colander.null
         else:
             cstruct[node.name] = cell
     return cstruct
@@ -179,32 +182,34 @@ def check_platform_columns(cells: dict[str, str], schema: colander.SchemaNode
         return None, _errors(error)
 
 
-def check_declared_fields(cells: dict[str, str], niveau: int, references, today: dt.date,
-                          cache: dict | None = None) -> tuple[dict | None, list[tuple[str, str]]]:
+def check_declared_fields(cells: dict[str, str], niveau: int, references: References,
+                          today: dt.date, cache: dict | None = None
+                          ) -> tuple[dict | None, list[tuple[str, str]]]:
     """The fields of the declaration, checked by the form's schemas; the values a
-    declaration with these answers would store. `cache` keeps the bound schemas from one
-    row to the next (binding costs more than checking)."""
+    declaration with these answers would store. A cell those answers make irrelevant (a
+    precision without « autre », a territory the scale does not ask) is refused rather than
+    dropped: nobody would see it go. `cache` keeps the bound schemas from one row to the next
+    (binding costs more than checking)."""
     echelle = (cells.get("echelle") or "").strip()
-    cells = _without_derived_regions(cells, echelle, references)
     cache = {} if cache is None else cache
     if (niveau, echelle) not in cache:
         cache[(niveau, echelle)] = forms.row_schemas(
             niveau, references=references, today=today, echelle=echelle, csrf_token="",
             attachments_kept=0)
-    schemas = cache[(niveau, echelle)]
     appstructs, errors = [], []
-    for schema in schemas:
+    for schema in cache[(niveau, echelle)]:
         try:
-            appstructs.append((schema, schema.deserialize(_cstruct(schema, cells))))
+            appstructs.append(schema.deserialize(_cstruct(schema, cells)))
         except colander.Invalid as error:
             found = _errors(error)
             if any(column == "echelle" for column, _ in errors):
                 # the territory asked depends on a valid scale: its error says it already
-                found = [(c, m) for c, m in found
-                         if c not in ("", "regions", "departements", "lieu")]
+                found = [(c, m) for c, m in found if c not in ("", *TERRITORY_FIELDS)]
             errors += found
-    if niveau == 1:
-        errors += _unused_cells(cells, echelle, references)
+    in_error = {column for column, _ in errors}
+    errors += [(column, message)
+               for column, message in lost(_given(cells), references.regions_for).items()
+               if column not in in_error]
     other = {n: f for n, f in LEVEL_COLUMNS.items() if n != niveau}
     for name in sorted(set().union(*other.values()) - LEVEL_COLUMNS[niveau]):
         if (cells.get(name) or "").strip():
@@ -212,66 +217,27 @@ def check_declared_fields(cells: dict[str, str], niveau: int, references, today:
                            f"{forms.NIVEAUX[niveau]} (niveau {niveau}) ; videz la cellule."))
     if errors:
         return None, errors
-    return _stored_values(niveau, appstructs, references), []
+    return _stored_values(appstructs, references), []
 
 
-def _without_derived_regions(cells: dict[str, str], echelle: str, references) -> dict[str, str]:
-    """The cells without the régions of a departmental or local action when they are those
-    of its départements: the open data gives them, the platform derives them again."""
-    if echelle not in ("departementale", "locale") or not (cells.get("regions") or "").strip():
-        return cells
-    departements = [c.strip() for c in (cells.get("departements") or "").split(SEPARATOR)]
-    given = {c.strip() for c in cells["regions"].split(SEPARATOR) if c.strip()}
-    if given <= set(references.regions_for(departements)):
-        return dict(cells, regions="")
-    return cells
+def _given(cells: dict[str, str]) -> dict:
+    """The cells the normaliser may drop, as values: whatever the schemas asked of them."""
+    given = {"echelle": (cells.get("echelle") or "").strip()}
+    for field in (*WITH_PRECISION, "regions", "departements"):
+        given[field] = _codes(cells.get(field))
+    for field in (*(f"{f}_autre" for f in WITH_PRECISION), "lieu"):
+        given[field] = (cells.get(field) or "").strip()
+    return given
 
 
-def _unused_cells(cells: dict[str, str], echelle: str, references) -> list[tuple[str, str]]:
-    """Cells the form would never ask with these answers: refused rather than lost."""
-    errors = []
-    for field in ("types_intervention", "thematiques", "publics", "relais"):
-        chosen = [c.strip() for c in (cells.get(field) or "").split(SEPARATOR)]
-        if (cells.get(f"{field}_autre") or "").strip() and "autre" not in chosen:
-            errors.append((f"{field}_autre", f"« {field}_autre » : cette précision ne vaut que "
-                           f"si « autre » figure dans {field} ; ajoutez-le ou videz la cellule."))
-    if echelle not in TERRITORY_ASKED:
-        return errors
-    for field in TERRITORY_FIELDS:
-        cell = (cells.get(field) or "").strip()
-        if not cell or field in TERRITORY_ASKED[echelle]:
-            continue
-        if field == "regions" and echelle in ("departementale", "locale"):
-            # not those of its départements (those were left out: _without_derived_regions)
-            departements = [c.strip() for c in (cells.get("departements") or "").split(SEPARATOR)]
-            derived = references.regions_for(departements)
-            errors.append((field, "« regions » : les régions d'une action "
-                           f"{'locale' if echelle == 'locale' else 'départementale'} sont celles "
-                           f"de ses départements ({', '.join(derived) or 'aucune'}) ; "
-                           "videz la cellule ou corrigez les départements."))
-            continue
-        errors.append((field, f"« {field} » : une action à l'échelle « {echelle} » n'a pas de "
-                       f"{field} ; videz la cellule ou corrigez l'échelle."))
-    return errors
-
-
-def _stored_values(niveau: int, appstructs, references) -> dict:
-    """The fields as the platform stores what its form validated (the régions of the
-    départements derived, an unused precision dropped): declarations.save_step for a
-    practice, fiches' writer for a fiche. One rule, whoever answers."""
-    draft = types.SimpleNamespace(echelle=None, etapes_validees=[], saisie_en_cours={},
-                                  attachments=[], pratiques_liees=[])
-    if niveau == 2:
-        (_, appstruct), = appstructs
-        fiches.write_values(None, draft, appstruct, references)
-    else:
-        slugs = {schema_class: slug for slug, schema_class in forms.PRACTICE_STEPS}
-        for schema, appstruct in appstructs:
-            declarations.save_step(draft, slugs[type(schema)], appstruct, references)
-    values = vars(draft)
-    for bookkeeping in ("etapes_validees", "saisie_en_cours", "attachments", "pratiques_liees"):
-        values.pop(bookkeeping)
-    return values
+def _stored_values(appstructs: list[dict], references: References) -> dict:
+    """The fields as the platform stores what its form validated: the values of every
+    schema, normalised as the declaration's and the fiche's save paths do."""
+    values = {}
+    for appstruct in appstructs:
+        values.update((name, value) for name, value in appstruct.items()
+                      if name not in ("csrf_token", "pieces_jointes"))
+    return normalise(values, references.regions_for)
 
 
 # -- the whole file -----------------------------------------------------------------------------
