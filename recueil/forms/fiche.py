@@ -10,11 +10,9 @@ import re
 
 import colander
 
+from ..models.reference import PRACTICE_PREFIX, PRACTICE_REFERENCE, format_reference, shape
 from .practice import (
-    PRACTICE_REFERENCE,
     SHORT,
-    TERRITORY_ASKED,
-    TERRITORY_FIELDS,
     CSRFSchema,
     _departement_codes,
     _departements_widget,
@@ -37,8 +35,8 @@ RESUME = 2000
 SECTION = 5000
 CO_AUTEURS = 1000
 MOTIF = 500
-#: A level-1 practice's reference, the only kind a fiche links to.
 LINKS_TITLE = "Pratiques de terrain liées"
+_EXAMPLE = format_reference(PRACTICE_PREFIX, 2024, 42)
 
 #: The fiche's sections, in the order of the form and of the public page: name -> title.
 SECTION_TITLES = {
@@ -102,7 +100,8 @@ def _linkable(node, kw):
             if reference not in well_formed:
                 messages.append(
                     f"« {LINKS_TITLE} » : « {reference[:40]} » n'est pas une référence de "
-                    "pratique ; le format attendu est PI-AAAA-NNNN, par exemple PI-2024-0042."
+                    f"pratique ; le format attendu est {shape(PRACTICE_PREFIX)}, par exemple "
+                    f"{_EXAMPLE}."
                 )
             elif practice is None:
                 messages.append(
@@ -125,46 +124,15 @@ def _picker_widget(node, kw):
     )
 
 
-#: What to say of a territory field the scale does not ask (TERRITORY_ASKED): a value there
-#: is a mistake, said as such.
-_OUT_OF_SCALE = {
-    "nationale": {
-        "regions": "« Régions » : une action nationale n'a pas de territoire ; "
-                   "décochez les régions.",
-        "departements": "« Départements » : une action nationale n'a pas de territoire ; "
-                        "décochez les départements.",
-        "lieu": "« Lieu » : une action nationale n'a pas de lieu ; videz ce champ.",
-    },
-    "regionale": {
-        "departements": "« Départements » : pour une action régionale, choisissez seulement "
-                        "des régions.",
-        "lieu": "« Lieu » : seule une action locale a un lieu ; videz ce champ.",
-    },
-    "departementale": {
-        "regions": "« Régions » : pour une action départementale, choisissez seulement les "
-                   "départements ; leurs régions sont ajoutées d'elles-mêmes.",
-        "lieu": "« Lieu » : seule une action locale a un lieu ; videz ce champ.",
-    },
-    "locale": {
-        "regions": "« Régions » : pour une action locale, choisissez seulement le département ; "
-                   "sa région est ajoutée d'elle-même.",
-    },
-}
-
-
 def _fiche_rules(node, value):
-    """« Autre » asks for its precision, and the territory follows the scale, as in level 1."""
+    """« Autre » asks for its precision, and the territory has what the scale asks, as in
+    level 1; what the scale does not ask is dropped when the fiche is saved (normalise.py)."""
     errors = {}
     try:
         _require_precisions(node, value)
     except colander.Invalid as error:
         errors.update({child.node.name: child.msg for child in error.children})
-    echelle = value.get("echelle")
-    errors.update(territory_errors(echelle, value))
-    for name in TERRITORY_FIELDS:
-        if echelle in TERRITORY_ASKED and name not in TERRITORY_ASKED[echelle] \
-                and value.get(name) and name not in errors:
-            errors[name] = _OUT_OF_SCALE[echelle][name]
+    errors.update(territory_errors(value.get("echelle"), value))
     if errors:
         error = colander.Invalid(node)
         for name, message in errors.items():
@@ -239,7 +207,7 @@ class FicheSchema(CSRFSchema):
     pratiques_liees = _in("liens", colander.SchemaNode(
         ReferenceList(), name="pratiques_liees", title=LINKS_TITLE, missing=[],
         description="Facultatif. Les pratiques inspirantes publiées sur lesquelles la fiche "
-                    "s'appuie : une référence par ligne, par exemple PI-2024-0042, ou "
+                    f"s'appuie : une référence par ligne, par exemple {_EXAMPLE}, ou "
                     "cherchez-les ci-dessous.",
         validator=_linkable, widget=_picker_widget,
     ))

@@ -4,21 +4,24 @@ The declared fields go through the declaration form's own schemas (``practice.ST
 rule is never written twice; only the columns the platform assigns (niveau, identifiers,
 publication) have their nodes here, and the upload form of the administration page.
 """
-import re
 import uuid
 
 import colander
 import deform
 
+from ..models.reference import (
+    FICHE_PREFIX,
+    PRACTICE_PREFIX,
+    PREFIX_OF_LEVEL,
+    REFERENCE,
+    shape,
+)
 from . import fiche, practice
 from .practice import CSRFSchema, Uploads, text_node
 from .types import CodeList, FrenchDate, Integer, strip_text
 
 #: The levels a row may have: 1, a practice; 2, an ONPE fiche dispositif.
 NIVEAUX = {1: "pratique inspirante", 2: "fiche dispositif de l'ONPE"}
-#: A reference as the platform gives them: PI-2024-0042 (practices), FD-2024-0003 (fiches).
-REFERENCE = re.compile(r"^(PI|FD)-(\d{4})-(\d{4,})$")
-REFERENCE_PREFIX = {1: "PI", 2: "FD"}
 #: The declaration's steps a practice's row goes through: not the conditions (the partner
 #: collected the practice, nobody ticked the box) nor the summary.
 PRACTICE_STEPS = tuple(
@@ -108,7 +111,7 @@ def _reference(node, value):
     if not REFERENCE.match(value):
         raise colander.Invalid(
             node, f"« {node.title} » : « {value} » n'est pas une référence de la forme "
-            "PI-AAAA-NNNN (ou FD-AAAA-NNNN pour une fiche)."
+            f"{shape(PRACTICE_PREFIX)} (ou {shape(FICHE_PREFIX)} pour une fiche)."
         )
 
 
@@ -135,12 +138,12 @@ class PlatformColumnsSchema(colander.MappingSchema):
 
     def validator(self, node, value):
         reference, niveau = value.get("reference"), value.get("niveau")
-        if reference and niveau in REFERENCE_PREFIX and not reference.startswith(
-                REFERENCE_PREFIX[niveau] + "-"):
+        if reference and niveau in PREFIX_OF_LEVEL and not reference.startswith(
+                PREFIX_OF_LEVEL[niveau] + "-"):
             error = colander.Invalid(node)
             error["reference"] = (
                 f"« Référence » : une {NIVEAUX[niveau]} a une référence "
-                f"{REFERENCE_PREFIX[niveau]}-AAAA-NNNN ; « {reference} » n'en est pas une."
+                f"{shape(PREFIX_OF_LEVEL[niveau])} ; « {reference} » n'en est pas une."
             )
             raise error
 

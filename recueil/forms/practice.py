@@ -4,13 +4,12 @@ Schemas are bound with ``references`` (vocabularies and territories), ``today`` 
 clock's date), ``csrf_token``, and for the localisation step the chosen ``echelle``; the
 attachments node also needs ``attachments_kept`` and ``max_upload_bytes``.
 """
-import re
-
 import colander
 import deform
 
 from ..models.vocabulary import VOCABULARIES
 from . import attachments as attachment_types
+from .normalise import SCALES, TERRITORY_ASKED, TERRITORY_FIELDS, WITH_PRECISION
 from .types import CodeList, FrenchDate, Integer, in_vocabulary, max_length, strip_text
 from .widgets import ChoiceWidget, CounterTextAreaWidget, FilesWidget
 
@@ -19,8 +18,6 @@ DESCRIPTION = 1000
 RESULT = 500
 MAX_ATTACHMENTS = 3
 MIN_HISTORY_DAYS = 365
-#: a level-1 practice's reference (a fiche's are FD-AAAA-NNNN)
-PRACTICE_REFERENCE = re.compile(r"^PI-\d{4}-\d{4,}$")
 #: The largest values the database columns hold (BIGINT, INTEGER): more would be a 500.
 MAX_BIGINT = 2**63 - 1
 MAX_INT = 2**31 - 1
@@ -131,7 +128,7 @@ def _precision_node(name, what):
 def _require_precisions(node, value):
     """« Autre » chosen in a vocabulary asks for its precision."""
     error = colander.Invalid(node)
-    for field in ("types_intervention", "thematiques", "publics", "relais"):
+    for field in WITH_PRECISION:
         chosen = value.get(field) or []
         chosen = [chosen] if isinstance(chosen, str) else chosen
         if "autre" in chosen and not value.get(f"{field}_autre"):
@@ -257,12 +254,8 @@ class LocalisationSchema(CSRFSchema):
 
     def after_bind(self, node, kw):
         echelle = kw.get("echelle")
-        keep = {
-            "regionale": {"regions"},
-            "departementale": {"departements"},
-            "locale": {"departements", "lieu"},
-        }.get(echelle, set())
-        for name in ("regions", "departements", "lieu"):
+        keep = TERRITORY_ASKED.get(echelle, frozenset())
+        for name in TERRITORY_FIELDS:
             if name not in keep and name in node:
                 del node[name]
         if echelle == "locale":
@@ -273,7 +266,7 @@ class LocalisationSchema(CSRFSchema):
 
     def validator(self, node, value):
         echelle = self.echelle
-        if echelle not in VOCABULARY_SCALES:
+        if echelle not in SCALES:
             raise colander.Invalid(
                 node, "Choisissez d'abord l'échelle de l'action à l'étape "
                 "« Présentation de la pratique »."
@@ -307,17 +300,6 @@ def territory_errors(echelle: str | None, value: dict) -> dict[str, str]:
                 "« Lieu » : pour une action locale, indiquez la commune ou le territoire."
             )
     return errors
-
-
-VOCABULARY_SCALES = ("nationale", "regionale", "departementale", "locale")
-#: The territory fields each scale asks (spec §2, step 3); the others stay empty.
-TERRITORY_FIELDS = ("regions", "departements", "lieu")
-TERRITORY_ASKED = {
-    "nationale": frozenset(),
-    "regionale": frozenset({"regions"}),
-    "departementale": frozenset({"departements"}),
-    "locale": frozenset({"departements", "lieu"}),
-}
 
 
 class Uploads(colander.SchemaType):

@@ -15,9 +15,9 @@ from .practice import (  # noqa: F401
     Attachment,
     Practice,
     PracticeTerm,
-    ReferenceCounter,
     Transition,
 )
+from .reference import ReferenceCounter  # noqa: F401
 from .search import IndexTask, SearchTerm  # noqa: F401
 from .territory import Departement, Region  # noqa: F401
 from .user import ROLES, STAFF_ROLES, User, UserRole  # noqa: F401

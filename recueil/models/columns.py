@@ -6,6 +6,7 @@ two lists ever meet or if a public field lacks its documentation here.
 """
 import dataclasses
 
+from . import reference
 from .practice import MULTI_FIELDS, PERSONAL_FIELDS, PUBLIC_FIELDS, Practice
 from .vocabulary import VOCABULARIES
 
@@ -99,10 +100,12 @@ _DOCUMENTED = [
            format="uuid", required=True, unique=True,
            example="5f0c2c5e-8a4b-4e8f-9a59-2f1b6f0d3c21"),
     Column("reference", "Référence",
-           "Numéro lisible, de la forme PI-AAAA-NNNN pour une pratique (année de dépôt, "
-           "numéro d'ordre) et FD-AAAA-NNNN pour une fiche dispositif de l'ONPE (année de "
-           "création, numéro d'ordre).", required=True, unique=True, example="PI-2024-0042",
-           max_length=_length("reference"), pattern=r"(PI|FD)-[0-9]{4}-[0-9]{4,}"),
+           f"Numéro lisible, de la forme {reference.shape(reference.PRACTICE_PREFIX)} pour une "
+           "pratique (année de dépôt, numéro d'ordre) et "
+           f"{reference.shape(reference.FICHE_PREFIX)} pour une fiche dispositif de l'ONPE "
+           "(année de création, numéro d'ordre).", required=True, unique=True,
+           example=reference.format_reference(reference.PRACTICE_PREFIX, 2024, 42),
+           max_length=_length("reference"), pattern=reference.PATTERN),
     Column("niveau", "Niveau",
            "1 : pratique inspirante déclarée et retenue par le comité ; 2 : fiche dispositif "
            "de l'ONPE.", type="integer", required=True, example="1", enum=(1, 2)),

@@ -241,18 +241,6 @@ class Practice(Base):
         return [line.strip() for line in (self.co_auteurs or "").splitlines() if line.strip()]
 
 
-class ReferenceCounter(Base):
-    """Last number given per prefix and year, for references such as PI-2026-0042 (practices)
-    and FD-2026-0003 (ONPE fiches)."""
-
-    __tablename__ = "reference_counters"
-
-    prefix: Mapped[str] = mapped_column(String(2), primary_key=True, default="PI",
-                                        server_default="PI")
-    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    last: Mapped[int] = mapped_column(Integer, default=0)
-
-
 class Transition(Base):
     """One step of a practice's history: who, when, from, to, why."""
 

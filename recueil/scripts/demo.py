@@ -24,9 +24,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..models import Departement, Practice, ReferenceCounter, Region, Transition, VocabularyTerm
 from ..models.practice import STATUSES
+from ..models.reference import FICHE_PREFIX
 from ..models.vocabulary import VOCABULARIES
 from ..services import workflow
-from ..services.declarations import next_reference
+from ..services.numbering import next_reference
 
 SOURCE = "demo"
 #: The demo's "now": every date of the data set is before it.
@@ -945,7 +946,7 @@ def _fiches(dbsession, rng, seed: int, built: list[tuple[dict, Practice]]) -> li
         departements = data.get("departements", [])
         fiche = Practice(
             id=uuid.uuid5(_ID_NAMESPACE, f"{seed}:fiche:{index}"),
-            reference=next_reference(dbsession, created.year, prefix="FD"),
+            reference=next_reference(dbsession, created.year, prefix=FICHE_PREFIX),
             niveau=2, status="publiee", coup_de_coeur=False, source=SOURCE,
             source_id=f"demo-fiche-{index + 1:02d}", accepte_conditions=False,
             etapes_validees=[], saisie_en_cours={}, created_at=created,

@@ -1,14 +1,20 @@
 """The declaration of a practice (spec §2): drafts saved step by step, then submission."""
+import datetime as dt
 import hashlib
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from ..clock import SystemClock
+from ..forms.normalise import fit_territory, without_orphan_precisions
 from ..forms.practice import MIN_HISTORY_DAYS, STEP_SLUGS
-from ..models import Attachment, Practice, ReferenceCounter, Transition
+from ..models import Attachment, Practice, Transition
 from . import workflow
+from .numbering import next_reference
+from .references import References
 
 
-def new_draft(dbsession, clock, email: str) -> Practice:
+def new_draft(dbsession: Session, clock: SystemClock, email: str) -> Practice:
     practice = Practice(status="brouillon", declarant_courriel=email, niveau=1,
                         etapes_validees=[], saisie_en_cours={})
     practice.transitions.append(
@@ -20,7 +26,7 @@ def new_draft(dbsession, clock, email: str) -> Practice:
     return practice
 
 
-def drafts_of(dbsession, email: str) -> list[Practice]:
+def drafts_of(dbsession: Session, email: str) -> list[Practice]:
     return list(dbsession.scalars(
         select(Practice).where(Practice.declarant_courriel == email)
         .order_by(Practice.updated_at.desc(), Practice.created_at.desc())
@@ -37,27 +43,17 @@ def step_reachable(practice: Practice, step: str) -> bool:
     return all(slug in practice.etapes_validees for slug in STEP_SLUGS[:index])
 
 
-def save_step(practice: Practice, step: str, appstruct: dict, references) -> None:
-    """Store a validated step's values on the draft."""
+def save_step(practice: Practice, step: str, appstruct: dict, references: References) -> None:
+    """Store a validated step's values on the draft, as the normaliser keeps them."""
     values = {k: v for k, v in appstruct.items() if k not in ("csrf_token", "pieces_jointes")}
     if step == "presentation":
-        for field in ("types_intervention", "thematiques", "publics", "relais"):
-            chosen = values.get(field) or []
-            chosen = [chosen] if isinstance(chosen, str) else chosen
-            if "autre" not in chosen:
-                values[f"{field}_autre"] = None
+        values = without_orphan_precisions(values)
         if values.get("echelle") != practice.echelle and "localisation" in practice.etapes_validees:
-            # the territory asked depends on the scale: it has to be given again
+            # the territory asked depends on the scale: it has to be given again (until then
+            # the one given stays, should the declarant come back to the former scale)
             practice.etapes_validees = [s for s in practice.etapes_validees if s != "localisation"]
     if step == "localisation":
-        departements = values.get("departements") or []
-        regions = values.get("regions") or []
-        # a practice's régions always include those of its départements (spec §9)
-        values["regions"] = sorted(set(regions) | set(references.regions_for(departements)))
-        values["departements"] = departements
-        values.setdefault("lieu", None)
-        if practice.echelle == "nationale":
-            values = {"regions": [], "departements": [], "lieu": None}
+        values = fit_territory(practice.echelle, values, references.regions_for)
     for name, value in values.items():
         setattr(practice, name, value)
     for item in appstruct.get("pieces_jointes") or []:
@@ -81,7 +77,7 @@ def keep_typed(practice: Practice, step: str, cstruct: dict) -> None:
     practice.saisie_en_cours = dict(practice.saisie_en_cours, **{step: kept})
 
 
-def history_warning(practice: Practice, today) -> str | None:
+def history_warning(practice: Practice, today: dt.date) -> str | None:
     """The visible warning for a practice younger than one year, or None."""
     started = practice.date_mise_en_oeuvre
     if started is None or (today - started).days >= MIN_HISTORY_DAYS:
@@ -94,26 +90,11 @@ def history_warning(practice: Practice, today) -> str | None:
     )
 
 
-def next_reference(dbsession, year: int, prefix: str = "PI") -> str:
-    """The next reference of the year: PI-2026-0042 for practices, FD-2026-0003 for fiches."""
-    counter = dbsession.scalars(
-        select(ReferenceCounter)
-        .where(ReferenceCounter.prefix == prefix, ReferenceCounter.year == year)
-        .with_for_update()
-    ).one_or_none()
-    if counter is None:
-        counter = ReferenceCounter(prefix=prefix, year=year, last=0)
-        dbsession.add(counter)
-    counter.last += 1
-    dbsession.flush()
-    return f"{prefix}-{year}-{counter.last:04d}"
-
-
 class NotReady(Exception):
     """Some steps of the declaration are not validated yet."""
 
 
-def submit(dbsession, clock, practice: Practice, actor: str) -> None:
+def submit(dbsession: Session, clock: SystemClock, practice: Practice, actor: str) -> None:
     """Send a complete draft to moderation: it becomes « soumise » with its reference."""
     missing = [s for s in STEP_SLUGS[:-1] if s not in practice.etapes_validees]
     if practice.status != "brouillon":
@@ -128,6 +109,6 @@ def submit(dbsession, clock, practice: Practice, actor: str) -> None:
                    comment="Déclaration envoyée")
 
 
-def by_reference(dbsession, reference: str) -> Practice | None:
+def by_reference(dbsession: Session, reference: str) -> Practice | None:
     """The practice or fiche carrying this reference (PI-… or FD-…), or None."""
     return dbsession.scalars(select(Practice).where(Practice.reference == reference)).one_or_none()

@@ -9,15 +9,19 @@ import datetime as dt
 import uuid
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from ..clock import SystemClock
+from ..forms.normalise import WITH_PRECISION, normalise
 from ..models import Practice, Transition
 from ..models.practice import FICHE_SECTIONS, PUBLIC_STATUSES
+from ..models.reference import FICHE_PREFIX
+from ..search.interfaces import SearchBackend
 from ..search.query import MAX_QUERY_LENGTH, SearchRequest
 from . import catalogue, workflow
-from .declarations import next_reference
+from .numbering import next_reference
+from .references import References
 
-#: How a fiche's reference starts: FD-2026-0001.
-REFERENCE_PREFIX = "FD"
 AUTHOR = "Observatoire national de la protection de l'enfance (ONPE)"
 #: Results offered when searching practices to link.
 LINKABLE_RESULTS = 10
@@ -28,7 +32,7 @@ _PLAIN = ("intitule", "nom_entite", "co_auteurs", "description", "date_mise_en_o
 _VOCABULARIES = ("types_intervention", "thematiques", "publics")
 
 
-def all_fiches(dbsession) -> list[Practice]:
+def all_fiches(dbsession: Session) -> list[Practice]:
     """Every fiche, whatever its state, the most recently changed first."""
     return list(dbsession.scalars(
         select(Practice).where(Practice.niveau == 2)
@@ -41,7 +45,7 @@ def to_review(fiche: Practice, today: dt.date) -> bool:
     return fiche.date_revision is not None and fiche.date_revision <= today
 
 
-def by_references(dbsession, references: list[str]) -> dict[str, Practice]:
+def by_references(dbsession: Session, references: list[str]) -> dict[str, Practice]:
     """The practices (any level, any state) carrying these references."""
     if not references:
         return {}
@@ -49,7 +53,7 @@ def by_references(dbsession, references: list[str]) -> dict[str, Practice]:
     return {p.reference: p for p in dbsession.scalars(query)}
 
 
-def linkable(search, dbsession, query: str) -> list[Practice]:
+def linkable(search: SearchBackend, dbsession: Session, query: str) -> list[Practice]:
     """Published level-1 practices matching `query`, for the editor to link to a fiche."""
     query = " ".join(query.split())[:MAX_QUERY_LENGTH]
     if not query:
@@ -64,7 +68,7 @@ def form_values(fiche: Practice) -> dict:
     values = {name: getattr(fiche, name) for name in _PLAIN}
     for name in (*_VOCABULARIES, "departements"):
         values[name] = list(getattr(fiche, name))
-    for name in (*_VOCABULARIES, "relais"):
+    for name in WITH_PRECISION:
         values[f"{name}_autre"] = getattr(fiche, f"{name}_autre")
     values["regions"] = list(fiche.regions) if fiche.echelle == "regionale" else []
     values["pratiques_liees"] = [p.reference for p in fiche.pratiques_liees]
@@ -72,33 +76,31 @@ def form_values(fiche: Practice) -> dict:
     return {k: v for k, v in values.items() if v is not None}
 
 
-def write_values(dbsession, fiche: Practice, values: dict, references) -> None:
-    """Store what the form validated: codes, territory, sections, linked practices."""
+def write_values(dbsession: Session, fiche: Practice, values: dict,
+                 references: References) -> None:
+    """Store what the form validated, as the normaliser keeps it (a precision without
+    « autre » and the territory the scale does not ask dropped, the régions derived): codes,
+    territory, sections, linked practices."""
+    values = normalise(values, references.regions_for)
     for name in _PLAIN:
         setattr(fiche, name, values.get(name))
-    for name in (*_VOCABULARIES, "relais"):
-        chosen = values.get(name) or []
-        chosen = [chosen] if isinstance(chosen, str) else chosen
-        setattr(fiche, f"{name}_autre", values.get(f"{name}_autre") if "autre" in chosen else None)
+    for name in WITH_PRECISION:
+        setattr(fiche, f"{name}_autre", values.get(f"{name}_autre"))
     for name in _VOCABULARIES:
         setattr(fiche, name, values.get(name) or [])
-    departements = values.get("departements") or []
-    # a fiche's régions always include those of its départements, as a practice's (spec §9)
-    fiche.departements = departements
-    regions = set(values.get("regions") or []) | set(references.regions_for(departements))
-    fiche.regions = sorted(regions)
-    if fiche.echelle != "locale":
-        fiche.lieu = None
+    fiche.departements = values["departements"]
+    fiche.regions = values["regions"]
     found = by_references(dbsession, values.get("pratiques_liees") or [])
     fiche.pratiques_liees = [found[r] for r in values.get("pratiques_liees") or [] if r in found]
 
 
-def create(dbsession, clock, values: dict, references, actor: workflow.Actor) -> Practice:
+def create(dbsession: Session, clock: SystemClock, values: dict, references: References,
+           actor: workflow.Actor) -> Practice:
     """A new fiche, in draft, with its FD reference and the first line of its history."""
     now = clock.now()
     fiche = Practice(
         id=uuid.uuid4(), niveau=2, status="brouillon",
-        reference=next_reference(dbsession, now.year, prefix=REFERENCE_PREFIX),
+        reference=next_reference(dbsession, now.year, FICHE_PREFIX),
         etapes_validees=[], saisie_en_cours={}, accepte_conditions=False, coup_de_coeur=False,
     )
     write_values(dbsession, fiche, values, references)
@@ -111,8 +113,9 @@ def create(dbsession, clock, values: dict, references, actor: workflow.Actor) ->
     return fiche
 
 
-def update(dbsession, clock, fiche: Practice, values: dict, references, actor: workflow.Actor,
-           expected_version: int | None) -> list[str]:
+def update(dbsession: Session, clock: SystemClock, fiche: Practice, values: dict,
+           references: References, actor: workflow.Actor, expected_version: int | None
+           ) -> list[str]:
     """Save a revision, in whatever state: a published fiche's revision is online at once.
 
     The history says who revised it, when, and which fields changed; returns those fields."""
@@ -129,8 +132,8 @@ def update(dbsession, clock, fiche: Practice, values: dict, references, actor: w
     return changed
 
 
-def publish(dbsession, clock, fiche: Practice, actor: workflow.Actor, day: dt.date | None,
-            expected_version: int | None) -> Transition:
+def publish(dbsession: Session, clock: SystemClock, fiche: Practice, actor: workflow.Actor,
+            day: dt.date | None, expected_version: int | None) -> Transition:
     """Put a draft online, dated `day` (today by default)."""
     workflow.check(fiche, "publish_fiche", actor, expected_version=expected_version)
     fiche.date_publication = day or clock.today()
@@ -138,13 +141,14 @@ def publish(dbsession, clock, fiche: Practice, actor: workflow.Actor, day: dt.da
                           comment=f"Publiée le {fiche.date_publication:%d/%m/%Y}")
 
 
-def unpublish(dbsession, clock, fiche: Practice, actor: workflow.Actor, motif: str | None,
-              expected_version: int | None) -> Transition:
+def unpublish(dbsession: Session, clock: SystemClock, fiche: Practice, actor: workflow.Actor,
+              motif: str | None, expected_version: int | None) -> Transition:
+    """Take a fiche offline; `motif` goes into its history."""
     return workflow.apply(dbsession, clock, fiche, "unpublish_fiche", actor, comment=motif,
                           expected_version=expected_version)
 
 
-def republish(dbsession, clock, fiche: Practice, actor: workflow.Actor,
+def republish(dbsession: Session, clock: SystemClock, fiche: Practice, actor: workflow.Actor,
               expected_version: int | None) -> Transition:
     """Back online with its first publication date."""
     return workflow.apply(dbsession, clock, fiche, "republish_fiche", actor,

@@ -215,13 +215,9 @@ def test_references_of_fiches_follow_each_other_apart_from_practices(editor, eng
 # -- the form's rules --------------------------------------------------------------------------
 
 @pytest.mark.parametrize("changes, message", [
-    ({"echelle": "regionale", "regions": ["84"]},
-     "« Départements » : pour une action régionale, choisissez seulement des régions."),
-    ({"regions": ["53"]},
-     "« Régions » : pour une action départementale, choisissez seulement les départements"),
+    ({"echelle": "regionale"},
+     "« Régions » : pour une action régionale, choisissez au moins une région."),
     ({"echelle": "locale"}, "« Département » : pour une action locale, choisissez un département."),
-    ({"echelle": "nationale", "departements": [], "lieu": "Lyon"},
-     "« Lieu » : une action nationale n'a pas de lieu ; videz ce champ."),
     ({"thematiques": ["autre"]}, "« Thématique » : vous avez choisi « Autre », précisez lequel."),
     ({"thematiques": ["inconnue"]}, "« Thématique » : « inconnue » ne fait pas partie des valeurs"),
     ({"cles_reussite": "c" * 5001}, "« Clés de réussite » : 5000 caractères au maximum"),
@@ -237,6 +233,33 @@ def test_each_rule_names_its_field(editor, engine, changes, message):
     failed = post_fiche(editor, page, dict(FICHE, **changes))
     assert failed.status_int == 200 and message in failed
     assert fiches_count(engine) == 0
+
+
+@pytest.mark.parametrize("changes, stored", [
+    # FICHE is a departmental action in the Rhône (69) and the Isère (38), both in région 84
+    ({"echelle": "regionale", "regions": ["84", "11"]},
+     {"regions": ["11", "84"], "departements": [], "lieu": None}),
+    ({"regions": ["53"], "lieu": "Lyon"},
+     {"regions": ["84"], "departements": ["69", "38"], "lieu": None}),
+    ({"echelle": "nationale", "regions": ["84"], "lieu": "Lyon"},
+     {"regions": [], "departements": [], "lieu": None}),
+    ({"echelle": "locale", "departements": ["69"], "regions": ["11"], "lieu": "Villeurbanne"},
+     {"regions": ["84"], "departements": ["69"], "lieu": "Villeurbanne"}),
+    ({"thematiques_autre": "Le sport", "relais_autre": "Une fondation"},
+     {"thematiques_autre": None, "relais_autre": None}),
+])
+def test_what_the_scale_or_autre_leaves_aside_is_dropped(editor, wsgi_app, changes, stored):
+    """As in the declaration, a value the other answers make irrelevant is not kept: the
+    territory the scale does not ask, a precision of « Autre » when « Autre » is not chosen."""
+    edit_page = create(editor, changes)
+    with wsgi_app.registry["dbsession_factory"]() as session:
+        fiche = session.scalars(sa.select(Practice).where(Practice.niveau == 2)).one()
+        assert {name: getattr(fiche, name) for name in stored} == stored
+    checked = {i["value"] for i in edit_page.html.select("#fiche input[checked]")}
+    posted = dict(FICHE, **changes)
+    dropped = {code for name in ("regions", "departements") for code in posted.get(name, [])
+               if code not in stored.get(name, [code])}
+    assert not dropped & checked
 
 
 def test_the_regions_of_the_departements_are_derived_not_asked_again(editor, wsgi_app):

@@ -524,6 +524,36 @@ def test_fiches_of_level_two_are_migrated_as_published(ini, tmp_path, engine, ca
     assert "Un partenariat solide avec l'école." in testapp.get(f"/pratiques/{migrated.id}")
 
 
+def test_cells_a_fiche_would_not_keep_are_refused_not_lost(ini, tmp_path, engine, capsys):
+    """A fiche's row follows a practice's rule: a cell its other answers make irrelevant is
+    refused, not dropped without a word."""
+    rows = [
+        fiche(1, thematiques_autre="Le sport"),  # a precision without « autre »
+        fiche(2, echelle="regionale", regions="32", departements="59"),
+        fiche(3, lieu="Lille"),  # départementale
+        fiche(4, regions="32|11"),  # the Nord (59) is not in Île-de-France (11)
+        fiche(5, echelle="nationale", departements="", regions=""),
+    ]
+    path = write(tmp_path, "fiches.csv", csv_file(rows, header=FICHE_HEADER))
+    with pytest.raises(SystemExit):
+        cli(["--config", ini, "import", path, "--source", "ONPE", "--publier", "--silencieux"])
+    out = capsys.readouterr().out
+    # a fiche's co-authors are on two lines: each fiche takes two lines of the file
+    assert ("ligne 2, colonne « thematiques_autre » : « thematiques_autre » : cette précision "
+            "ne vaut que si « autre » figure dans thematiques ; ajoutez-le ou videz la "
+            "cellule.") in out
+    assert ("ligne 4, colonne « departements » : « departements » : une action à l'échelle "
+            "« regionale » n'a pas de departements ; videz la cellule ou corrigez "
+            "l'échelle.") in out
+    assert ("ligne 6, colonne « lieu » : « lieu » : une action à l'échelle « departementale » "
+            "n'a pas de lieu") in out
+    assert ("ligne 8, colonne « regions » : « regions » : les régions d'une action "
+            "départementale sont celles de ses départements (32) ; videz la cellule ou "
+            "corrigez les départements.") in out
+    assert "ligne 10" not in out and "Lignes valides : 1 " in out
+    assert count(engine, Practice) == 0
+
+
 # -- the administration page ------------------------------------------------------------------
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from pyramid.request import Request
 from sqlalchemy.orm import Session
 
 from ...clock import SystemClock
-from ...forms.practice import PRACTICE_REFERENCE
 from ...models import Practice, Transition
+from ...models.reference import PRACTICE_PREFIX, PRACTICE_REFERENCE, format_reference, shape
 from .. import access, declarations, notifications, workflow
 
 #: the steps a moderator takes from the review page, in the order they are offered
@@ -31,7 +31,7 @@ def find_original(dbsession: Session, practice: Practice, value: str | None) -> 
     if not value:
         raise workflow.WorkflowError(
             "« Signaler un doublon » : indiquez la pratique originale, parmi les pratiques "
-            "semblables ou par sa référence (PI-AAAA-NNNN)."
+            f"semblables ou par sa référence ({shape(PRACTICE_PREFIX)})."
         )
     original = None
     if PRACTICE_REFERENCE.match(value.upper()):
@@ -42,7 +42,8 @@ def find_original(dbsession: Session, practice: Practice, value: str | None) -> 
         except ValueError:
             raise workflow.WorkflowError(  # noqa: B904 (the French message says it all)
                 f"« {value} » n'est pas une référence de pratique : le format attendu est "
-                "PI-AAAA-NNNN, par exemple PI-2024-0042."
+                f"{shape(PRACTICE_PREFIX)}, par exemple "
+                f"{format_reference(PRACTICE_PREFIX, 2024, 42)}."
             )
     if original is None or original.status == "brouillon":
         raise workflow.WorkflowError(f"Aucune pratique ne porte la référence « {value} ».")

@@ -19,7 +19,7 @@ from recueil.models.practice import STATUSES
 from recueil.scripts.demo import ADMINISTRATEURS, MODERATEURS, SECRETARIAT, create_demo
 from recueil.services import fiches as fiche_service
 from recueil.services import workflow
-from recueil.services.declarations import next_reference
+from recueil.services.numbering import next_reference
 from recueil.services.references import References
 
 TODAY = dt.date(2026, 11, 23)
