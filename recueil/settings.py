@@ -3,6 +3,11 @@ import os
 
 from pyramid.settings import asbool
 
+#: the secret written in development.ini: public, so it signs nothing that leaves a laptop
+DEVELOPMENT_SECRET = "developpement-uniquement-ne-pas-utiliser-en-production"
+#: the shortest secret accepted with secure cookies: 256 bits, the size of the HMAC key
+MIN_SECRET_BYTES = 32
+
 #: environment variable -> setting it overrides
 ENVIRONMENT = {
     "RECUEIL_DATABASE_URL": "sqlalchemy.url",
@@ -29,7 +34,8 @@ DEFAULTS = {
 
 
 def load(settings: dict, environ=None) -> dict:
-    """Settings with defaults filled and environment overrides applied; refuses a missing secret."""
+    """Settings with defaults filled and environment overrides applied; refuses a missing
+    secret, and a public or short one where cookies are secure."""
     environ = os.environ if environ is None else environ
     result = dict(DEFAULTS)
     result.update(settings)
@@ -41,11 +47,31 @@ def load(settings: dict, environ=None) -> dict:
         raise RuntimeError(
             "Aucun secret configuré : définissez RECUEIL_SECRET ou recueil.secret."
         )
+    result["recueil.secure_cookies"] = asbool(result["recueil.secure_cookies"])
+    if result["recueil.secure_cookies"]:
+        _check_production_secret(secret)
     if result["search.backend"] not in ("sql", "solr"):
         raise RuntimeError("search.backend doit valoir « sql » ou « solr ».")
     result["recueil.show_state_brand"] = asbool(result["recueil.show_state_brand"])
-    result["recueil.secure_cookies"] = asbool(result["recueil.secure_cookies"])
     for key in ("recueil.access_link_days", "recueil.max_upload_bytes",
                 "recueil.link_requests_per_address", "recueil.link_requests_per_client"):
         result[key] = int(result[key])
     return result
+
+
+def _check_production_secret(secret: str) -> None:
+    """Refuse a secret that anyone can read or guess where cookies are secure, i.e. served
+    over HTTPS: whoever knows it forges sessions, hence staff and declarant sign-ins."""
+    if secret == DEVELOPMENT_SECRET:
+        raise RuntimeError(
+            "Le secret de development.ini est public : définissez RECUEIL_SECRET avec un "
+            "secret propre à ce serveur (par exemple : python3 -c "
+            "'import secrets; print(secrets.token_urlsafe(48))')."
+        )
+    if len(secret.encode("utf-8")) < MIN_SECRET_BYTES:
+        raise RuntimeError(
+            f"Le secret (RECUEIL_SECRET ou recueil.secret) doit compter au moins "
+            f"{MIN_SECRET_BYTES} octets quand les cookies sont sécurisés "
+            "(recueil.secure_cookies) ; générez-en un avec : python3 -c "
+            "'import secrets; print(secrets.token_urlsafe(48))'."
+        )
