@@ -24,6 +24,7 @@ DEFAULTS = {
     "solr.url": "http://127.0.0.1:8983/solr/pratiques",
     "recueil.show_state_brand": "false",
     "recueil.secure_cookies": "false",
+    "recueil.hsts_max_age": "0",  # seconds of Strict-Transport-Security; 0: not sent
     "recueil.access_link_days": "14",
     "recueil.max_upload_bytes": str(5 * 1024 * 1024),
     "recueil.link_requests_per_address": "3",
@@ -54,7 +55,8 @@ def load(settings: dict, environ=None) -> dict:
         raise RuntimeError("search.backend doit valoir « sql » ou « solr ».")
     result["recueil.show_state_brand"] = asbool(result["recueil.show_state_brand"])
     for key in ("recueil.access_link_days", "recueil.max_upload_bytes",
-                "recueil.link_requests_per_address", "recueil.link_requests_per_client"):
+                "recueil.link_requests_per_address", "recueil.link_requests_per_client",
+                "recueil.hsts_max_age"):
         result[key] = int(result[key])
     return result
 
