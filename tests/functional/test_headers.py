@@ -15,9 +15,9 @@ from recueil import main
 from recueil.models import Attachment
 
 from ..factories import make_practice
+from .helpers import sign_in_declarant
 from .test_access_matrix import (  # noqa: F401 (fixtures)
     MATRIX,
-    OWNER,
     PERSONAS,
     _csrf,
     _path,
@@ -116,19 +116,22 @@ def test_error_pages_and_static_files_carry_the_headers_too(testapp, method, pat
     check_no_inline_code(response, f"{method} {path}")
 
 
-def test_pages_listing_attachments_carry_no_inline_code(apps, world):  # noqa: F811
+def test_pages_listing_attachments_carry_no_inline_code(testapp, mailbox, wsgi_app):
     # the walk's practices show no attachment list: these pages have forms of their own there
-    with world["factory"]() as session:
-        practice = make_practice(session, status="complement_demande", declarant_courriel=OWNER)
-        practice.attachments.append(Attachment(
-            filename="bilan.pdf", media_type="application/pdf", size=9, sha256="1" * 64,
-            content=b"%PDF-1.4\n"))
+    address = "ines.roux@association.example.org"
+    with wsgi_app.registry["dbsession_factory"]() as session:
+        ids = {}
+        for status in ("complement_demande", "brouillon"):
+            practice = make_practice(session, status=status, declarant_courriel=address)
+            practice.attachments.append(Attachment(
+                filename="bilan.pdf", media_type="application/pdf", size=9, sha256="1" * 64,
+                content=b"%PDF-1.4\n"))
+            ids[status] = practice.id
         session.commit()
-        ids = {"complements": practice.id, "draft": world["ids"]["draft"]}
-    for path in ("/mon-espace/pratiques/{complements}/complements",
-                 "/mon-espace/pratiques/{draft}/etape/resultats"):
-        path = path.format(**ids)
-        response = apps["declarant"].get(path)
+    sign_in_declarant(testapp, mailbox, address)
+    for path in (f"/mon-espace/pratiques/{ids['complement_demande']}/complements",
+                 f"/mon-espace/pratiques/{ids['brouillon']}/etape/resultats"):
+        response = testapp.get(path)
         assert "Retirer le document" in response.text, path
         check_headers(response, path, path)
         check_no_inline_code(response, path)
