@@ -65,6 +65,8 @@ bench: install  ## benchmarks of bench/ (results in bench/RESULTS.md)
 lint: install  ## ruff, the layers (import-linter) and dead code (vulture)
 	$(BIN)/ruff check recueil opendata tests tools bench
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/bandit -q -r recueil opendata
+	$(BIN)/pip-audit --strict --skip-editable --progress-spinner off
 
 clean:  ## remove the virtualenv, the assets and the local database
 	rm -rf $(VENV) node_modules $(STATIC_DSFR) $(MAP) var

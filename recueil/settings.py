@@ -4,7 +4,7 @@ import os
 from pyramid.settings import asbool
 
 #: the secret written in development.ini: public, so it signs nothing that leaves a laptop
-DEVELOPMENT_SECRET = "developpement-uniquement-ne-pas-utiliser-en-production"
+DEVELOPMENT_SECRET = "developpement-uniquement-ne-pas-utiliser-en-production"  # nosec B105
 #: the shortest secret accepted with secure cookies: 256 bits, the size of the HMAC key
 MIN_SECRET_BYTES = 32
 
@@ -12,7 +12,7 @@ MIN_SECRET_BYTES = 32
 ENVIRONMENT = {
     "RECUEIL_DATABASE_URL": "sqlalchemy.url",
     "RECUEIL_SOLR_URL": "solr.url",
-    "RECUEIL_SECRET": "recueil.secret",
+    "RECUEIL_SECRET": "recueil.secret",  # nosec B105 # the setting's name, not its value
     "RECUEIL_SMTP_HOST": "mail.host",
     "RECUEIL_SMTP_PORT": "mail.port",
     "RECUEIL_SEARCH_BACKEND": "search.backend",
