@@ -37,6 +37,10 @@ dev_require = [
     "import-linter==2.17",
     # dead code, checked by make lint
     "vulture==2.16",
+    # security checks of make lint: the shipped code, and the installed dependencies against
+    # PyPI's vulnerability data
+    "bandit==1.9.4",
+    "pip-audit==2.10.1",
 ]
 
 setup(

@@ -150,7 +150,8 @@ def _detail(error: urllib.error.HTTPError) -> str:
 
 
 def _sha1(path: Path) -> str:
-    digest = hashlib.sha1()
+    # the checksum data.gouv.fr keeps of a resource's file, compared to skip an upload
+    digest = hashlib.sha1(usedforsecurity=False)
     with open(path, "rb") as fh:
         while piece := fh.read(1 << 20):
             digest.update(piece)

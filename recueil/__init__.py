@@ -13,6 +13,7 @@ def main(global_config, **settings):
         config.include(".clock")
         config.include(".models")
         config.include(".security")
+        config.include(".headers")
         config.include(".services")
         config.include(".search")
         config.include(".forms")

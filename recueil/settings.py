@@ -3,11 +3,16 @@ import os
 
 from pyramid.settings import asbool
 
+#: the secret written in development.ini: public, so it signs nothing that leaves a laptop
+DEVELOPMENT_SECRET = "developpement-uniquement-ne-pas-utiliser-en-production"  # nosec B105
+#: the shortest secret accepted with secure cookies: 256 bits, the size of the HMAC key
+MIN_SECRET_BYTES = 32
+
 #: environment variable -> setting it overrides
 ENVIRONMENT = {
     "RECUEIL_DATABASE_URL": "sqlalchemy.url",
     "RECUEIL_SOLR_URL": "solr.url",
-    "RECUEIL_SECRET": "recueil.secret",
+    "RECUEIL_SECRET": "recueil.secret",  # nosec B105 # the setting's name, not its value
     "RECUEIL_SMTP_HOST": "mail.host",
     "RECUEIL_SMTP_PORT": "mail.port",
     "RECUEIL_SEARCH_BACKEND": "search.backend",
@@ -19,6 +24,7 @@ DEFAULTS = {
     "solr.url": "http://127.0.0.1:8983/solr/pratiques",
     "recueil.show_state_brand": "false",
     "recueil.secure_cookies": "false",
+    "recueil.hsts_max_age": "0",  # seconds of Strict-Transport-Security; 0: not sent
     "recueil.access_link_days": "14",
     "recueil.max_upload_bytes": str(5 * 1024 * 1024),
     "recueil.link_requests_per_address": "3",
@@ -29,7 +35,8 @@ DEFAULTS = {
 
 
 def load(settings: dict, environ=None) -> dict:
-    """Settings with defaults filled and environment overrides applied; refuses a missing secret."""
+    """Settings with defaults filled and environment overrides applied; refuses a missing
+    secret, and a public or short one where cookies are secure."""
     environ = os.environ if environ is None else environ
     result = dict(DEFAULTS)
     result.update(settings)
@@ -41,11 +48,32 @@ def load(settings: dict, environ=None) -> dict:
         raise RuntimeError(
             "Aucun secret configuré : définissez RECUEIL_SECRET ou recueil.secret."
         )
+    result["recueil.secure_cookies"] = asbool(result["recueil.secure_cookies"])
+    if result["recueil.secure_cookies"]:
+        _check_production_secret(secret)
     if result["search.backend"] not in ("sql", "solr"):
         raise RuntimeError("search.backend doit valoir « sql » ou « solr ».")
     result["recueil.show_state_brand"] = asbool(result["recueil.show_state_brand"])
-    result["recueil.secure_cookies"] = asbool(result["recueil.secure_cookies"])
     for key in ("recueil.access_link_days", "recueil.max_upload_bytes",
-                "recueil.link_requests_per_address", "recueil.link_requests_per_client"):
+                "recueil.link_requests_per_address", "recueil.link_requests_per_client",
+                "recueil.hsts_max_age"):
         result[key] = int(result[key])
     return result
+
+
+def _check_production_secret(secret: str) -> None:
+    """Refuse a secret that anyone can read or guess where cookies are secure, i.e. served
+    over HTTPS: whoever knows it forges sessions, hence staff and declarant sign-ins."""
+    if secret == DEVELOPMENT_SECRET:
+        raise RuntimeError(
+            "Le secret de development.ini est public : définissez RECUEIL_SECRET avec un "
+            "secret propre à ce serveur (par exemple : python3 -c "
+            "'import secrets; print(secrets.token_urlsafe(48))')."
+        )
+    if len(secret.encode("utf-8")) < MIN_SECRET_BYTES:
+        raise RuntimeError(
+            f"Le secret (RECUEIL_SECRET ou recueil.secret) doit compter au moins "
+            f"{MIN_SECRET_BYTES} octets quand les cookies sont sécurisés "
+            "(recueil.secure_cookies) ; générez-en un avec : python3 -c "
+            "'import secrets; print(secrets.token_urlsafe(48))'."
+        )
