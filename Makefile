@@ -67,6 +67,7 @@ bench: install  ## benchmarks of bench/ (results in bench/RESULTS.md)
 lint: install  ## ruff, the layers (import-linter), dead code (vulture), bandit, pip-audit
 	$(BIN)/ruff check recueil opendata tests tools bench
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/vulture
 	$(BIN)/bandit -q -r recueil opendata
 	$(BIN)/pip-audit --skip-editable --progress-spinner off
 

@@ -13,7 +13,6 @@ import platform
 import sqlite3
 import statistics
 import sys
-import time
 import urllib.request
 from importlib import metadata
 from pathlib import Path
@@ -166,15 +165,6 @@ def number(value) -> str:
 
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f}"
-
-
-class Timer:
-    def __enter__(self):
-        self.start = time.perf_counter()
-        return self
-
-    def __exit__(self, *exc):
-        self.seconds = time.perf_counter() - self.start
 
 
 # -- machine and versions --------------------------------------------------------------------------

@@ -24,8 +24,6 @@ LICENCE = {
     "title": "Licence Ouverte / Open Licence version 2.0",
     "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence",
 }
-#: udata's code for the Licence Ouverte 2.0
-UDATA_LICENCE = "lov2"
 
 
 @dataclasses.dataclass(frozen=True)

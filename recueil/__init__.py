@@ -6,7 +6,7 @@ from pyramid.request import Request
 from . import settings as app_settings
 
 
-def main(global_config, **settings):
+def main(_global_config, **settings):
     """The WSGI application."""
     settings = app_settings.load(settings)
     with Configurator(settings=settings) as config:

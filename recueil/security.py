@@ -88,7 +88,7 @@ class SecurityPolicy:
     def permits(self, request, context, permission):
         return self.helper.permits(context, self.effective_principals(request), permission)
 
-    def remember(self, request, userid, **kw):
+    def remember(self, request, _userid, **kw):
         return []
 
     def forget(self, request, **kw):

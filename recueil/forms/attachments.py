@@ -7,8 +7,6 @@ ODT = "application/vnd.oasis.opendocument.text"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DOC = "application/msword"
 
-LABELS = {PDF: "PDF", ODT: "OpenDocument (ODT)", DOCX: "Word (DOCX)", DOC: "Word (DOC)"}
-EXTENSIONS = {PDF: ".pdf", ODT: ".odt", DOCX: ".docx", DOC: ".doc"}
 
 
 def sniff(content: bytes) -> str | None:

@@ -26,7 +26,7 @@ from .vocabulary import VOCABULARIES, VocabularyTerm  # noqa: F401
 configure_mappers()
 
 
-def _sqlite_pragmas(dbapi_connection, connection_record):
+def _sqlite_pragmas(dbapi_connection, _connection_record):
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")

@@ -66,7 +66,7 @@ def _statements(engine, work):
     """The SQL statements `work()` runs on `engine`."""
     seen = []
 
-    def note(conn, cursor, statement, parameters, context, executemany):
+    def note(conn, cursor, statement, _parameters, context, executemany):
         seen.append(statement)
 
     sa.event.listen(engine, "before_cursor_execute", note)

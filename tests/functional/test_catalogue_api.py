@@ -131,7 +131,7 @@ def test_results_are_read_in_one_query_in_the_order_of_the_search(testapp, wsgi_
                 thematiques=["education", "sante-mentale"], departements=["49"], regions=["52"])
     statements = []
 
-    def count(conn, cursor, statement, parameters, context, executemany):
+    def count(conn, cursor, statement, _parameters, context, executemany):
         if "practices.intitule" in statement:
             statements.append(statement)
 

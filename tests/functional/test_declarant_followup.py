@@ -255,7 +255,7 @@ def test_a_change_landing_during_the_save_is_refused_whole(testapp, mailbox, fac
     form["contact_nom"] = "Claire Martin-Durand"
     landed = []
 
-    def other_change_lands(session, flush_context, instances):
+    def other_change_lands(session, _flush_context, _instances):
         if not landed:
             landed.append(True)
             with engine.begin() as connection:

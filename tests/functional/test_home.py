@@ -183,7 +183,7 @@ def test_the_home_page_reads_the_database_a_few_times_only(testapp, wsgi_app, co
     statements = []
     engine = wsgi_app.registry["db_engine"]
 
-    def count(conn, cursor, statement, parameters, context, executemany):
+    def count(conn, cursor, statement, _parameters, context, executemany):
         statements.append(statement)
 
     event.listen(engine, "before_cursor_execute", count)

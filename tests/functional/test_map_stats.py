@@ -32,7 +32,8 @@ def map_links(page) -> dict[str, tuple[str, str, list[str]]]:
     return links
 
 
-def test_the_map_has_one_link_per_departement_with_its_count(testapp, some):
+@pytest.mark.usefixtures("some")
+def test_the_map_has_one_link_per_departement_with_its_count(testapp):
     page = testapp.get("/carte")
     links = map_links(page)
     assert len(links) == 101
@@ -62,7 +63,8 @@ def test_the_map_has_one_link_per_departement_with_its_count(testapp, some):
     assert "5 pratiques publiées" in page.text
 
 
-def test_the_map_has_a_table_as_its_text_alternative(testapp, some):
+@pytest.mark.usefixtures("some")
+def test_the_map_has_a_table_as_its_text_alternative(testapp):
     page = testapp.get("/carte")
     table = page.html.select_one("#tableau-departements table")
     assert table.caption.get_text(strip=True) == "Nombre de pratiques publiées par département"
@@ -101,7 +103,8 @@ def table(page, name) -> dict[str, list[str]]:
     return rows
 
 
-def test_the_statistics_are_tables_of_counts(testapp, some):
+@pytest.mark.usefixtures("some")
+def test_the_statistics_are_tables_of_counts(testapp):
     page = testapp.get("/statistiques")
     assert page.html.h1.get_text(strip=True) == "Statistiques du recueil"
     assert "5 pratiques publiées" in page.text

@@ -28,7 +28,7 @@ def _education_label(testapp) -> tuple[str, str]:
 def _reads_of_references(engine, work) -> list[str]:
     seen = []
 
-    def note(conn, cursor, statement, parameters, context, executemany):
+    def note(conn, cursor, statement, _parameters, context, executemany):
         if "vocabulary_terms" in statement or "departements" in statement:
             seen.append(statement)
 

@@ -172,7 +172,7 @@ def test_the_csv_is_streamed_from_a_connection_opened_on_demand(wsgi_app, db, mo
                "SERVER_NAME": "localhost", "SERVER_PORT": "80", "wsgi.url_scheme": "http",
                "REMOTE_ADDR": "192.0.2.10", "wsgi.input": io.BytesIO()}
     started = []
-    app_iter = wsgi_app(environ, lambda status, headers, exc_info=None: started.append(status))
+    app_iter = wsgi_app(environ, lambda status, headers, _exc_info=None: started.append(status))
     assert started == ["200 OK"]
     assert not isinstance(app_iter, (list, tuple))
     idle = pool.checkedout()

@@ -318,10 +318,6 @@ class SolrServer:
             shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None
 
-    @property
-    def running(self) -> bool:
-        return self._proc is not None and self._proc.poll() is None
-
     def wait(self) -> int:
         """Wait for java to end (for ``serve``); return its exit code."""
         return self._proc.wait() if self._proc else 0
@@ -362,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         server = SolrServer(args.port, home=args.home)
 
-        def _term(signum, frame):
+        def _term(_signum, _frame):
             raise KeyboardInterrupt
 
         signal.signal(signal.SIGTERM, _term)
