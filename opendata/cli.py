@@ -25,7 +25,7 @@ def size_label(n: int) -> str:
     return f"{max(1, round(n / 1024))} Ko"
 
 
-def _links(env) -> Links:
+def _links(env: dict) -> Links:
     """The public addresses; refused without recueil.public_url (the files would point nowhere)."""
     if not (env["registry"].settings.get("recueil.public_url") or "").strip():
         raise SystemExit(
@@ -35,7 +35,7 @@ def _links(env) -> Links:
     return Links.from_request(env["request"])
 
 
-def _export(env, folder) -> Export:
+def _export(env: dict, folder: Path) -> Export:
     registry = env["registry"]
     links = _links(env)
     with registry["dbsession_factory"]() as dbsession:
@@ -43,7 +43,7 @@ def _export(env, folder) -> Export:
     return write_files(registry["db_engine"], folder, links, vocabularies, registry["clock"].now())
 
 
-def _summary(export: Export, folder) -> str:
+def _summary(export: Export, folder: Path) -> str:
     lines = [f"{export.count} pratique(s) publiée(s) exportée(s) dans {folder} :"]
     width = max(len(w.kind.filename) for w in export.files)
     for written in export.files:
@@ -52,7 +52,7 @@ def _summary(export: Export, folder) -> str:
     return "\n".join(lines)
 
 
-def _cmd_export(env, args) -> int:
+def _cmd_export(env: dict, args: argparse.Namespace) -> int:
     folder = Path(args.dossier)
     export = _export(env, folder)
     _say(_summary(export, folder))
@@ -60,7 +60,7 @@ def _cmd_export(env, args) -> int:
     return 0
 
 
-def _cmd_publish(env, args) -> int:
+def _cmd_publish(env: dict, args: argparse.Namespace) -> int:
     settings = env["registry"].settings
     try:
         target = datagouv.Target.from_settings(settings)
@@ -127,7 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv=None) -> int:
+def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     setup_logging(args.config)
     with bootstrap(args.config) as env:

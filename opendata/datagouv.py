@@ -14,7 +14,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from . import metadata
@@ -80,7 +80,8 @@ class DataGouv:
             handlers.append(urllib.request.ProxyHandler({}))  # never a proxy for this machine
         self.opener = urllib.request.build_opener(*handlers)
 
-    def _call(self, method: str, path: str, body=None, headers=None) -> dict:
+    def _call(self, method: str, path: str, body: bytes | None = None,
+              headers: dict[str, str] | None = None) -> dict:
         headers = {"Accept": "application/json", **(headers or {})}
         if self.api_key:
             headers["X-API-KEY"] = self.api_key
@@ -267,6 +268,6 @@ def _midway(failed: metadata.FileKind, error: ApiError, replaced: list, target: 
     return "\n".join(lines)
 
 
-def api_key(environ=None) -> str | None:
+def api_key(environ: Mapping[str, str] | None = None) -> str | None:
     environ = os.environ if environ is None else environ
     return (environ.get(API_KEY_VARIABLE) or "").strip() or None

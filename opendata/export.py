@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -17,7 +18,7 @@ from sqlalchemy import Engine
 from . import metadata
 from .formats import CsvEncoder, JsonEncoder
 from .links import Links
-from .records import batches
+from .records import Batch, batches
 from .schema import datapackage, table_schema
 from .vocabularies import Vocabularies
 
@@ -70,7 +71,7 @@ class _HashingFile:
         self.path.unlink(missing_ok=True)
 
 
-def _both(source, csv_file: _HashingFile, json_file: _HashingFile, links: Links,
+def _both(source: Iterable[Batch], csv_file: _HashingFile, json_file: _HashingFile, links: Links,
           vocabularies: Vocabularies, generated_at: dt.datetime) -> int:
     """One pass over the database writes the CSV and the JSON (the same snapshot in both)."""
     encoders = ((CsvEncoder(links), csv_file),

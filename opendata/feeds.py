@@ -18,7 +18,7 @@ DCAT_CONTEXT = {
 _EU = "http://publications.europa.eu/resource/authority"
 
 
-def _iso(moment) -> str | None:
+def _iso(moment: dt.date | dt.datetime | None) -> str | None:
     if moment is None:
         return None
     if isinstance(moment, dt.datetime):
@@ -30,7 +30,7 @@ def _typed(value: str, kind: str) -> dict:
     return {"@value": value, "@type": f"xsd:{kind}"}
 
 
-def dcat_catalogue(links: Links, modified=None) -> dict:
+def dcat_catalogue(links: Links, modified: dt.datetime | None = None) -> dict:
     """A dcat:Catalog holding one dcat:Dataset and its four distributions (DCAT-AP fields,
     as udata's harvester maps them)."""
     licence = {"@id": metadata.LICENCE["path"]}
@@ -96,7 +96,7 @@ ATOM = "http://www.w3.org/2005/Atom"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def _text(value) -> str:
+def _text(value: str | None) -> str:
     return _NOT_XML.sub("", value or "")
 
 
@@ -104,9 +104,10 @@ def _day(day: dt.date | None) -> str:
     return f"{day.isoformat()}T00:00:00Z" if day else "1970-01-01T00:00:00Z"
 
 
-def atom_feed(batch: Batch, links: Links, vocabularies: Vocabularies, updated=None) -> bytes:
+def atom_feed(batch: Batch, links: Links, vocabularies: Vocabularies,
+              updated: dt.datetime | None = None) -> bytes:
     """The latest published practices as an Atom 1.0 feed (RFC 4287), newest first."""
-    def sub(parent, tag, text=None, **attrs):
+    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
         element = ET.SubElement(parent, tag, attrs)
         if text is not None:
             element.text = _text(text)

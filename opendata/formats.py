@@ -151,7 +151,7 @@ def json_records(batch: Batch, links: Links, vocabularies: Vocabularies) -> Iter
         yield public_record(practice, links.practice(practice.id), vocabularies)
 
 
-def _dumps(value) -> str:
+def _dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -180,7 +180,7 @@ class JsonEncoder:
         return ("\n  " if self.count else "") + f'],\n  "nombre_pratiques": {self.count}\n}}\n'
 
 
-def chunks(encoder, source: Iterable[Batch]) -> Iterator[str]:
+def chunks(encoder: CsvEncoder | JsonEncoder, source: Iterable[Batch]) -> Iterator[str]:
     """A whole file as text chunks, one per batch."""
     yield encoder.head()
     for batch in source:

@@ -1,5 +1,9 @@
 """The public addresses the files point to, built from the application's routes."""
 import dataclasses
+import uuid
+from collections.abc import Callable
+
+from pyramid.request import Request
 
 _PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
 
@@ -20,12 +24,12 @@ class Links:
     practice_prefix: str
     practice_suffix: str = ""
 
-    def practice(self, practice_id) -> str:
+    def practice(self, practice_id: uuid.UUID | str) -> str:
         """A practice's stable page (what the `url` column holds)."""
         return f"{self.practice_prefix}{practice_id}{self.practice_suffix}"
 
     @classmethod
-    def from_request(cls, request) -> "Links":
+    def from_request(cls, request: Request) -> "Links":
         """Addresses under ``recueil.public_url`` when set (as the catalogue's API does), else
         under the request's own host."""
         url = _url_builder(request)
@@ -45,11 +49,11 @@ class Links:
         )
 
 
-def _url_builder(request):
+def _url_builder(request: Request) -> Callable[..., str]:
     """route -> absolute URL: under ``recueil.public_url`` when set, else the request's host."""
     public = (request.registry.settings.get("recueil.public_url") or "").rstrip("/")
 
-    def url(route, **kw):
+    def url(route: str, **kw: object) -> str:
         if public:
             return public + request.route_path(route, **kw)
         return request.route_url(route, **kw)
@@ -57,7 +61,7 @@ def _url_builder(request):
     return url
 
 
-def practice_url_parts(request) -> tuple[str, str]:
+def practice_url_parts(request: Request) -> tuple[str, str]:
     """(prefix, suffix) of a practice's page: its address is prefix + id + suffix."""
     prefix, suffix = _url_builder(request)("catalogue.show", id=_PLACEHOLDER).split(_PLACEHOLDER)
     return prefix, suffix

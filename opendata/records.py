@@ -8,8 +8,21 @@ fields are never read.
 import dataclasses
 from collections.abc import Iterator
 
-from sqlalchemy import Connection, Text, Uuid, cast, func, literal, or_, select, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    Text,
+    Uuid,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.orm import Session
 
 from recueil.models.columns import COLUMNS, MULTI_VALUED, SEPARATOR
 from recueil.models.practice import PUBLIC_STATUSES, Practice, PracticeTerm
@@ -24,7 +37,7 @@ _terms = PracticeTerm.__table__
 PUBLISHED = _practices.c.status.in_(PUBLIC_STATUSES)
 
 
-def _as_text(column, dialect: str = ""):
+def _as_text(column: ColumnElement, dialect: str = "") -> ColumnElement:
     """A UUID column read as its canonical text. PostgreSQL casts it (psycopg2 would build a
     uuid.UUID per row, a third of the export's time); elsewhere SQLAlchemy formats the stored
     hexadecimal digits."""
@@ -33,7 +46,7 @@ def _as_text(column, dialect: str = ""):
     return type_coerce(column, Uuid(as_uuid=False))
 
 
-def published_query(dialect: str = ""):
+def published_query(dialect: str = "") -> Select:
     """The public scalar columns of the published practices, oldest publication first."""
     columns = [_as_text(_practices.c.id, dialect).label("id"),
                *(_practices.c[name] for name in SCALARS[1:])]
@@ -114,7 +127,8 @@ class DataState:
     fingerprint: str
 
 
-def data_state(connection_or_session, vocabularies_digest: str) -> DataState:
+def data_state(connection_or_session: Connection | Session,
+               vocabularies_digest: str) -> DataState:
     """Read in two scans (about 0.2 s for 100 000 practices on PostgreSQL, a few ms for the
     catalogue's real size): cheap beside producing the files, and a 304 reads no more."""
     ever_published = or_(PUBLISHED, _practices.c.date_publication.is_not(None))

@@ -4,6 +4,8 @@ import functools
 import hashlib
 import json
 
+from sqlalchemy.orm import Session
+
 from recueil.models.columns import MULTI_VALUED, SINGLE_CODED
 from recueil.services.references import References
 
@@ -32,7 +34,7 @@ class Vocabularies:
         return cls(terms)
 
     @classmethod
-    def load(cls, dbsession) -> "Vocabularies":
+    def load(cls, dbsession: Session) -> "Vocabularies":
         return cls.from_references(References(dbsession))
 
     def codes(self, field: str) -> list[str]:

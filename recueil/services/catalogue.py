@@ -1,16 +1,19 @@
 """What the public catalogue reads from the database: published practices only."""
 import uuid
+from collections.abc import Callable, Collection
 
 import orjson
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ..models import Practice
 from ..models.practice import PUBLIC_STATUSES
 from ..search.documents import public_record, record_from_document
 from ..search.interfaces import SearchResult
+from .references import References
 
 
-def published_practices(dbsession, ids: list[uuid.UUID]) -> list[Practice]:
+def published_practices(dbsession: Session, ids: list[uuid.UUID]) -> list[Practice]:
     """The published practices among `ids`, in the order of `ids`, with their codes (one
     query for the practices, one for their codes).
 
@@ -28,7 +31,7 @@ def published_practices(dbsession, ids: list[uuid.UUID]) -> list[Practice]:
     return [found[i] for i in ids if i in found]
 
 
-def published_practice(dbsession, practice_id: uuid.UUID) -> Practice | None:
+def published_practice(dbsession: Session, practice_id: uuid.UUID) -> Practice | None:
     """The practice with this id if it is published; None for drafts and everything else."""
     return dbsession.scalars(
         select(Practice).where(Practice.id == practice_id, Practice.status.in_(PUBLIC_STATUSES))
@@ -40,7 +43,7 @@ def published_practice(dbsession, practice_id: uuid.UUID) -> Practice | None:
 RECORD_CACHE_SIZE = 10_000
 
 
-def _record_json(document: dict, url: str, references) -> orjson.Fragment:
+def _record_json(document: dict, url: str, references: References) -> orjson.Fragment:
     """The record of a stored Solr document, serialised: kept while Solr holds the same
     version of the document (`_version_`, new at each indexing) and the labels are the same
     (the cache belongs to the snapshot of the reference data)."""
@@ -61,8 +64,9 @@ def _record_json(document: dict, url: str, references) -> orjson.Fragment:
     return fragment
 
 
-def public_records(dbsession, result: SearchResult, url_for, references,
-                   stale=frozenset()) -> list[orjson.Fragment]:
+def public_records(dbsession: Session, result: SearchResult, url_for: Callable[[str], str],
+                   references: References, stale: Collection[str] = frozenset(),
+                   ) -> list[orjson.Fragment]:
     """The public records (spec §9, with labels) of a page of results, in its order, each one
     as its JSON (orjson.Fragment, for orjson.dumps).
 

@@ -1,5 +1,8 @@
 """What the home page reads: the newest publications of each kind, in two queries."""
+import uuid
+
 from sqlalchemy import literal, select, union_all
+from sqlalchemy.orm import Session
 
 from ..models import Practice
 from ..models.practice import PUBLIC_STATUSES
@@ -13,12 +16,12 @@ SHOWCASES = {
 }
 
 
-def _newest_first(practice: Practice):
+def _newest_first(practice: Practice) -> tuple[int, uuid.UUID]:
     return (-(practice.date_publication.toordinal() if practice.date_publication else 0),
             practice.id)
 
 
-def newest(dbsession, limit: int = 3) -> dict[str, list[Practice]]:
+def newest(dbsession: Session, limit: int = 3) -> dict[str, list[Practice]]:
     """The `limit` most recently published practices of each showcase, newest first."""
     parts = []
     for name, condition in SHOWCASES.items():

@@ -1,8 +1,10 @@
 """The informational pages: their shipped texts (reference data) and administrators' edits."""
 import datetime as dt
+from collections.abc import Iterable
 from importlib import resources
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ..models import Page
 
@@ -41,7 +43,7 @@ def shipped_pages() -> dict[str, tuple[str, str]]:
     return pages
 
 
-def load_pages(dbsession, now: dt.datetime | None = None) -> int:
+def load_pages(dbsession: Session, now: dt.datetime | None = None) -> int:
     """Add the missing pages; refresh those no administrator has edited; returns how many changed.
 
     A page an administrator saved is never overwritten.
@@ -61,21 +63,21 @@ def load_pages(dbsession, now: dt.datetime | None = None) -> int:
     return changed
 
 
-def ordered(pages) -> list[Page]:
+def ordered(pages: Iterable[Page]) -> list[Page]:
     """Pages in reading order: « À propos » first, then the legal pages, then any other."""
     rank = {slug: i for i, slug in enumerate(ORDER)}
     return sorted(pages, key=lambda p: (rank.get(p.slug, len(ORDER)), p.slug))
 
 
-def all_pages(dbsession) -> list[Page]:
+def all_pages(dbsession: Session) -> list[Page]:
     return ordered(dbsession.scalars(select(Page)))
 
 
-def get_page(dbsession, slug: str) -> Page | None:
+def get_page(dbsession: Session, slug: str) -> Page | None:
     return dbsession.get(Page, slug)
 
 
-def save(dbsession, page: Page, titre: str, contenu: str, expected_version: int | None,
+def save(dbsession: Session, page: Page, titre: str, contenu: str, expected_version: int | None,
          author: str, now: dt.datetime) -> None:
     """Apply an administrator's edit made on `expected_version` of the page.
 

@@ -3,22 +3,24 @@ import dataclasses
 import json
 import threading
 import time
+from collections.abc import Callable, Iterable
 from functools import cached_property
 from importlib import resources
 
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session, object_session
+from pyramid.config import Configurator
+from sqlalchemy import Connection, Engine, event, select
+from sqlalchemy.orm import Mapper, ORMExecuteState, Session, object_session
 
 from ..models import Departement, Region, VocabularyTerm
 from ..models.vocabulary import VOCABULARIES
 from .pages import load_pages
 
 
-def _data(name: str):
+def _data(name: str) -> dict:
     return json.loads(resources.files("recueil").joinpath("data", name).read_text("utf-8"))
 
 
-def load_reference_data(dbsession) -> dict[str, int]:
+def load_reference_data(dbsession: Session) -> dict[str, int]:
     """Insert the vocabularies, territories and informational pages that are missing; never
     changes an edited label or a page an administrator saved."""
     added = {"termes": 0, "regions": 0, "departements": 0, "pages": 0}
@@ -107,7 +109,7 @@ class ReferenceData:
         self.derived: dict = {}
 
     @staticmethod
-    def read_rows(connection) -> tuple:
+    def read_rows(connection: Connection | Session) -> tuple:
         """The reference tables' rows, in the order the pages show them (a session or a
         connection)."""
         terms = VocabularyTerm.__table__.c
@@ -130,7 +132,7 @@ class References:
     """Vocabularies and territories as one request reads them: the process's shared
     ReferenceData (see ReferenceCache), or read from `dbsession` when first needed."""
 
-    def __init__(self, dbsession=None, data: ReferenceData | None = None):
+    def __init__(self, dbsession: Session | None = None, data: ReferenceData | None = None):
         self.dbsession = dbsession
         if data is not None:
             self.__dict__["data"] = data
@@ -173,7 +175,7 @@ class References:
         """code -> label of a field (read-only: shared by the process's requests)."""
         return self.data.labels.get(field, {})
 
-    def regions_for(self, departements) -> list[str]:
+    def regions_for(self, departements: Iterable[str]) -> list[str]:
         """The régions of the given départements, in code order."""
         return sorted({self.region_of[d] for d in departements if d in self.region_of})
 
@@ -187,7 +189,7 @@ class _Changes:
 _REFERENCE_MODELS = (VocabularyTerm, Region, Departement)
 
 
-def _note_change(mapper, connection, target) -> None:
+def _note_change(_mapper: Mapper, _connection: Connection, target: object) -> None:
     session = object_session(target)
     if session is not None:
         session.info["references_changed"] = True
@@ -199,20 +201,20 @@ for _model in _REFERENCE_MODELS:
 
 
 @event.listens_for(Session, "do_orm_execute")
-def _note_bulk_change(state) -> None:
+def _note_bulk_change(state: ORMExecuteState) -> None:
     if (state.is_update or state.is_delete or state.is_insert) and any(
             mapper.class_ in _REFERENCE_MODELS for mapper in state.all_mappers):
         state.session.info["references_changed"] = True
 
 
 @event.listens_for(Session, "after_commit")
-def _count_change(session) -> None:
+def _count_change(session: Session) -> None:
     if session.info.pop("references_changed", False):
         _Changes.count += 1
 
 
 @event.listens_for(Session, "after_rollback")
-def _forget_change(session) -> None:
+def _forget_change(session: Session) -> None:
     session.info.pop("references_changed", None)
 
 
@@ -226,7 +228,8 @@ class ReferenceCache:
     its own so that only committed data is ever shared).
     """
 
-    def __init__(self, engine, max_age: float = 2.0, clock=time.monotonic):
+    def __init__(self, engine: Engine, max_age: float = 2.0,
+                 clock: Callable[[], float] = time.monotonic):
         self.engine = engine
         self.max_age = max_age
         self.clock = clock
@@ -263,7 +266,7 @@ class ReferenceCache:
             return data
 
 
-def includeme(config):
+def includeme(config: Configurator) -> None:
     cache = ReferenceCache(config.registry["db_engine"])
     config.registry["references_cache"] = cache
     config.add_request_method(

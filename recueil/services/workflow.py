@@ -8,8 +8,14 @@ Every operation checks who acts and from which state, refuses a stale version, r
 Transition (who, when, from, to, comment) and changes nothing when it refuses.
 """
 import dataclasses
+from collections.abc import Iterable
+from typing import Protocol
 
+from sqlalchemy.orm import Session
+
+from ..clock import SystemClock
 from ..models.practice import PERSONAL_FIELDS, PUBLIC_FIELDS, STATUSES, Practice, Transition
+from ..models.user import User
 
 CONFLICT = (
     "Cette pratique a été modifiée entre-temps par une autre personne : "
@@ -89,6 +95,15 @@ STEPS = {step.name: step for step in (
 )}
 
 
+class Identity(Protocol):
+    """Who the security policy says a request comes from (recueil.security.Identity)."""
+
+    label: str
+    roles: Iterable[str]
+    user: User | None
+    declarant_email: str | None
+
+
 @dataclasses.dataclass(frozen=True)
 class Actor:
     """Who acts: a label for the history, their roles, and their user id if staff."""
@@ -99,7 +114,7 @@ class Actor:
     declarant_email: str | None = None
 
     @classmethod
-    def from_identity(cls, identity) -> "Actor":
+    def from_identity(cls, identity: Identity) -> "Actor":
         return cls(
             label=identity.label,
             roles=tuple(identity.roles),
@@ -174,8 +189,9 @@ def check(practice: Practice, name: str, actor: Actor, comment: str | None = Non
     return step
 
 
-def apply(dbsession, clock, practice: Practice, name: str, actor: Actor, comment: str | None = None,
-          expected_version: int | None = None, keep_snapshot: bool = False) -> Transition:
+def apply(dbsession: Session, clock: SystemClock, practice: Practice, name: str, actor: Actor,
+          comment: str | None = None, expected_version: int | None = None,
+          keep_snapshot: bool = False) -> Transition:
     """Take step `name` on `practice`, or raise WorkflowError leaving everything unchanged."""
     step = check(practice, name, actor, comment, expected_version)
     comment = (comment or "").strip() or None
@@ -194,7 +210,8 @@ def apply(dbsession, clock, practice: Practice, name: str, actor: Actor, comment
     return transition
 
 
-def note(dbsession, clock, practice: Practice, actor: Actor, comment: str) -> Transition:
+def note(dbsession: Session, clock: SystemClock, practice: Practice, actor: Actor,
+         comment: str) -> Transition:
     """Record in the history a change that keeps the state (a re-import updating a practice)."""
     transition = Transition(from_status=practice.status, to_status=practice.status,
                             actor=actor.label, actor_user_id=actor.user_id, comment=comment,

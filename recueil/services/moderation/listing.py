@@ -5,7 +5,7 @@ import math
 from collections.abc import Mapping
 
 import colander
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
@@ -106,7 +106,7 @@ def _one_of(params: Mapping[str, str], name: str, allowed: set[str]) -> str:
     return value if value in allowed else ""
 
 
-def _received():
+def _received() -> ColumnElement[dt.datetime]:
     # imported practices may have no submission date: their arrival counts instead
     return func.coalesce(Practice.submitted_at, Practice.created_at)
 
