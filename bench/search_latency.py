@@ -97,16 +97,18 @@ class Client:
             self.connection.close()
 
 
+#: pysolr sends a search as a GET below this length of its encoded parameters, as a form
+#: beyond (pysolr.Solr._select)
+PYSOLR_GET_LIMIT = 1024
+
+
 def solr_request(params: dict) -> tuple[str, str, bytes | None, dict]:
     """(method, path, body, headers) of /select as the application sends SolrSearch.params
-    (GET, a form past solr.MAX_GET_LENGTH characters)."""
-    from recueil.search.solr import MAX_GET_LENGTH
-
-    params = dict(params)
+    through pysolr (GET, a form past PYSOLR_GET_LIMIT characters)."""
     encoded = urllib.parse.urlencode(params, doseq=True)
-    if len(encoded) < MAX_GET_LENGTH:
-        return "GET", f"/select?{encoded}", None, {}
-    return "POST", "/select", encoded.encode(), {
+    if len(encoded) < PYSOLR_GET_LIMIT:
+        return "GET", f"/select/?{encoded}", None, {}
+    return "POST", "/select/", encoded.encode(), {
         "Content-type": "application/x-www-form-urlencoded; charset=utf-8"}
 
 

@@ -7,6 +7,9 @@ from pyramid.settings import asbool
 ENVIRONMENT = {
     "RECUEIL_DATABASE_URL": "sqlalchemy.url",
     "RECUEIL_SOLR_URL": "solr.url",
+    "RECUEIL_SOLR_USERNAME": "solr.username",
+    "RECUEIL_SOLR_PASSWORD": "solr.password",
+    "RECUEIL_SOLR_CA_BUNDLE": "solr.ca_bundle",
     "RECUEIL_SECRET": "recueil.secret",
     "RECUEIL_SMTP_HOST": "mail.host",
     "RECUEIL_SMTP_PORT": "mail.port",
@@ -17,6 +20,8 @@ ENVIRONMENT = {
 DEFAULTS = {
     "search.backend": "sql",
     "solr.url": "http://127.0.0.1:8983/solr/pratiques",
+    # seconds Solr may take to answer a search or an update (a reindex allows its batches more)
+    "solr.timeout": "5",
     "recueil.show_state_brand": "false",
     "recueil.secure_cookies": "false",
     "recueil.access_link_days": "14",
@@ -45,6 +50,7 @@ def load(settings: dict, environ=None) -> dict:
         raise RuntimeError("search.backend doit valoir « sql » ou « solr ».")
     result["recueil.show_state_brand"] = asbool(result["recueil.show_state_brand"])
     result["recueil.secure_cookies"] = asbool(result["recueil.secure_cookies"])
+    result["solr.timeout"] = float(result["solr.timeout"])
     for key in ("recueil.access_link_days", "recueil.max_upload_bytes",
                 "recueil.link_requests_per_address", "recueil.link_requests_per_client"):
         result[key] = int(result[key])
