@@ -41,6 +41,10 @@ SORTS = {
     "publication": "date_publication desc, id asc",
     "anciennete": "date_mise_en_oeuvre asc, id asc",
 }
+#: the request handler of the searches (solrconfig.xml): the parameters that never change
+#: are its defaults, so that a search is a short GET (pysolr posts a form past 1 024
+#: characters, sent in two pieces)
+SEARCH_HANDLER = "recherche"
 #: seconds Solr may take to answer, unless the settings say otherwise (solr.timeout)
 DEFAULT_TIMEOUT = 5.0
 #: what pysolr, the application and the network can fail with on the way to Solr: pysolr
@@ -161,34 +165,27 @@ class SolrSearch(SearchBackend):
         return queries
 
     def params(self, request: SearchRequest, fields: Sequence[str] = ID_ONLY) -> dict:
-        """The parameters of /select for `request`, asking the stored `fields` of each result."""
+        """The parameters of a search for `request`, asking the stored `fields` of each result;
+        the rest (edismax, every facet counted, the form of the answer) is the handler's
+        (SEARCH_HANDLER in solrconfig.xml)."""
         words = request.words
         params = {
+            # plain words only, every one of them required (the handler's q.op and mm)
+            "q": " ".join(words) if words else "*:*",
             "fq": self.filter_queries(request),
             "fl": ",".join(fields),
             "sort": SORTS[request.tri],
             "start": request.offset,
             "rows": request.par_page,
-            "facet": "true",
-            "facet.field": [f"{{!ex={f}}}{f}" for f in (*CODE_FACETS, "annee")],
-            "facet.mincount": 1,
-            "facet.limit": -1,
-            "wt": "json",
-            # each facet as {code: count}, and no header: nothing to rearrange or skip
-            "json.nl": "map",
-            "omitHeader": "true",
         }
-        if words:
-            # plain words only: a lower-case "or" typed by a person is a word, not an operator
-            params.update({"defType": "edismax", "q.op": "AND", "mm": "100%",
-                           "lowercaseOperators": "false"})
-        return {"q": " ".join(words) if words else "*:*", **params}
+        return params
 
     def search(self, request: SearchRequest, fields: Sequence[str] = ID_ONLY) -> SearchResult:
         """Published practices matching `request`; with `fields` beyond the id, their stored
         documents too (SearchResult.documents)."""
         params = self.params(request, fields)
-        results = self._query(self.client.search, params.pop("q"), **params)
+        results = self._query(self.client.search, params.pop("q"), search_handler=SEARCH_HANDLER,
+                              **params)
         docs = results.docs
         return SearchResult(
             total=results.hits,

@@ -113,7 +113,7 @@ def test_searches_share_one_kept_alive_connection(serve):
     for q in ("jardin", "potager", ""):
         assert solr.search(SearchRequest(q=q)).total == 0
     assert server.connections == 1
-    assert all(r.startswith(b"GET /solr/pratiques/select/?q=") for r in server.requests)
+    assert all(r.startswith(b"GET /solr/pratiques/recherche/?q=") for r in server.requests)
 
 
 def test_a_connection_solr_closed_while_idle_is_opened_again(serve):
