@@ -100,10 +100,6 @@ class SearchService:
     def embedded(self) -> SearchBackend:
         return SqlSearch(self.dbsession)
 
-    @property
-    def backend_name(self) -> str:
-        return (self.backend or SqlSearch).name
-
     def _answer(self, ask: Callable[[SearchBackend], T], what: str) -> T:
         """What the backend of the settings answers, or else the embedded backend."""
         if self.backend is not None:
