@@ -143,7 +143,7 @@ def application(db: str, solr: str, embedded: bool = False, limit: float = 0) ->
     clear(solr)
     engine = common.make_engine(db)
     session_factory = get_session_factory(engine)
-    client = SolrSearch(solr, timeout=600, url_for=url_for)
+    client = SolrSearch(solr, url_for=url_for)  # as the application builds it
     timings = Timings()
     timings.wrap(SqlSearch, "index", "index embarqué (SqlSearch.index)")
     timings.wrap(SqlSearch, "clear", "vidage de l'index embarqué")

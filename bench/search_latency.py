@@ -8,9 +8,9 @@
 4 threads, search.backend=solr); each sample of /api/pratiques is timed from the client, on a
 kept-alive HTTP/1.1 connection, until its whole body is read. Beside it, on another kept-alive
 connection, the raw Solr request: the very parameters `SolrSearch.params` builds for the same
-search (q, fq with {!tag}, facet.field with {!ex}, sort, rows, and the stored fields the API's
-records are built from), sent to /select as the application sends them (GET, a form past
-1 024 characters). Samples alternate API / Solr (order swapped every
+search (q, fq with {!tag}, sort, rows, and the stored fields the API's records are built
+from), sent to the application's request handler (/recherche: every facet, the form of the
+answer) as pysolr sends them (GET, a form past 1 024 characters). Samples alternate API / Solr (order swapped every
 round) after a warm-up; several queries, each a text query with two facet filters, every facet
 counted. The Solr core must hold the database's published practices (indexed if not).
 
@@ -97,16 +97,20 @@ class Client:
             self.connection.close()
 
 
-def solr_request(params: dict) -> tuple[str, str, bytes | None, dict]:
-    """(method, path, body, headers) of /select as the application sends SolrSearch.params
-    (GET, a form past solr.MAX_GET_LENGTH characters)."""
-    from recueil.search.solr import MAX_GET_LENGTH
+#: pysolr sends a search as a GET below this length of its encoded parameters, as a form
+#: beyond (pysolr.Solr._select)
+PYSOLR_GET_LIMIT = 1024
 
-    params = dict(params)
+
+def solr_request(params: dict) -> tuple[str, str, bytes | None, dict]:
+    """(method, path, body, headers) of a search as the application sends SolrSearch.params
+    through pysolr, to its request handler (GET, a form past PYSOLR_GET_LIMIT characters)."""
+    from recueil.search.solr import SEARCH_HANDLER
+
     encoded = urllib.parse.urlencode(params, doseq=True)
-    if len(encoded) < MAX_GET_LENGTH:
-        return "GET", f"/select?{encoded}", None, {}
-    return "POST", "/select", encoded.encode(), {
+    if len(encoded) < PYSOLR_GET_LIMIT:
+        return "GET", f"/{SEARCH_HANDLER}/?{encoded}", None, {}
+    return "POST", f"/{SEARCH_HANDLER}/", encoded.encode(), {
         "Content-type": "application/x-www-form-urlencoded; charset=utf-8"}
 
 
@@ -228,15 +232,35 @@ def breakdown(db: str, solr: str, rounds: int = 30) -> dict:
     cache = app.registry["references_cache"]
     params_list = [[("q", q), *filters] for q, filters in API_QUERIES]
     requests = parse_all(db, params_list)
-    steps = {"solr (client de l'application, réponse décodée)": [],
+    raw = [solr_request(client.params(r, RECORD_FIELDS)) for r in requests]
+    reference = Client(solr)
+    session = client.session
+
+    def through_requests(method, path, body, headers):
+        """The same request through the client's requests session alone (no pysolr)."""
+        return session.request(method, solr + path, data=body, headers=headers,
+                               timeout=client.timeout).content
+
+    steps = {"solr (client de l'application : pysolr, requests, réponse décodée)": [],
+             "pour mémoire, la même requête par la session requests seule (corps lu)": [],
+             "pour mémoire, la même requête brute (http.client, corps lu)": [],
              "références (cache du processus)": [],
              "enregistrements (gardés sérialisés, comme l'API)": [],
              "facettes": [], "json (orjson)": [],
              "pour mémoire, enregistrements construits à chaque fois": []}
-    for _ in range(rounds):
-        for state in requests:
-            t0 = time.perf_counter()
-            result = client.search(state, RECORD_FIELDS)
+    for round_ in range(rounds):
+        for state, request in zip(requests, raw, strict=True):
+            # the three ways to Solr one after the other, in an order that turns each round
+            ways = [lambda s=state: client.search(s, RECORD_FIELDS),
+                    lambda r=request: through_requests(*r),
+                    lambda r=request: reference.request(*r)]
+            spent = [0.0, 0.0, 0.0]
+            for k in sorted(range(3), key=lambda k: (k + round_) % 3):
+                started = time.perf_counter()
+                answer = ways[k]()
+                spent[k] = time.perf_counter() - started
+                if k == 0:
+                    result = answer
             t1 = time.perf_counter()
             references = References(data=cache.get())
             t2 = time.perf_counter()
@@ -252,9 +276,10 @@ def breakdown(db: str, solr: str, rounds: int = 30) -> dict:
             [record_from_document(d, f"http://x/pratiques/{d['id']}", references)
              for d in result.documents]
             t6 = time.perf_counter()
-            for name, seconds in zip(steps, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5),
-                                     strict=True):
+            for name, seconds in zip(steps, (spent[0], spent[1], spent[2], t2 - t1, t3 - t2, t4 - t3,
+                                             t5 - t4, t6 - t5), strict=True):
                 steps[name].append(seconds)
+    reference.close()
     app.registry["db_engine"].dispose()
     return {name: common.summary(values)["median"] for name, values in steps.items()}
 
@@ -328,8 +353,9 @@ def run_api(args) -> None:
         "### Latence de `/api/pratiques` (Solr) et de la requête Solr brute (`bench/search_latency.py api`)",
         "",
         f"Serveur waitress réel (processus séparé, 127.0.0.1, 4 fils), client `http.client` en connexion "
-        f"persistante ; requête Solr brute sur le même cœur avec les paramètres de `SolrSearch.params` "
-        f"(dont les champs stockés dont l'API fait ses enregistrements, `fl`). "
+        f"persistante ; requête Solr brute sur le même cœur, au même gestionnaire (`/recherche`), avec les "
+        f"paramètres de `SolrSearch.params` (dont les champs stockés dont l'API fait ses enregistrements, "
+        f"`fl`), envoyée comme pysolr l'envoie. "
         f"Alternance API/Solr (ordre inversé à chaque tour), {args.warmup} tours de chauffe, "
         f"**{args.samples} mesures par requête et par côté**. Chaque requête : un texte, deux filtres "
         f"de facettes, toutes les facettes comptées, 20 résultats.",

@@ -12,6 +12,9 @@ MIN_SECRET_BYTES = 32
 ENVIRONMENT = {
     "RECUEIL_DATABASE_URL": "sqlalchemy.url",
     "RECUEIL_SOLR_URL": "solr.url",
+    "RECUEIL_SOLR_USERNAME": "solr.username",
+    "RECUEIL_SOLR_PASSWORD": "solr.password",  # nosec B105 # the setting's name, not its value
+    "RECUEIL_SOLR_CA_BUNDLE": "solr.ca_bundle",
     "RECUEIL_SECRET": "recueil.secret",  # nosec B105 # the setting's name, not its value
     "RECUEIL_SMTP_HOST": "mail.host",
     "RECUEIL_SMTP_PORT": "mail.port",
@@ -22,6 +25,8 @@ ENVIRONMENT = {
 DEFAULTS = {
     "search.backend": "sql",
     "solr.url": "http://127.0.0.1:8983/solr/pratiques",
+    # seconds Solr may take to answer a search or an update (a reindex allows its batches more)
+    "solr.timeout": "5",
     "recueil.show_state_brand": "false",
     "recueil.secure_cookies": "false",
     "recueil.hsts_max_age": "0",  # seconds of Strict-Transport-Security; 0: not sent
@@ -54,6 +59,7 @@ def load(settings: dict, environ=None) -> dict:
     if result["search.backend"] not in ("sql", "solr"):
         raise RuntimeError("search.backend doit valoir « sql » ou « solr ».")
     result["recueil.show_state_brand"] = asbool(result["recueil.show_state_brand"])
+    result["solr.timeout"] = float(result["solr.timeout"])
     for key in ("recueil.access_link_days", "recueil.max_upload_bytes",
                 "recueil.link_requests_per_address", "recueil.link_requests_per_client",
                 "recueil.hsts_max_age"):

@@ -6,16 +6,20 @@ import threading
 import time
 import types
 import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
+from typing import Any, TypeVar
 
 import orjson
+from pyramid.config import Configurator
 from sqlalchemy import delete, event, func, insert, inspect, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from ..clock import SystemClock
 from ..models import IndexTask, Practice, PracticeTerm
 from ..models.practice import MULTI_FIELDS, PUBLIC_FIELDS, PUBLIC_STATUSES
-from .documents import TEXT_FIELDS, is_public, solr_document
-from .interfaces import SearchResult, SearchUnavailable
+from .documents import TEXT_FIELDS, is_public, searchable_text, solr_document
+from .interfaces import ID_ONLY, SearchBackend, SearchResult, SearchUnavailable
 from .query import SearchRequest
 from .solr import SolrSearch
 from .sql import SqlSearch
@@ -30,6 +34,10 @@ SOLR_BATCH_TIMEOUT = 600.0
 #: batches sent to Solr at the same time by `reindex` (two did not go faster on two cores:
 #: Solr's indexing and the reading share them)
 SOLR_SENDERS = 1
+
+T = TypeVar("T")
+#: progress(done, total, label), called as the batches of a reindex are done
+Progress = Callable[[int, int, str], None]
 
 
 class WaitingUpdates:
@@ -51,7 +59,8 @@ class WaitingUpdates:
         self._changes += 1
         self._empty_since = None
 
-    def among(self, dbsession, ids) -> set[uuid.UUID]:
+    def among(self, dbsession: Callable[[], Session],
+              ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
         """The practices among `ids` with an update waiting; `dbsession()` gives the session,
         asked for only when the queue must be read."""
         ids = list(ids)
@@ -72,35 +81,39 @@ class WaitingUpdates:
 
 
 class SearchService:
-    """What views call: `search`, `similar`; answers from SQL when Solr cannot."""
+    """What views call: `search`, `similar`; answered by the backend of the settings, or by
+    the embedded one (the database) when that backend cannot answer."""
 
-    def __init__(self, dbsession, solr: SolrSearch | None, waiting: WaitingUpdates | None = None):
+    def __init__(self, dbsession: Session | Callable[[], Session], backend: SearchBackend | None,
+                 waiting: WaitingUpdates | None = None):
         #: a session, or a function giving one: a search that Solr answers may need none
         self._dbsession = dbsession
-        self.solr = solr
+        #: the backend of the settings (Solr), None when it is the embedded one
+        self.backend = backend
         self.waiting = waiting or WaitingUpdates(max_age=0)
 
     @cached_property
-    def dbsession(self):
+    def dbsession(self) -> Session:
         return self._dbsession() if callable(self._dbsession) else self._dbsession
 
     @cached_property
-    def sql(self) -> SqlSearch:
+    def embedded(self) -> SearchBackend:
         return SqlSearch(self.dbsession)
 
-    @property
-    def backend_name(self) -> str:
-        return self.solr.name if self.solr else SqlSearch.name
+    def _answer(self, ask: Callable[[SearchBackend], T], what: str) -> T:
+        """What the backend of the settings answers, or else the embedded backend."""
+        if self.backend is not None:
+            try:
+                return ask(self.backend)
+            except SearchUnavailable as error:
+                log.warning("Moteur « %s » indisponible, %s servie par la base : %s",
+                            self.backend.name, what, error)
+        return ask(self.embedded)
 
-    def search(self, request: SearchRequest, fields=None) -> SearchResult:
+    def search(self, request: SearchRequest, fields: Sequence[str] = ID_ONLY) -> SearchResult:
         """One page of results and the facets; with `fields`, Solr's answer carries the stored
         documents of the results too (the embedded backend's never does)."""
-        if self.solr is not None:
-            try:
-                return self.solr.search(request, fields or ("id",))
-            except SearchUnavailable as error:
-                log.warning("Solr indisponible, recherche servie par la base : %s", error)
-        return self.sql.search(request)
+        return self._answer(lambda backend: backend.search(request, fields), "recherche")
 
     def stale(self, result: SearchResult) -> set[uuid.UUID]:
         """Results whose stored document may be older than the database (an update of theirs
@@ -110,27 +123,15 @@ class SearchService:
         return self.waiting.among(lambda: self.dbsession, result.ids)
 
     def similar(self, practice_id: uuid.UUID, limit: int = 5) -> list[uuid.UUID]:
-        if self.solr is not None:
-            try:
-                return self.solr.similar(practice_id, limit)
-            except SearchUnavailable as error:
-                log.warning("Solr indisponible, similarité servie par la base : %s", error)
-        return self.sql.similar(practice_id, limit)
+        return self._answer(lambda backend: backend.similar(practice_id, limit), "similarité")
 
-
-    def similar_to(self, practice, limit: int = 5) -> list[uuid.UUID]:
+    def similar_to(self, practice: Practice, limit: int = 5) -> list[uuid.UUID]:
         """The published practices most like this one, published or not (duplicate finder)."""
-        from .documents import is_public, searchable_text
-
         if is_public(practice):
             return self.similar(practice.id, limit)
         text = searchable_text(practice)
-        if self.solr is not None:
-            try:
-                return self.solr.similar_text(text, practice.id, limit)
-            except SearchUnavailable as error:
-                log.warning("Solr indisponible, similarité servie par la base : %s", error)
-        return self.sql.similar_text(text, practice.id, limit)
+        return self._answer(lambda backend: backend.similar_text(text, practice.id, limit),
+                            "similarité")
 
 
 def _touched_practices(session) -> list[Practice]:
@@ -146,7 +147,8 @@ def _touched_practices(session) -> list[Practice]:
     return touched
 
 
-def attach_index_hooks(session_factory, settings, solr_factory,
+def attach_index_hooks(session_factory: sessionmaker, settings: Mapping[str, Any],
+                       solr_factory: Callable[[], SolrSearch],
                        waiting: WaitingUpdates | None = None) -> None:
     """Keep the indexes in step with the database.
 
@@ -192,7 +194,7 @@ def _now(session):
     return SystemClock().now()
 
 
-def drain_queue(session_factory, solr: SolrSearch, limit: int | None = None) -> int:
+def drain_queue(session_factory: sessionmaker, solr: SolrSearch, limit: int | None = None) -> int:
     """Send queued practices to Solr; returns how many tasks were done. Never raises for Solr."""
     done = 0
     with session_factory() as session:
@@ -225,7 +227,8 @@ def drain_queue(session_factory, solr: SolrSearch, limit: int | None = None) -> 
     return done
 
 
-def reindex(session_factory, settings, solr_factory, progress=None,
+def reindex(session_factory: sessionmaker, settings: Mapping[str, Any],
+            solr_factory: Callable[[], SolrSearch], progress: Progress | None = None,
             embedded: bool | None = None) -> int:
     """Rebuild the search indexes from the database; returns the number of published practices.
 
@@ -247,7 +250,7 @@ def reindex(session_factory, settings, solr_factory, progress=None,
     return total
 
 
-def reindex_embedded(session_factory, progress=None) -> int:
+def reindex_embedded(session_factory: sessionmaker, progress: Progress | None = None) -> int:
     """Rebuild the embedded index (search_terms) from every practice."""
     published = 0
     with session_factory() as session:
@@ -271,7 +274,8 @@ def reindex_embedded(session_factory, progress=None) -> int:
     return published
 
 
-def reindex_solr(session_factory, solr: SolrSearch, progress=None, batch: int = SOLR_BATCH) -> int:
+def reindex_solr(session_factory: sessionmaker, solr: SolrSearch, progress: Progress | None = None,
+                 batch: int = SOLR_BATCH) -> int:
     """Rebuild the Solr core from the published practices, with one commit at the end.
 
     Searches keep seeing the former documents until that commit. Batches are read and built
@@ -283,7 +287,9 @@ def reindex_solr(session_factory, solr: SolrSearch, progress=None, batch: int = 
             select(func.count()).select_from(Practice).where(Practice.status.in_(PUBLIC_STATUSES)))
         last_task = session.scalar(select(func.max(IndexTask.id)))
         solr.clear(commit=False)
-        sender = _Sender(solr, SOLR_SENDERS)
+        # the batches and the final commit may take minutes, a search a few seconds
+        bulk = solr.with_timeout(SOLR_BATCH_TIMEOUT)
+        sender = _Sender(bulk, SOLR_SENDERS)
         try:
             for documents in published_documents(session, solr.url_for, batch):
                 sender.send(orjson.dumps(documents), len(documents))
@@ -292,7 +298,7 @@ def reindex_solr(session_factory, solr: SolrSearch, progress=None, batch: int = 
             sender.finish()
         finally:
             sender.stop()
-        solr.commit(timeout=SOLR_BATCH_TIMEOUT)
+        bulk.commit()
         if last_task is not None:
             session.execute(delete(IndexTask).where(IndexTask.id <= last_task))
             session.commit()
@@ -308,7 +314,8 @@ _DOCUMENT_COLUMNS = tuple(
 )
 
 
-def published_documents(session, url_for, batch: int = SOLR_BATCH):
+def published_documents(session: Session, url_for: Callable[[Any], str],
+                        batch: int = SOLR_BATCH) -> Iterator[list[dict]]:
     """The Solr documents of the published practices, `batch` at a time, in the order of
     their ids: two queries per batch (the practices' columns, then their codes)."""
     terms = PracticeTerm.__table__.c
@@ -343,9 +350,9 @@ def published_documents(session, url_for, batch: int = SOLR_BATCH):
 
 
 class _Sender:
-    """Sends the batches of a reindex to Solr from threads of their own (each with its
-    connection), while the next batches are read and built; `sent` counts the documents Solr
-    has taken."""
+    """Sends the batches of a reindex to Solr from threads of their own (the client's
+    session gives each one a connection), while the next batches are read and built; `sent`
+    counts the documents Solr has taken."""
 
     def __init__(self, solr: SolrSearch, threads: int):
         self.solr = solr
@@ -366,7 +373,7 @@ class _Sender:
                 return
             body, count = item
             try:
-                self.solr.update(body, timeout=SOLR_BATCH_TIMEOUT)
+                self.solr.update(body)
             except BaseException as error:  # noqa: BLE001 - handed to the reading thread
                 self.error = error
                 return
@@ -414,23 +421,23 @@ class _Sender:
             thread.join(timeout=SOLR_BATCH_TIMEOUT)
 
 
-def includeme(config):
+def includeme(config: Configurator) -> None:
     settings = config.get_settings()
     registry = config.registry
 
     public = settings.get("recueil.public_url", "").rstrip("/")
-    # one client for the process: pysolr keeps its HTTP connections alive
-    solr = SolrSearch(settings["solr.url"], url_for=lambda p: f"{public}/pratiques/{p.id}")
+    # one client for the process: its session keeps the connections to Solr alive
+    solr = SolrSearch.from_settings(settings, url_for=lambda p: f"{public}/pratiques/{p.id}")
 
-    def solr_factory():
+    def solr_factory() -> SolrSearch:
         return solr
 
     registry["solr_factory"] = solr_factory
     waiting = registry["search_waiting_updates"] = WaitingUpdates()
     attach_index_hooks(registry["dbsession_factory"], settings, solr_factory, waiting)
 
-    def search(request):
-        solr = solr_factory() if settings["search.backend"] == "solr" else None
-        return SearchService(lambda: request.dbsession, solr, waiting)
+    def search(request) -> SearchService:
+        backend = solr_factory() if settings["search.backend"] == "solr" else None
+        return SearchService(lambda: request.dbsession, backend, waiting)
 
     config.add_request_method(search, "search", reify=True)

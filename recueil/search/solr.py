@@ -1,27 +1,30 @@
-"""The Solr backend: the only module that speaks to Solr.
+"""The Solr backend: the only module that speaks to Solr, and it does so through pysolr.
 
 Every filter is built here from validated codes, quoted; the text query is plain words with
 no syntax (text.query_words), sent to edismax with the field list of solrconfig.xml; only
 parameters of the allow-list below are ever sent.
 
-Searches and updates, the calls that count, go through a small HTTP/1.1 client (http.py):
-one kept-alive connection per thread, JSON bytes in and out, no compression of an answer
-that travels on the local network, nothing done per call beyond the request itself (a
-search asks for 20 documents and every facet: the application's own time must stay small
-beside Solr's). The rare calls (MoreLikeThis, ping) go through pysolr.
+One pysolr client per backend, over one requests session configured once from the settings
+(`solr.url`, `solr.timeout`, `solr.username`, `solr.password`, `solr.ca_bundle`): its
+connections are kept alive between calls and shared by the threads of the process. Every
+failure of Solr or of the way to it reaches the rest of the application as
+SearchUnavailable.
 """
-import base64
+from __future__ import annotations
+
 import logging
-import threading
 import urllib.parse
 import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import orjson
 import pysolr
+import requests
 
-from . import http
+from ..models import Practice
 from .documents import is_public, solr_document
-from .interfaces import SearchResult, SearchUnavailable
+from .interfaces import ID_ONLY, SearchBackend, SearchResult, SearchUnavailable
 from .query import CODE_FACETS, SearchRequest
 
 log = logging.getLogger(__name__)
@@ -32,22 +35,22 @@ ALLOWED_PARAMS = {
     "mlt.count", "lowercaseOperators", "stream.body",
 }
 #: arguments of pysolr itself, not Solr parameters
-CLIENT_PARAMS = {"commit", "id", "search_handler"}
+CLIENT_PARAMS = {"search_handler"}
 SORTS = {
     "pertinence": "score desc, date_publication desc, id asc",
     "publication": "date_publication desc, id asc",
     "anciennete": "date_mise_en_oeuvre asc, id asc",
 }
-#: past this length the parameters of a search are sent as a form; below it, in the URL, so
-#: that the request travels in one piece (Jetty accepts request lines of 8 KB)
-MAX_GET_LENGTH = 4000
-#: parameters whose values come from the code alone (not from the person's search): each
-#: one is URL-encoded once per client
-FIXED_PARAMS = frozenset({"fl", "sort", "facet", "facet.field", "facet.mincount", "facet.limit",
-                          "wt", "json.nl", "omitHeader", "defType", "q.op", "mm",
-                          "lowercaseOperators"})
-JSON = {"Content-Type": "application/json"}
-FORM = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
+#: the request handler of the searches (solrconfig.xml): the parameters that never change
+#: are its defaults, so that a search is a short GET (pysolr posts a form past 1 024
+#: characters, sent in two pieces)
+SEARCH_HANDLER = "recherche"
+#: seconds Solr may take to answer, unless the settings say otherwise (solr.timeout)
+DEFAULT_TIMEOUT = 5.0
+#: what pysolr, the application and the network can fail with on the way to Solr: pysolr
+#: turns timeouts, refused connections and errors of Solr into SolrError, but lets other
+#: failures of requests through; an answer that is not JSON fails in the decoder
+FAILURES = (pysolr.SolrError, requests.RequestException, orjson.JSONDecodeError)
 
 
 def quote(value: str) -> str:
@@ -55,103 +58,96 @@ def quote(value: str) -> str:
     return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-class SolrSearch:
+class _Decoder:
+    """Solr's answers decoded by orjson (pysolr asks its decoder for `decode(text)`): several
+    times faster than the json module on a page of stored documents."""
+
+    decode = staticmethod(orjson.loads)
+
+
+def solr_session(username: str | None = None, password: str | None = None,
+                 ca_bundle: str | None = None) -> requests.Session:
+    """The HTTP session of a Solr client: kept-alive connections, the credentials and the
+    certificate authorities of the settings."""
+    session = requests.Session()
+    # how to reach Solr is the settings' business: no proxy, .netrc or bundle taken from the
+    # environment (requests would also look them up again at every call)
+    session.trust_env = False
+    session.verify = ca_bundle or True
+    if username:
+        # as bytes: requests would encode text in Latin-1, where Solr reads UTF-8
+        session.auth = (username.encode(), (password or "").encode())
+    # answers travel on the local network: compressing them would cost both ends more time
+    # than it saves
+    session.headers["Accept-Encoding"] = "identity"
+    return session
+
+
+def _split_credentials(url: str) -> tuple[str, str | None, str | None]:
+    """(url without credentials, user, password): credentials written in `solr.url` go to
+    the session, so that no address shown in a log or an error carries them."""
+    parts = urllib.parse.urlsplit(url)
+    if not parts.username:
+        return url, None, None
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    bare = urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+    password = urllib.parse.unquote(parts.password) if parts.password is not None else None
+    return bare, urllib.parse.unquote(parts.username), password
+
+
+class SolrSearch(SearchBackend):
     name = "solr"
 
-    def __init__(self, url: str, timeout: float = 5.0, url_for=None, session=None):
-        self.url = url.rstrip("/")
+    def __init__(self, url: str, timeout: float = DEFAULT_TIMEOUT,
+                 url_for: Callable[[Any], str] | None = None, *,
+                 username: str | None = None, password: str | None = None,
+                 ca_bundle: str | None = None, session: requests.Session | None = None):
+        url, url_user, url_password = _split_credentials(url.rstrip("/"))
+        self.url = url
         self.timeout = timeout
-        self.client = pysolr.Solr(self.url, timeout=timeout, always_commit=False, session=session)
         self.url_for = url_for or (lambda practice: "")
-        parts = urllib.parse.urlsplit(self.url)
-        self._secure = parts.scheme == "https"
-        self._host, self._port = parts.hostname, parts.port
-        self._path = parts.path
-        self._headers = {}
-        if parts.username:
-            credentials = ":".join(urllib.parse.unquote(part or "")
-                                   for part in (parts.username, parts.password))
-            token = base64.b64encode(credentials.encode()).decode()
-            self._headers["Authorization"] = f"Basic {token}"
-        self._local = threading.local()
-        self._encoded = {}
+        if session is None:
+            session = solr_session(username or url_user,
+                                   password if username else url_password, ca_bundle)
+        self.session = session
+        self.client = pysolr.Solr(url, timeout=timeout, always_commit=False, session=session,
+                                  decoder=_Decoder())
 
-    # -- HTTP ------------------------------------------------------------------------------
-    def _request(self, method: str, path: str, body: bytes | None = None, headers=None,
-                 timeout: float | None = None) -> dict:
-        """Solr's JSON answer to one request; SearchUnavailable for any failure.
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any],
+                      url_for: Callable[[Any], str] | None = None) -> SolrSearch:
+        """The backend of the settings (solr.*), with its own session."""
+        return cls(settings["solr.url"],
+                   timeout=float(settings.get("solr.timeout") or DEFAULT_TIMEOUT),
+                   url_for=url_for,
+                   username=settings.get("solr.username") or None,
+                   password=settings.get("solr.password") or None,
+                   ca_bundle=settings.get("solr.ca_bundle") or None)
 
-        Each thread keeps its connection open; one that Solr closed while it was idle is
-        opened again once.
-        """
-        headers = {**self._headers, **headers} if headers else self._headers
-        timeout = timeout or self.timeout
-        for attempt in (1, 2):
-            connection = getattr(self._local, "connection", None)
-            if connection is None:
-                connection = self._local.connection = http.Connection(
-                    self._host, self._port, secure=self._secure)
-            reused = connection.sock is not None
-            try:
-                status, data = connection.request(method, self._path + path, body, headers,
-                                                  timeout)
-                break
-            except OSError as error:
-                stale = isinstance(error, (http.ConnectionLost, ConnectionResetError,
-                                           BrokenPipeError))
-                if attempt == 2 or not (reused and stale):
-                    raise SearchUnavailable(f"Solr injoignable ({self.url}) : {error}") from error
-        if status != 200:
-            raise SearchUnavailable(f"Solr a répondu {status} : {self._error_message(data)}")
+    def with_timeout(self, timeout: float) -> SolrSearch:
+        """This backend with another timeout, for the long calls of a reindex (pysolr has one
+        timeout per client); the session, so the connections, credentials and certificates,
+        is the same."""
+        return SolrSearch(self.url, timeout=timeout, url_for=self.url_for, session=self.session)
+
+    def _call(self, call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """A call of the pysolr client; any failure on the way to Solr or from it becomes
+        SearchUnavailable."""
         try:
-            return orjson.loads(data)
-        except ValueError as error:
-            raise SearchUnavailable(f"Réponse de Solr illisible : {error}") from error
+            return call(*args, **kwargs)
+        except FAILURES as error:
+            raise SearchUnavailable(f"Solr : {error}") from error
 
-    @staticmethod
-    def _error_message(data: bytes) -> str:
-        try:
-            return orjson.loads(data)["error"]["msg"]
-        except (ValueError, KeyError, TypeError):
-            return data[:500].decode("utf-8", "replace")
-
-    def _encode(self, params: dict) -> str:
-        """urlencode(params, doseq=True), the parameters of FIXED_PARAMS encoded once."""
-        parts = []
-        quote_plus = urllib.parse.quote_plus
-        for key, value in params.items():
-            if key not in FIXED_PARAMS:
-                # the keys of ALLOWED_PARAMS need no quoting
-                if isinstance(value, list):
-                    parts.extend(f"{key}={quote_plus(str(item))}" for item in value)
-                else:
-                    parts.append(f"{key}={quote_plus(str(value))}")
-                continue
-            cached = (key, tuple(value) if isinstance(value, list) else value)
-            encoded = self._encoded.get(cached)
-            if encoded is None:
-                encoded = self._encoded[cached] = urllib.parse.urlencode({key: value}, doseq=True)
-            parts.append(encoded)
-        return "&".join(part for part in parts if part)
-
-    def _select(self, params: dict, handler: str = "select") -> dict:
-        unknown = set(params) - ALLOWED_PARAMS
-        if unknown:
-            raise ValueError(f"paramètres Solr non autorisés : {sorted(unknown)}")
-        encoded = self._encode(params)
-        if len(encoded) < MAX_GET_LENGTH:
-            return self._request("GET", f"/{handler}?{encoded}")
-        return self._request("POST", f"/{handler}", encoded.encode(), FORM)
-
-    def _send(self, call, *args, **params):
-        """A call through pysolr, its parameters checked against the allow-list."""
+    def _query(self, call: Callable[..., Any], *args: Any, **params: Any) -> pysolr.Results:
+        """A search through pysolr (`call` is one of its query methods), its parameters checked
+        against the allow-list."""
         unknown = set(params) - ALLOWED_PARAMS - CLIENT_PARAMS
         if unknown:
             raise ValueError(f"paramètres Solr non autorisés : {sorted(unknown)}")
-        try:
-            return call(*args, **params)
-        except (pysolr.SolrError, OSError) as error:
-            raise SearchUnavailable(str(error)) from error
+        return self._call(call, *args, **params)
 
     # -- searching -------------------------------------------------------------------------
     @staticmethod
@@ -168,47 +164,40 @@ class SolrSearch:
             queries.append(f"{{!tag=annee}}annee:[{low} TO {high}]")
         return queries
 
-    def params(self, request: SearchRequest, fields=("id",)) -> dict:
-        """The parameters of /select for `request`, asking the stored `fields` of each result."""
+    def params(self, request: SearchRequest, fields: Sequence[str] = ID_ONLY) -> dict:
+        """The parameters of a search for `request`, asking the stored `fields` of each result;
+        the rest (edismax, every facet counted, the form of the answer) is the handler's
+        (SEARCH_HANDLER in solrconfig.xml)."""
         words = request.words
         params = {
+            # plain words only, every one of them required (the handler's q.op and mm)
+            "q": " ".join(words) if words else "*:*",
             "fq": self.filter_queries(request),
             "fl": ",".join(fields),
             "sort": SORTS[request.tri],
             "start": request.offset,
             "rows": request.par_page,
-            "facet": "true",
-            "facet.field": [f"{{!ex={f}}}{f}" for f in (*CODE_FACETS, "annee")],
-            "facet.mincount": 1,
-            "facet.limit": -1,
-            "wt": "json",
-            # each facet as {code: count}, and no header: nothing to rearrange or skip
-            "json.nl": "map",
-            "omitHeader": "true",
         }
-        if words:
-            # plain words only: a lower-case "or" typed by a person is a word, not an operator
-            params.update({"defType": "edismax", "q.op": "AND", "mm": "100%",
-                           "lowercaseOperators": "false"})
-        return {"q": " ".join(words) if words else "*:*", **params}
+        return params
 
-    def search(self, request: SearchRequest, fields=("id",)) -> SearchResult:
+    def search(self, request: SearchRequest, fields: Sequence[str] = ID_ONLY) -> SearchResult:
         """Published practices matching `request`; with `fields` beyond the id, their stored
         documents too (SearchResult.documents)."""
-        answer = self._select(self.params(request, fields))
-        docs = answer["response"]["docs"]
-        # {code: count}, codes as strings, counts of 1 or more (facet.mincount)
-        facets = answer.get("facet_counts", {}).get("facet_fields", {})
+        params = self.params(request, fields)
+        results = self._query(self.client.search, params.pop("q"), search_handler=SEARCH_HANDLER,
+                              **params)
+        docs = results.docs
         return SearchResult(
-            total=answer["response"]["numFound"],
+            total=results.hits,
             ids=[uuid.UUID(doc["id"]) for doc in docs],
-            facets=facets,
+            # {code: count}, codes as strings, counts of 1 or more (facet.mincount)
+            facets=results.facets.get("facet_fields", {}),
             backend=self.name,
-            documents=docs if tuple(fields) != ("id",) else None,
+            documents=docs if tuple(fields) != ID_ONLY else None,
         )
 
     def similar(self, practice_id: uuid.UUID, limit: int = 5) -> list[uuid.UUID]:
-        results = self._send(self.client.more_like_this, f"id:{quote(str(practice_id))}",
+        results = self._query(self.client.more_like_this, f"id:{quote(str(practice_id))}",
                              "intitule,description", **{"mlt.count": limit, "fl": "id"})
         return [uuid.UUID(doc["id"]) for doc in results.docs][:limit]
 
@@ -217,23 +206,29 @@ class SolrSearch:
         """MoreLikeThis on a text that is not indexed (sent as the request's stream body)."""
         if not text.strip():
             return []
-        results = self._send(self.client.search, "", search_handler="mlt",
+        results = self._query(self.client.search, "", search_handler="mlt",
                              **{"stream.body": text, "fl": "id", "rows": limit + 1})
         ids = [uuid.UUID(doc["id"]) for doc in results.docs]
         return [i for i in ids if i != exclude][:limit]
 
     # -- updating --------------------------------------------------------------------------
-    def update(self, body: bytes, commit: bool = False, timeout: float | None = None) -> None:
-        """POST a JSON update (documents to add, or commands) to /update; `timeout` replaces
-        the client's for the answer (a reindex sends large batches)."""
-        self._request("POST", "/update?commit=true" if commit else "/update", body, JSON,
-                      timeout=timeout)
+    def update(self, body: bytes, commit: bool = False) -> None:
+        """Send a JSON update (documents to add) to /update as it is.
+
+        pysolr's `add` would leave out the empty strings of the documents (Solr keeps them,
+        and the API gives them back from the stored fields as the database has them) and
+        encode the documents again with the json module; its `_update`, under `add`, sends
+        the body that solr_document gave, already encoded (by orjson, which escapes every
+        control character: nothing is left for pysolr to clean).
+        """
+        self._call(self.client._update, body, commit=commit, solrapi="JSON",
+                   clean_ctrl_chars=False)
 
     def add(self, documents: list[dict], commit: bool = False) -> None:
         if documents:
             self.update(orjson.dumps(documents), commit=commit)
 
-    def index(self, practices, commit: bool = True) -> None:
+    def index(self, practices: Iterable[Practice], commit: bool = True) -> None:
         practices = list(practices)
         documents = [solr_document(p, self.url_for(p)) for p in practices if is_public(p)]
         removed = [str(p.id) for p in practices if not is_public(p)]
@@ -242,20 +237,21 @@ class SolrSearch:
         if commit:
             self.commit()
 
-    def remove_ids(self, ids, commit: bool = True) -> None:
+    def remove_ids(self, ids: Iterable[uuid.UUID | str], commit: bool = True) -> None:
+        ids = [str(i) for i in ids]
         if ids:
-            self.update(orjson.dumps({"delete": [str(i) for i in ids]}), commit=commit)
+            self._call(self.client.delete, id=ids, commit=commit)
 
-    def commit(self, timeout: float | None = None) -> None:
-        self.update(b'{"commit": {}}', timeout=timeout)
+    def commit(self) -> None:
+        self._call(self.client.commit)
 
     def clear(self, commit: bool = True) -> None:
         """Remove every document; without `commit`, searches see them until the next commit."""
-        self.update(b'{"delete": {"query": "*:*"}}', commit=commit)
+        self._call(self.client.delete, q="*:*", commit=commit)
 
     def ping(self) -> bool:
         try:
-            self.client.ping()
+            self._call(self.client.ping)
             return True
-        except (pysolr.SolrError, OSError):
+        except SearchUnavailable:
             return False

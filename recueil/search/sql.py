@@ -22,6 +22,7 @@ import re
 import threading
 import unicodedata
 import uuid
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import String, Uuid, bindparam, cast, desc, func, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -30,7 +31,7 @@ from ..models import Practice, PracticeTerm, SearchTerm
 from ..models.practice import PUBLIC_STATUSES
 from ..models.search import SearchGeneration
 from .documents import is_public, searchable_text
-from .interfaces import SearchResult
+from .interfaces import ID_ONLY, SearchBackend, SearchResult
 from .query import CODE_FACETS, MULTI_VALUED, SearchRequest
 from .text import char_mappings, tokens
 
@@ -306,14 +307,15 @@ def index_terms(text: str) -> set[str]:
     return {term for term in found if len(term) <= MAX_TERM_LENGTH}
 
 
-class SqlSearch:
+class SqlSearch(SearchBackend):
     name = "sql"
 
     def __init__(self, dbsession):
         self.dbsession = dbsession
 
     # -- searching -------------------------------------------------------------------------------
-    def search(self, request: SearchRequest) -> SearchResult:
+    def search(self, request: SearchRequest, fields: Sequence[str] = ID_ONLY) -> SearchResult:
+        """The results' ids and the facets; `fields` is ignored: the database is the store."""
         snapshot = self._snapshot()
         total, ids, facets = snapshot.search(request, self._text(snapshot, request.terms))
         return SearchResult(total=total, ids=ids, facets=facets, backend=self.name)
@@ -400,7 +402,7 @@ class SqlSearch:
         return [row[0] for row in self.dbsession.execute(query)]
 
     # -- indexing --------------------------------------------------------------------------------
-    def index(self, practices) -> None:
+    def index(self, practices: Iterable[Practice]) -> None:
         """Rewrite the terms of these practices (none if not public) and start a new generation.
 
         Called with no practice when the touched ones were deleted: the generation changes all

@@ -1,9 +1,15 @@
 """User text never reaches Solr as syntax; filters are built from validated codes only."""
+import pathlib
+from xml.etree import ElementTree
+
 import pytest
 from webob.multidict import MultiDict
 
-from recueil.search.query import InvalidParameter, SearchRequest, parse
-from recueil.search.solr import ALLOWED_PARAMS, SolrSearch, quote
+from recueil.search.query import CODE_FACETS, InvalidParameter, SearchRequest, parse
+from recueil.search.solr import ALLOWED_PARAMS, SEARCH_HANDLER, SolrSearch, quote
+
+SOLR_CONFIG = (pathlib.Path(__file__).resolve().parents[3]
+               / "recueil" / "search" / "solr" / "pratiques" / "conf" / "solrconfig.xml")
 
 ALLOWED = {"thematiques": {"education", "autre"}, "departements": {"2A", "49"},
            "niveau": {"1", "2"}, "coup_de_coeur": {"true"}}
@@ -36,7 +42,16 @@ def test_filters_are_tagged_and_quoted():
     sent = params(thematiques=["education", "autre"], departements=["2A"])
     assert '{!tag=thematiques}thematiques:("education" OR "autre")' in sent["fq"]
     assert '{!tag=departements}departements:("2A")' in sent["fq"]
-    assert "{!ex=thematiques}thematiques" in sent["facet.field"]
+
+
+def test_the_search_handler_counts_every_facet_without_its_own_filter():
+    """The facets of query.py are those the handler of solrconfig.xml counts, each one
+    excluding the filter tagged with its name."""
+    config = ElementTree.parse(SOLR_CONFIG).getroot()
+    handler = next(h for h in config.iter("requestHandler")
+                   if h.get("name") == f"/{SEARCH_HANDLER}")
+    fields = [e.text for e in handler.find("lst") if e.get("name") == "facet.field"]
+    assert fields == [f"{{!ex={f}}}{f}" for f in (*CODE_FACETS, "annee")]
 
 
 def test_quote_escapes_quotes_and_backslashes():
