@@ -54,8 +54,11 @@ _.too_young
 _.average
 _.opinions
 
-# pyramid_mailer's SMTP class, replaced to send CRLF line ends
+# pyramid_mailer's SMTP class, replaced to send CRLF line ends; the requests session's
+# settings that pysolr's calls read
 _.smtp
+_.trust_env
+_.auth
 
 # aiosmtpd and http.server call these handlers of the test servers
 _.handle_DATA

@@ -1,5 +1,6 @@
 """The single mapping from a practice to what is indexed and what is published."""
 import datetime as dt
+from typing import Protocol
 
 from ..models.practice import MULTI_FIELDS, PUBLIC_FIELDS, PUBLIC_STATUSES, Practice
 from .text import normalise, normalise_for_sort
@@ -69,11 +70,17 @@ def solr_document(practice: Practice, url: str) -> dict:
     return {k: v for k, v in doc.items() if v is not None and v != []}
 
 
+class Labels(Protocol):
+    """What gives each code its label: the reference data (services.references.References)."""
+
+    def labels_of(self, field: str) -> dict[str, str]: ...
+
+
 #: the fields published as codes with their labels: one code, or a list of codes
 _CODED = ("echelle", "relais")
 
 
-def _labelled(record: dict, references) -> dict:
+def _labelled(record: dict, references: Labels | None) -> dict:
     """`record` with each code given with its label (`references.labels_of`; an unknown
     code is its own label)."""
     if references is not None:
@@ -87,7 +94,7 @@ def _labelled(record: dict, references) -> dict:
     return record
 
 
-def public_record(practice: Practice, url: str, references=None) -> dict:
+def public_record(practice: Practice, url: str, references: Labels | None = None) -> dict:
     """The public fields of spec §9, in their order; with `references`, each code's label too."""
     record = {}
     for name in PUBLIC_FIELDS:
@@ -107,7 +114,8 @@ def public_record(practice: Practice, url: str, references=None) -> dict:
 _EXACT_FIELDS = tuple((name, name + EXACT) for name in TEXT_FIELDS if name in PUBLIC_FIELDS)
 
 
-def record_from_document(document: dict, url: str, references=None) -> dict:
+def record_from_document(document: dict, url: str,
+                         references: Labels | None = None) -> dict:
     """The same record as `public_record`, from the stored fields of the practice's Solr
     document (RECORD_FIELDS): what `solr_document` left out is null or empty."""
     get = document.get

@@ -6,6 +6,8 @@ the vocabularies, so no backend ever receives user text as query syntax.
 import dataclasses
 import re
 
+from webob.multidict import MultiDict
+
 from .text import query_terms, query_words
 
 #: Facets, in the order the catalogue shows them: name -> title.
@@ -31,7 +33,6 @@ SORTS = {
     "anciennete": "Mise en œuvre la plus ancienne",
 }
 NIVEAUX = {"1": "Pratique inspirante (niveau 1)", "2": "Fiche dispositif de l'ONPE (niveau 2)"}
-BOOLEANS = {"true": "Oui"}
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 200
@@ -121,7 +122,8 @@ def _integer(name: str, raw: str, minimum: int, maximum: int) -> int:
     return value
 
 
-def parse(params, allowed_codes: dict[str, set[str]], strict: bool = True) -> SearchRequest:
+def parse(params: MultiDict, allowed_codes: dict[str, set[str]],
+          strict: bool = True) -> SearchRequest:
     """A SearchRequest from a MultiDict of parameters.
 
     `allowed_codes` gives the codes each facet accepts. In strict mode (the API) an unknown

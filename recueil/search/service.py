@@ -1,5 +1,6 @@
 """Search as the application uses it: the backend of the settings, a fallback when Solr is
 down, and an index that follows the database after each commit."""
+import datetime as dt
 import logging
 import queue
 import threading
@@ -12,6 +13,7 @@ from typing import Any, TypeVar
 
 import orjson
 from pyramid.config import Configurator
+from pyramid.request import Request
 from sqlalchemy import delete, event, func, insert, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -48,7 +50,7 @@ class WaitingUpdates:
     queues an update itself, so that searches do not ask the database each time.
     """
 
-    def __init__(self, max_age: float = 1.0, clock=time.monotonic):
+    def __init__(self, max_age: float = 1.0, clock: Callable[[], float] = time.monotonic):
         self.max_age = max_age
         self.clock = clock
         self._changes = 0
@@ -134,7 +136,7 @@ class SearchService:
                             "similarité")
 
 
-def _touched_practices(session) -> list[Practice]:
+def _touched_practices(session: Session) -> list[Practice]:
     """Practices changed in this flush whose public index entry may have changed."""
     touched = []
     for obj in list(session.new) + list(session.dirty) + list(session.deleted):
@@ -164,11 +166,11 @@ def attach_index_hooks(session_factory: sessionmaker, settings: Mapping[str, Any
             drain_queue(session_factory, solr_factory())
 
     @event.listens_for(session_factory, "before_flush")
-    def collect(session, flush_context, instances):
+    def collect(session: Session, _flush_context: object, _instances: object) -> None:
         session.info.setdefault("search_touched", set()).update(_touched_practices(session))
 
     @event.listens_for(session_factory, "after_flush_postexec")
-    def write(session, flush_context):
+    def write(session: Session, _flush_context: object) -> None:
         touched = session.info.pop("search_touched", set())
         if not touched:
             return
@@ -187,7 +189,7 @@ def attach_index_hooks(session_factory: sessionmaker, settings: Mapping[str, Any
                 request.tm.get().addAfterCommitHook(drain)
 
 
-def _now(session):
+def _now(session: Session) -> dt.datetime:
     request = session.info.get("request")
     if request is not None:
         return request.clock.now()
@@ -380,7 +382,7 @@ class _Sender:
             with self._lock:
                 self.sent += count
 
-    def _put(self, item) -> None:
+    def _put(self, item: object) -> None:
         while True:
             if self.error is not None:
                 raise self.error
@@ -436,7 +438,7 @@ def includeme(config: Configurator) -> None:
     waiting = registry["search_waiting_updates"] = WaitingUpdates()
     attach_index_hooks(registry["dbsession_factory"], settings, solr_factory, waiting)
 
-    def search(request) -> SearchService:
+    def search(request: Request) -> SearchService:
         backend = solr_factory() if settings["search.backend"] == "solr" else None
         return SearchService(lambda: request.dbsession, backend, waiting)
 

@@ -22,10 +22,11 @@ import re
 import threading
 import unicodedata
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 
 from sqlalchemy import String, Uuid, bindparam, cast, desc, func, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
 from ..models import Practice, PracticeTerm, SearchTerm
 from ..models.practice import PUBLIC_STATUSES
@@ -54,7 +55,7 @@ GENERATION_ID = 1
 MAX_TERM_LENGTH = 100
 
 
-def _code(facet: str, value) -> str:
+def _code(facet: str, value: object) -> str:
     if facet == "coup_de_coeur":
         return "true" if value else "false"
     return str(value)
@@ -65,7 +66,7 @@ _BINARY_DIGITS = bytes.maketrans(b"\0\1", b"01")
 _BITS_OF_BYTE = tuple(tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256))
 
 
-def _bitmap(positions, size: int) -> int:
+def _bitmap(positions: Iterable[int], size: int) -> int:
     """The int whose bits `positions` are set; a position equal to `size` stands for none."""
     if not size:
         return 0
@@ -97,7 +98,7 @@ def _lowest(bitmap: int, count: int) -> list[int]:
     return found[:count]
 
 
-def _groups(values) -> dict[object, list[int]]:
+def _groups(values: Iterable[object]) -> dict[object, list[int]]:
     """The positions of each value (None left out)."""
     groups = collections.defaultdict(list)
     for position, value in enumerate(values):
@@ -130,7 +131,7 @@ class _Snapshot:
         self._terms_lock = threading.Lock()
 
     @classmethod
-    def build(cls, dbsession, token: str | None) -> _Snapshot:
+    def build(cls, dbsession: Session, token: str | None) -> _Snapshot:
         connection = dbsession.connection()
         # ids as the database writes them (cast to text): no UUID object per practice
         selected = (cast(Practice.id, String), Practice.date_publication,
@@ -271,7 +272,7 @@ _WRITTEN_IN = "search_generation_written_in"
 _OWN_SNAPSHOT = "search_own_snapshot"
 
 
-def _build_lock(key) -> threading.Lock:
+def _build_lock(key: Hashable) -> threading.Lock:
     with _locks_lock:
         return _build_locks.setdefault(key, threading.Lock())
 
@@ -310,7 +311,7 @@ def index_terms(text: str) -> set[str]:
 class SqlSearch(SearchBackend):
     name = "sql"
 
-    def __init__(self, dbsession):
+    def __init__(self, dbsession: Session):
         self.dbsession = dbsession
 
     # -- searching -------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterable
 from importlib import resources
 
 __all__ = [
@@ -254,7 +255,7 @@ _NOT_FORMAT = _ranges(0x200B, 0x200D)
 _EXTEND_EXTRA = _ranges(0xFF9E, 0xFF9F)  # half-width katakana sound marks
 
 
-def _in(cp: int, ranges) -> bool:
+def _in(cp: int, ranges: Iterable[tuple[int, int]]) -> bool:
     return any(lo <= cp <= hi for lo, hi in ranges)
 
 

@@ -64,9 +64,9 @@ def _record_json(document: dict, url: str, references: References) -> orjson.Fra
     return fragment
 
 
-def public_records(dbsession: Session, result: SearchResult, url_for: Callable[[str], str],
-                   references: References, stale: Collection[str] = frozenset(),
-                   ) -> list[orjson.Fragment]:
+def public_records(dbsession: Callable[[], Session], result: SearchResult,
+                   url_for: Callable[[uuid.UUID | str], str], references: References,
+                   stale: Collection[uuid.UUID] = frozenset()) -> list[orjson.Fragment]:
     """The public records (spec §9, with labels) of a page of results, in its order, each one
     as its JSON (orjson.Fragment, for orjson.dumps).
 
