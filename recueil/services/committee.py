@@ -6,6 +6,7 @@ changes anything, so a view can show the message and let the transaction commit 
 """
 import dataclasses
 import datetime as dt
+import uuid
 from collections import Counter
 
 from pyramid.request import Request
@@ -79,6 +80,14 @@ def admissible_practices(dbsession: Session) -> list[Practice]:
     return list(dbsession.scalars(
         select(Practice).where(Practice.status == "recevable").order_by(Practice.reference)
     ))
+
+
+def practice_named(dbsession: Session, value: str) -> Practice | None:
+    """The practice whose id a form sent, or None for an unknown or malformed one."""
+    try:
+        return dbsession.get(Practice, uuid.UUID(value))
+    except ValueError:
+        return None
 
 
 def item_of(session: CommitteeSession, practice: Practice) -> AgendaItem | None:

@@ -68,6 +68,14 @@ def save_step(practice: Practice, step: str, appstruct: dict, references: Refere
         practice.saisie_en_cours = {k: v for k, v in practice.saisie_en_cours.items() if k != step}
 
 
+def remove_attachment(practice: Practice, attachment_id: str) -> Attachment | None:
+    """Take the document `attachment_id` off the practice; None if it has no such document."""
+    attachment = next((a for a in practice.attachments if str(a.id) == attachment_id), None)
+    if attachment is not None:
+        practice.attachments.remove(attachment)
+    return attachment
+
+
 def keep_typed(practice: Practice, step: str, cstruct: dict) -> None:
     """Keep what was typed on a step left before it was valid, to show it again."""
     kept = {

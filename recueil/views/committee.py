@@ -1,7 +1,6 @@
 """The selection committee's pages: sessions and their agenda (secretariat), each member's
 review grid, the synthesis where the secretariat records decisions, and their sending."""
 import itertools
-import uuid
 
 import deform
 from pyramid.csrf import get_csrf_token
@@ -163,10 +162,7 @@ def agenda(request):
 
 
 def _agenda_practice(request, value: str, missing_ok=False) -> Practice | None:
-    try:
-        practice = request.dbsession.get(Practice, uuid.UUID(value))
-    except ValueError:
-        practice = None
+    practice = committee.practice_named(request.dbsession, value)
     if practice is None and not missing_ok:
         raise HTTPNotFound()
     return practice

@@ -126,11 +126,9 @@ def complement_section(request):
 
 
 def _remove_attachment(request, practice):
-    chosen = request.POST["retirer"]
-    attachment = next((a for a in practice.attachments if str(a.id) == chosen), None)
+    attachment = declarations.remove_attachment(practice, request.POST["retirer"])
     if attachment is None:
         raise HTTPNotFound()
-    practice.attachments.remove(attachment)
     request.session.flash(f"Le document « {attachment.filename} » a été retiré.", "succes")
     return HTTPFound(_complements_url(request, practice))
 

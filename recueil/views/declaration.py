@@ -217,11 +217,9 @@ def remove_attachment(request):
     practice = request.context.practice
     if not declarations.is_editable(practice):
         raise HTTPBadRequest("Cette pratique a été envoyée.")
-    attachment = next((a for a in practice.attachments
-                       if str(a.id) == request.matchdict["attachment_id"]), None)
+    attachment = declarations.remove_attachment(practice, request.matchdict["attachment_id"])
     if attachment is None:
         raise HTTPNotFound()
-    practice.attachments.remove(attachment)
     request.session.flash(f"Le document « {attachment.filename} » a été retiré.", "succes")
     return HTTPFound(request.route_url("declaration.step", id=practice.id, step="resultats"))
 
