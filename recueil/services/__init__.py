@@ -4,3 +4,4 @@
 def includeme(config):
     config.include(".mail")
     config.include(".references")
+    config.include(".retention")
