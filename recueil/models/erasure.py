@@ -32,7 +32,3 @@ class Erasure(Base):
     anonymised: Mapped[int] = mapped_column(Integer, default=0)
     #: practices of other declarants where the person was the contact or gave the agreement
     mentions: Mapped[int] = mapped_column(Integer, default=0)
-
-    @property
-    def requested_label(self) -> str:
-        return REQUESTERS.get(self.requested_by, self.requested_by)

@@ -159,11 +159,6 @@ class Plan:
     public: list[Practice]
     mentions: list[Practice]
 
-    @property
-    def empty(self) -> bool:
-        return not (self.drafts or self.in_progress or self.closed or self.public
-                    or self.mentions)
-
 
 def plan(dbsession: Session, email: str) -> Plan:
     """What erasure would do to the data held about `email`."""

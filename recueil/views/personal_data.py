@@ -8,6 +8,7 @@ from pyramid.httpexceptions import HTTPFound
 from pyramid.response import Response
 from pyramid.view import view_config
 
+from ..models.erasure import REQUESTERS
 from ..security import Permissions
 from ..services import access, personal_data
 from .concurrency import reload_on_conflict
@@ -49,14 +50,13 @@ def my_data(request):
 def export(request):
     email = request.identity.declarant_email
     data = personal_data.export(request.dbsession, email, request.clock.now())
-    response = Response(
+    name = f"mes-donnees-recueil-{request.clock.today():%Y-%m-%d}.json"
+    return Response(
         body=json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"),
         content_type="application/json", charset="utf-8",
+        headerlist=[("Content-Disposition", f'attachment; filename="{name}"'),
+                    ("Cache-Control", "no-store")],
     )
-    name = f"mes-donnees-recueil-{request.clock.today():%Y-%m-%d}.json"
-    response.content_disposition = f'attachment; filename="{name}"'
-    response.cache_control = "no-store"
-    return response
 
 
 @view_config(route_name="declaration.erase_data",
@@ -90,7 +90,7 @@ def administer(request):
     page = {"page_title": "Effacer les données d'une personne", "plan": None, "error": None,
             "courriel": "", "csrf_token": get_csrf_token(request),
             "erasures": personal_data.recent_erasures(request.dbsession),
-            "summary": erasure_summary}
+            "summary": erasure_summary, "requested": REQUESTERS}
     if request.method != "POST":
         return page
     email = access.normalise_email(request.POST.get("courriel", ""))
