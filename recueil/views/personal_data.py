@@ -54,8 +54,7 @@ def export(request):
     return Response(
         body=json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"),
         content_type="application/json", charset="utf-8",
-        headerlist=[("Content-Disposition", f'attachment; filename="{name}"'),
-                    ("Cache-Control", "no-store")],
+        content_disposition=f'attachment; filename="{name}"', cache_control="no-store",
     )
 
 
