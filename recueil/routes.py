@@ -18,6 +18,9 @@ def includeme(config):
     config.add_route("declaration.space", "/mon-espace")
     config.add_route("declaration.new", "/mon-espace/nouvelle")
     config.add_route("declaration.signout", "/mon-espace/deconnexion")
+    config.add_route("declaration.my_data", "/mon-espace/mes-donnees")
+    config.add_route("declaration.export_data", "/mon-espace/mes-donnees/export")
+    config.add_route("declaration.erase_data", "/mon-espace/mes-donnees/effacement")
     config.add_route(
         "declaration.step", "/mon-espace/pratiques/{id}/etape/{step}",
         factory="recueil.security.DeclarantPractice",
@@ -89,6 +92,7 @@ def includeme(config):
                      factory="recueil.security.ImportBatchContext")
     config.add_route("admin.pages", "/gestion/admin/pages")
     config.add_route("admin.page", "/gestion/admin/pages/{slug}")
+    config.add_route("admin.personal_data", "/gestion/admin/donnees-personnelles")
     # public pages
     config.add_route("pages.about", "/a-propos")
     config.add_route("pages.show", "/pages/{slug}")

@@ -97,6 +97,28 @@ def _publish_due(env, args):
         print(f"{remaining} pratique(s) sélectionnée(s) attendent leur date de publication.")
 
 
+def _purge(env, args):
+    from ..services.retention import purge
+
+    request = env["request"]
+    retention = request.registry["retention"]
+    with request.tm:
+        done = purge(request.dbsession, request.clock, retention)
+    today = f"{request.clock.today():%d/%m/%Y}"
+    rules = (f"brouillons abandonnés depuis {retention.drafts_months} mois, coordonnées des "
+             f"pratiques closes depuis {retention.personal_months} mois")
+    if done.nothing:
+        print(f"Rien à effacer le {today} ({rules}).")
+        return
+    print(f"Effacé le {today} ({rules}) :")
+    print(f"  {done.links} lien(s) personnel(s) expiré(s)")
+    print(f"  {done.rate_events} événement(s) de limitation de fréquence périmé(s)")
+    print(f"  {len(done.drafts)} brouillon(s) abandonné(s), supprimé(s)")
+    anonymised = f" : {', '.join(done.anonymised)}" if done.anonymised else ""
+    print(f"  les données personnelles de {len(done.anonymised)} pratique(s) close(s)"
+          f"{anonymised}")
+
+
 def _read_password() -> str:
     password = os.environ.get("RECUEIL_PASSWORD")
     if password:
@@ -211,6 +233,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="publier les pratiques sélectionnées une semaine après leur séance "
         "(à lancer par cron)",
     ).set_defaults(func=_publish_due)
+
+    commands.add_parser(
+        "purge", help="effacer ce qui a dépassé sa durée de conservation : liens expirés, "
+        "limites de fréquence, brouillons abandonnés, coordonnées des pratiques closes "
+        "(à lancer par cron, chaque nuit)",
+    ).set_defaults(func=_purge)
 
     imported = commands.add_parser(
         "import", help="importer un fichier CSV de pratiques (initiatives des départements, "

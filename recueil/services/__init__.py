@@ -5,3 +5,4 @@ from pyramid.config import Configurator
 def includeme(config: Configurator) -> None:
     config.include(".mail")
     config.include(".references")
+    config.include(".retention")

@@ -8,7 +8,7 @@ from .. import formatting
 from ..forms.pages import PageSchema
 from ..models import markup
 from ..security import Permissions
-from ..services import pages
+from ..services import pages, retention
 from .concurrency import reload_on_conflict
 
 STALE = (
@@ -35,6 +35,11 @@ def _form(request, page) -> deform.Form:
     )
 
 
+def _html(request, text: str) -> str:
+    """The text as the public will see it, its durations filled in."""
+    return markup.render(retention.fill(text, request.registry["retention"]))
+
+
 def _last_change(page) -> str:
     when = formatting.datetime(page.updated_at)
     if page.edited:
@@ -54,7 +59,8 @@ def page_edit(request):
     # read before any change: a failed save leaves the object holding the refused text
     view = {"page_title": f"Modifier la page « {page.titre} »", "slug": page.slug,
             "titre": page.titre, "last_change": _last_change(page), "preview": None,
-            "stale": None, "current_html": None}
+            "stale": None, "current_html": None,
+            "placeholders": retention.placeholders(request.registry["retention"])}
     if request.method != "POST":
         return dict(view, form=form.render({"titre": page.titre, "contenu": page.contenu}))
     try:
@@ -63,7 +69,7 @@ def page_edit(request):
         return dict(view, form=failure.render(), page_title="Erreur – " + view["page_title"])
     if "enregistrer" not in request.POST:
         # the form keeps what was typed (validate() left it in form.cstruct)
-        return dict(view, form=form.render(), preview=markup.render(appstruct["contenu"]))
+        return dict(view, form=form.render(), preview=_html(request, appstruct["contenu"]))
     if (appstruct["titre"], appstruct["contenu"]) == (page.titre, page.contenu):
         request.session.flash("Le texte n'a pas changé : rien à enregistrer.", "info")
         return HTTPFound(request.route_url("admin.page", slug=view["slug"]))
@@ -75,7 +81,7 @@ def page_edit(request):
         # saving again now replaces the other person's version knowingly: they have seen it
         kept = dict(appstruct, version=page.version)
         return dict(view, form=form.render(kept), stale=STALE,
-                    current_html=markup.render(page.contenu),
+                    current_html=_html(request, page.contenu),
                     page_title="Modification refusée – " + view["page_title"])
     request.session.flash(f"La page « {appstruct['titre']} » est enregistrée : le public la voit "
                           "désormais.", "succes")

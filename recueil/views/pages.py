@@ -5,7 +5,7 @@ from pyramid.view import view_config
 from ..models import markup
 from ..security import Permissions
 from ..services import home as home_service
-from ..services import pages
+from ..services import pages, retention
 from .display import counted, excerpt, territory
 from .facets import search_url
 from .map_stats import overview
@@ -110,6 +110,11 @@ def home(request):
     }
 
 
+def _text(request, page) -> str:
+    """The page's text with the durations in force where it names them ({{duree_…}})."""
+    return retention.fill(page.contenu, request.registry["retention"])
+
+
 @view_config(route_name="pages.about", renderer="recueil:templates/pages/about.pt",
              permission=Permissions.VIEW)
 def about(request):
@@ -118,7 +123,7 @@ def about(request):
         "page_title": "À propos du recueil",
         "about": [p for p in found if p.slug in pages.ABOUT],
         "legal": [p for p in found if p.slug not in pages.ABOUT],
-        "summary": lambda p: excerpt(markup.plain_text(p.contenu), 180),
+        "summary": lambda p: excerpt(markup.plain_text(_text(request, p)), 180),
     }
 
 
@@ -134,6 +139,6 @@ def page(request):
     return {
         "page_title": current.titre,
         "page": current,
-        "html": markup.render(current.contenu),
+        "html": markup.render(_text(request, current)),
         "siblings": [p for p in found if p.slug in pages.ABOUT] if in_about else [],
     }
