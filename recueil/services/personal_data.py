@@ -19,7 +19,7 @@ that holds the address is emptied. The person's personal links and link requests
 import dataclasses
 import datetime as dt
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..clock import SystemClock
@@ -44,7 +44,7 @@ ERASED_ACTOR = "déclarant (données effacées)"
 TEAM = "l'équipe du recueil"
 
 
-def _lower(column):
+def _lower(column: ColumnElement[str]) -> ColumnElement[str]:
     return func.lower(func.trim(column))
 
 
@@ -70,7 +70,7 @@ def mentioning(dbsession: Session, email: str) -> list[Practice]:
 
 # -- the right of access ------------------------------------------------------------------------
 
-def _json(value):
+def _json(value: object) -> object:
     if isinstance(value, dt.datetime):
         return value.replace(tzinfo=dt.UTC).isoformat() if value.tzinfo is None \
             else value.isoformat()

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 
+from pyramid.config import Configurator
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -156,6 +157,6 @@ def purge(dbsession: Session, clock: SystemClock, retention: Retention) -> Purge
     return done
 
 
-def includeme(config):
+def includeme(config: Configurator) -> None:
     # a wrong duration stops the start, rather than a purge or the privacy page later
     config.registry["retention"] = Retention.from_settings(config.get_settings())
