@@ -1,5 +1,8 @@
 """The public addresses the files point to, built from the application's routes."""
 import dataclasses
+import functools
+
+from recueil.settings import public_url
 
 _PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
 
@@ -26,10 +29,9 @@ class Links:
 
     @classmethod
     def from_request(cls, request) -> "Links":
-        """Addresses under ``recueil.public_url`` when set (as the catalogue's API does), else
-        under the request's own host."""
-        url = _url_builder(request)
-        prefix, suffix = url("catalogue.show", id=_PLACEHOLDER).split(_PLACEHOLDER)
+        """Addresses under ``recueil.public_url``, whatever host the request names."""
+        url = functools.partial(public_url, request)
+        prefix, suffix = practice_url_parts(request)
         return cls(
             home=url("home"),
             page=url("opendata.page"),
@@ -45,19 +47,7 @@ class Links:
         )
 
 
-def _url_builder(request):
-    """route -> absolute URL: under ``recueil.public_url`` when set, else the request's host."""
-    public = (request.registry.settings.get("recueil.public_url") or "").rstrip("/")
-
-    def url(route, **kw):
-        if public:
-            return public + request.route_path(route, **kw)
-        return request.route_url(route, **kw)
-
-    return url
-
-
 def practice_url_parts(request) -> tuple[str, str]:
     """(prefix, suffix) of a practice's page: its address is prefix + id + suffix."""
-    prefix, suffix = _url_builder(request)("catalogue.show", id=_PLACEHOLDER).split(_PLACEHOLDER)
+    prefix, suffix = public_url(request, "catalogue.show", id=_PLACEHOLDER).split(_PLACEHOLDER)
     return prefix, suffix

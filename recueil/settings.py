@@ -1,6 +1,8 @@
 """Settings: the .ini file, overridden by the environment in production."""
 import os
+import urllib.parse
 
+from pyramid.request import Request
 from pyramid.settings import asbool
 
 #: environment variable -> setting it overrides
@@ -28,6 +30,10 @@ DEFAULTS = {
 }
 
 
+class SettingsError(RuntimeError):
+    """A setting the application refuses to start with; the message says, in French, which."""
+
+
 def load(settings: dict, environ=None) -> dict:
     """Settings with defaults filled and environment overrides applied; refuses a missing secret."""
     environ = os.environ if environ is None else environ
@@ -41,6 +47,7 @@ def load(settings: dict, environ=None) -> dict:
         raise RuntimeError(
             "Aucun secret configuré : définissez RECUEIL_SECRET ou recueil.secret."
         )
+    result["recueil.public_url"] = _checked_public_url(result.get("recueil.public_url"))
     if result["search.backend"] not in ("sql", "solr"):
         raise RuntimeError("search.backend doit valoir « sql » ou « solr ».")
     result["recueil.show_state_brand"] = asbool(result["recueil.show_state_brand"])
@@ -49,3 +56,30 @@ def load(settings: dict, environ=None) -> dict:
                 "recueil.link_requests_per_address", "recueil.link_requests_per_client"):
         result[key] = int(result[key])
     return result
+
+
+def _checked_public_url(value: str | None) -> str:
+    """The site's public address without its final slash; refused when missing or not http(s)."""
+    url = (value or "").strip()
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise SettingsError(
+            "Adresse publique du site absente ou invalide : définissez RECUEIL_PUBLIC_URL ou "
+            "recueil.public_url (par exemple https://pratiques.example.fr). Les liens envoyés "
+            "par courriel, l'API et les données ouvertes en dépendent ; sans elle, ils "
+            "prendraient l'hôte annoncé par le visiteur."
+        )
+    return url.rstrip("/")
+
+
+def public_url(request: Request, route: str | None = None, **kw) -> str:
+    """The absolute address of `route` (of the site without one) on ``recueil.public_url``.
+
+    Every address that leaves the page (e-mails, open data, the API, the feeds, the
+    redirections after a sign-in) is built here: the request's Host and X-Forwarded-Host are
+    chosen by whoever sends it, so a link built from them could lead to another site.
+    """
+    base = request.registry.settings["recueil.public_url"]
+    if route is None:
+        return base
+    return request.route_url(route, _app_url=base, **kw)

@@ -418,7 +418,7 @@ def includeme(config):
     settings = config.get_settings()
     registry = config.registry
 
-    public = settings.get("recueil.public_url", "").rstrip("/")
+    public = settings["recueil.public_url"]  # checked by recueil.settings.load
     # one client for the process: pysolr keeps its HTTP connections alive
     solr = SolrSearch(settings["solr.url"], url_for=lambda p: f"{public}/pratiques/{p.id}")
 

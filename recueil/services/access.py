@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..clock import SystemClock
 from ..models import AccessLink
+from ..settings import public_url
 
 
 class InvalidLink(Exception):
@@ -78,6 +79,4 @@ def personal_link(request: Request, email: str, next_path: str | None = None) ->
         settings["recueil.access_link_days"],
     )
     query = {"suite": next_path} if next_path else {}
-    # links in e-mails never trust the request's Host header
-    base = settings.get("recueil.public_url") or request.application_url
-    return base.rstrip("/") + request.route_path("declaration.access", token=token, _query=query)
+    return public_url(request, "declaration.access", token=token, _query=query)

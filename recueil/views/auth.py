@@ -7,6 +7,7 @@ from pyramid.view import view_config
 from ..forms.auth import PasswordChangeSchema, SignInSchema
 from ..security import Permissions
 from ..services import accounts, ratelimit
+from ..settings import public_url
 
 
 @view_config(route_name="auth.signin", renderer="recueil:templates/auth/signin.pt",
@@ -33,7 +34,7 @@ def signin(request):
                 request.session.invalidate()
                 request.session["staff_user_id"] = user.id
                 new_csrf_token(request)
-                return HTTPFound(request.application_url + target)
+                return HTTPFound(public_url(request) + target)
             limiter.record(ratelimit.SIGNIN_FAILURES, email)
         request.response.status = 429 if limited else 400
         form.cstruct = {"courriel": appstruct["courriel"], "csrf_token": get_csrf_token(request)}
@@ -49,7 +50,7 @@ def signin(request):
 def signout(request):
     request.session.invalidate()
     request.session.flash("Vous êtes déconnecté(e).", "succes")
-    return HTTPFound(request.route_url("home"))
+    return HTTPFound(public_url(request, "home"))
 
 
 #: what each role finds on the staff home: (permission, title, route, description)

@@ -8,6 +8,7 @@ from ..forms.access import LinkRequestSchema
 from ..forms.practice import STEP_SLUGS, STEPS
 from ..security import Permissions
 from ..services import access, declarations, notifications, ratelimit
+from ..settings import public_url
 from .attachments import attachment_response
 
 
@@ -79,7 +80,7 @@ def follow_link(request):
     target = request.params.get("suite", "")
     if not target.startswith("/mon-espace") or "//" in target:
         target = request.route_path("declaration.space")
-    return HTTPFound(request.application_url + target)
+    return HTTPFound(public_url(request) + target)
 
 
 @view_config(route_name="declaration.space", renderer="recueil:templates/declaration/space.pt",
