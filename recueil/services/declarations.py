@@ -1,6 +1,7 @@
 """The declaration of a practice (spec §2): drafts saved step by step, then submission."""
 import hashlib
 
+import colander
 from sqlalchemy import select
 
 from ..forms.practice import MIN_HISTORY_DAYS, STEP_SLUGS
@@ -72,13 +73,44 @@ def save_step(practice: Practice, step: str, appstruct: dict, references) -> Non
         practice.saisie_en_cours = {k: v for k, v in practice.saisie_en_cours.items() if k != step}
 
 
-def keep_typed(practice: Practice, step: str, cstruct: dict) -> None:
-    """Keep what was typed on a step left before it was valid, to show it again."""
-    kept = {
-        k: v for k, v in cstruct.items()
-        if k not in ("csrf_token", "pieces_jointes") and isinstance(v, (str, list))
-    }
+#: what is kept of a step left while invalid: each text up to its field's length limit and
+#: KEPT_MARGIN more (so that the step can still say by how much it is too long), texts
+#: without a limit up to KEPT_UNSIZED, and only the codes a field offers
+KEPT_MARGIN = 100
+KEPT_UNSIZED = 300
+
+
+def keep_typed(practice: Practice, step: str, cstruct: dict, schema: colander.SchemaNode) -> None:
+    """Keep what was typed on a step left before it was valid, to show it again; bounded by
+    the step's (bound) `schema`, so that « Précédent » cannot store any amount of input."""
+    kept = {}
+    for node in schema.children:
+        value = cstruct.get(node.name)
+        if node.name in ("csrf_token", "pieces_jointes") or not isinstance(value, (str, list)):
+            continue
+        offered = _codes(node.widget)
+        if isinstance(value, list):
+            kept[node.name] = [v for v in dict.fromkeys(v for v in value if isinstance(v, str))
+                               if v in offered]
+        elif offered:  # one choice among codes (radio buttons, a select)
+            kept[node.name] = value if value in offered else ""
+        elif isinstance(value, str):
+            kept[node.name] = value[:_text_limit(node.widget) + KEPT_MARGIN]
     practice.saisie_en_cours = dict(practice.saisie_en_cours, **{step: kept})
+
+
+def _text_limit(widget) -> int:
+    limit = getattr(widget, "maxlength", None) or (getattr(widget, "attributes", None) or {}).get(
+        "maxlength")
+    return int(limit) if limit else KEPT_UNSIZED
+
+
+def _codes(widget) -> set[str]:
+    """The codes a choice widget offers (checkboxes, radio buttons, grouped selects)."""
+    choices = list(getattr(widget, "values", ()) or ())
+    for _, group in getattr(widget, "groups", None) or ():
+        choices.extend(group)
+    return {str(code) for code, _ in choices}
 
 
 def history_warning(practice: Practice, today) -> str | None:

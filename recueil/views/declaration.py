@@ -171,7 +171,7 @@ def step(request):
             appstruct = form.validate(request.POST.items())
         except deform.ValidationFailure as failure:
             if going_back:
-                declarations.keep_typed(practice, slug, failure.cstruct)
+                declarations.keep_typed(practice, slug, failure.cstruct, form.schema)
                 request.session.flash(
                     f"L'étape « {STEPS[index][1]} » n'est pas encore complète : ce que vous avez "
                     "saisi est conservé et vous le retrouverez en y revenant.", "info")
