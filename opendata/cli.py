@@ -7,6 +7,8 @@ from pathlib import Path
 
 from pyramid.paster import bootstrap, setup_logging
 
+from recueil.settings import SettingsError
+
 from . import datagouv, metadata
 from .export import Export, write_files
 from .links import Links
@@ -25,19 +27,9 @@ def size_label(n: int) -> str:
     return f"{max(1, round(n / 1024))} Ko"
 
 
-def _links(env: dict) -> Links:
-    """The public addresses; refused without recueil.public_url (the files would point nowhere)."""
-    if not (env["registry"].settings.get("recueil.public_url") or "").strip():
-        raise SystemExit(
-            "recueil.public_url n'est pas défini : les adresses des pratiques et des fichiers "
-            "seraient fausses. Renseignez-le (ou RECUEIL_PUBLIC_URL) puis relancez."
-        )
-    return Links.from_request(env["request"])
-
-
 def _export(env: dict, folder: Path) -> Export:
     registry = env["registry"]
-    links = _links(env)
+    links = Links.from_request(env["request"])
     with registry["dbsession_factory"]() as dbsession:
         vocabularies = Vocabularies.load(dbsession)
     return write_files(registry["db_engine"], folder, links, vocabularies, registry["clock"].now())
@@ -87,7 +79,7 @@ def _cmd_publish(env: dict, args: argparse.Namespace) -> int:
         paths = {kind.key: plan.permalink(kind.key, target.api_url) for kind in metadata.FILES}
         package = export.by_key()["datapackage"].path
         package.write_text(
-            _json(datapackage(_links(env), files=files, paths=paths)),
+            _json(datapackage(Links.from_request(env["request"]), files=files, paths=paths)),
             encoding="utf-8")
         if args.dry_run:
             _say("Simulation (--dry-run) : rien n'est envoyé. Seraient remplacés :")
@@ -130,7 +122,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     setup_logging(args.config)
-    with bootstrap(args.config) as env:
+    try:
+        env = bootstrap(args.config)
+    except SettingsError as error:  # e.g. no public address: the files would point nowhere
+        raise SystemExit(str(error)) from None
+    with env:
         return args.func(env, args)
 
 

@@ -1,9 +1,11 @@
 """The public addresses the files point to, built from the application's routes."""
 import dataclasses
+import functools
 import uuid
-from collections.abc import Callable
 
 from pyramid.request import Request
+
+from recueil.settings import public_url
 
 _PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
 
@@ -30,10 +32,9 @@ class Links:
 
     @classmethod
     def from_request(cls, request: Request) -> "Links":
-        """Addresses under ``recueil.public_url`` when set (as the catalogue's API does), else
-        under the request's own host."""
-        url = _url_builder(request)
-        prefix, suffix = url("catalogue.show", id=_PLACEHOLDER).split(_PLACEHOLDER)
+        """Addresses under ``recueil.public_url``, whatever host the request names."""
+        url = functools.partial(public_url, request)
+        prefix, suffix = practice_url_parts(request)
         return cls(
             home=url("home"),
             page=url("opendata.page"),
@@ -49,19 +50,7 @@ class Links:
         )
 
 
-def _url_builder(request: Request) -> Callable[..., str]:
-    """route -> absolute URL: under ``recueil.public_url`` when set, else the request's host."""
-    public = (request.registry.settings.get("recueil.public_url") or "").rstrip("/")
-
-    def url(route: str, **kw: object) -> str:
-        if public:
-            return public + request.route_path(route, **kw)
-        return request.route_url(route, **kw)
-
-    return url
-
-
 def practice_url_parts(request: Request) -> tuple[str, str]:
     """(prefix, suffix) of a practice's page: its address is prefix + id + suffix."""
-    prefix, suffix = _url_builder(request)("catalogue.show", id=_PLACEHOLDER).split(_PLACEHOLDER)
+    prefix, suffix = public_url(request, "catalogue.show", id=_PLACEHOLDER).split(_PLACEHOLDER)
     return prefix, suffix

@@ -85,6 +85,7 @@ def includeme(config):
     # administration
     config.add_route("admin.home", "/gestion/admin")
     config.add_route("admin.users", "/gestion/admin/comptes")
+    config.add_route("admin.user_sessions", r"/gestion/admin/comptes/{user_id:\d{1,9}}/sessions")
     config.add_route("admin.practice", "/gestion/admin/pratiques/{id}",
                      factory="recueil.security.StaffPractice")
     config.add_route("admin.imports", "/gestion/admin/imports")

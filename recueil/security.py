@@ -7,6 +7,10 @@ from pyramid.httpexceptions import HTTPNotFound
 from pyramid.session import SignedCookieSessionFactory
 
 from .models import Practice, User
+from .services import access
+
+#: the session's keys: the staff account and the epoch it was opened in, the declarant's link
+STAFF_USER, STAFF_EPOCH, DECLARANT_LINK = "staff_user_id", "staff_epoch", "declarant_link"
 
 
 class Permissions:
@@ -57,13 +61,31 @@ class SecurityPolicy:
         self.helper = ACLHelper()
 
     def identity(self, request):
+        """Who the session names, if the server has not ended that session since; looked up
+        once per request and session state (a page rendered after a failed flush reads it
+        without touching the database)."""
+        session = request.session
+        key = (session.get(STAFF_USER), session.get(STAFF_EPOCH), session.get(DECLARANT_LINK))
+        cached = request.environ.get("recueil.identity")
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        identity = self._identity(request, session)
+        request.environ["recueil.identity"] = (key, identity)
+        return identity
+
+    @staticmethod
+    def _identity(request, session):
         user = None
-        user_id = request.session.get("staff_user_id")
+        user_id = session.get(STAFF_USER)
         if user_id is not None:
             user = request.dbsession.get(User, user_id)
-            if user is not None and not user.active:
+            if user is not None and (not user.active
+                                     or session.get(STAFF_EPOCH) != user.session_epoch):
                 user = None
-        email = request.session.get("declarant_email")
+        email = None
+        link_id = session.get(DECLARANT_LINK)
+        if link_id is not None:
+            email = access.session_holder(request.dbsession, link_id)
         if user is None and not email:
             return None
         return Identity(user, email)
@@ -94,6 +116,29 @@ class SecurityPolicy:
     def forget(self, request, **kw):
         request.session.invalidate()
         return []
+
+
+def remember_staff(request, user: User) -> None:
+    """The session opens the staff pages of `user` until one of their sessions is ended."""
+    request.session[STAFF_USER] = user.id
+    request.session[STAFF_EPOCH] = user.session_epoch
+
+
+def remember_declarant(request, link) -> None:
+    """The session opens the space of the declarant the access link `link` belongs to; it
+    keeps the link's id, so the cookie never carries the address."""
+    request.session[DECLARANT_LINK] = link.id
+
+
+def sign_out(request) -> None:
+    """End the sessions of whoever signs out, everywhere: the server forgets them (the copy of
+    a cookie stops working) and a declarant's links stop opening their space."""
+    identity = request.identity
+    if identity is not None and identity.user is not None:
+        identity.user.end_sessions()
+    if identity is not None and identity.declarant_email:
+        access.revoke(request.dbsession, request.clock, identity.declarant_email)
+    request.session.invalidate()
 
 
 class Root:

@@ -1,6 +1,8 @@
 """Settings: the .ini file, overridden by the environment in production."""
 import os
+import urllib.parse
 
+from pyramid.request import Request
 from pyramid.settings import asbool
 
 #: the secret written in development.ini: public, so it signs nothing that leaves a laptop
@@ -39,6 +41,10 @@ DEFAULTS = {
 }
 
 
+class SettingsError(RuntimeError):
+    """A setting the application refuses to start with; the message says, in French, which."""
+
+
 def load(settings: dict, environ=None) -> dict:
     """Settings with defaults filled and environment overrides applied; refuses a missing
     secret, and a public or short one where cookies are secure."""
@@ -50,14 +56,15 @@ def load(settings: dict, environ=None) -> dict:
             result[key] = environ[variable]
     secret = result.get("recueil.secret", "")
     if not secret or secret.startswith("${"):
-        raise RuntimeError(
+        raise SettingsError(
             "Aucun secret configuré : définissez RECUEIL_SECRET ou recueil.secret."
         )
+    result["recueil.public_url"] = _checked_public_url(result.get("recueil.public_url"))
     result["recueil.secure_cookies"] = asbool(result["recueil.secure_cookies"])
     if result["recueil.secure_cookies"]:
         _check_production_secret(secret)
     if result["search.backend"] not in ("sql", "solr"):
-        raise RuntimeError("search.backend doit valoir « sql » ou « solr ».")
+        raise SettingsError("search.backend doit valoir « sql » ou « solr ».")
     result["recueil.show_state_brand"] = asbool(result["recueil.show_state_brand"])
     result["solr.timeout"] = float(result["solr.timeout"])
     for key in ("recueil.access_link_days", "recueil.max_upload_bytes",
@@ -71,15 +78,42 @@ def _check_production_secret(secret: str) -> None:
     """Refuse a secret that anyone can read or guess where cookies are secure, i.e. served
     over HTTPS: whoever knows it forges sessions, hence staff and declarant sign-ins."""
     if secret == DEVELOPMENT_SECRET:
-        raise RuntimeError(
+        raise SettingsError(
             "Le secret de development.ini est public : définissez RECUEIL_SECRET avec un "
             "secret propre à ce serveur (par exemple : python3 -c "
             "'import secrets; print(secrets.token_urlsafe(48))')."
         )
     if len(secret.encode("utf-8")) < MIN_SECRET_BYTES:
-        raise RuntimeError(
+        raise SettingsError(
             f"Le secret (RECUEIL_SECRET ou recueil.secret) doit compter au moins "
             f"{MIN_SECRET_BYTES} octets quand les cookies sont sécurisés "
             "(recueil.secure_cookies) ; générez-en un avec : python3 -c "
             "'import secrets; print(secrets.token_urlsafe(48))'."
         )
+
+
+def _checked_public_url(value: str | None) -> str:
+    """The site's public address without its final slash; refused when missing or not http(s)."""
+    url = (value or "").strip()
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise SettingsError(
+            "Adresse publique du site absente ou invalide : définissez RECUEIL_PUBLIC_URL ou "
+            "recueil.public_url (par exemple https://pratiques.example.fr). Les liens envoyés "
+            "par courriel, l'API et les données ouvertes en dépendent ; sans elle, ils "
+            "prendraient l'hôte annoncé par le visiteur."
+        )
+    return url.rstrip("/")
+
+
+def public_url(request: Request, route: str | None = None, **kw) -> str:
+    """The absolute address of `route` (of the site without one) on ``recueil.public_url``.
+
+    Every address that leaves the page (e-mails, open data, the API, the feeds, the
+    redirections after a sign-in) is built here: the request's Host and X-Forwarded-Host are
+    chosen by whoever sends it, so a link built from them could lead to another site.
+    """
+    base = request.registry.settings["recueil.public_url"]
+    if route is None:
+        return base
+    return request.route_url(route, _app_url=base, **kw)

@@ -8,7 +8,12 @@ from .meta import Base
 
 
 class AccessLink(Base):
-    """A link sent by e-mail; only the hash of its secret is kept."""
+    """A link sent by e-mail; only the hash of its secret is kept.
+
+    A declarant's session remembers the link that opened it (never the address). A newer link
+    for the same address supersedes this one: it no longer opens a session, while the sessions
+    it opened go on. Signing out revokes it: neither it nor its sessions open anything.
+    """
 
     __tablename__ = "access_links"
 
@@ -18,6 +23,8 @@ class AccessLink(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime())
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime())
     last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime())
+    superseded_at: Mapped[dt.datetime | None] = mapped_column(DateTime())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime())
 
 
 class RateEvent(Base):

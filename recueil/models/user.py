@@ -28,6 +28,9 @@ class User(Base):
     nom: Mapped[str] = mapped_column(String(100), default="")
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: a session remembers the epoch it was opened in; raising it ends every session of the
+    #: account on the server's side (a signed cookie cannot be taken back)
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(), server_default=func.now())
     role_rows: Mapped[list["UserRole"]] = relationship(
         cascade="all, delete-orphan", back_populates="user", lazy="selectin"
@@ -36,6 +39,10 @@ class User(Base):
     @property
     def roles(self) -> list[str]:
         return sorted(r.role for r in self.role_rows)
+
+    def end_sessions(self) -> None:
+        """Every session opened so far stops opening the staff pages."""
+        self.session_epoch = (self.session_epoch or 0) + 1
 
     def add_role(self, role: str) -> None:
         if role not in STAFF_ROLES:

@@ -427,7 +427,7 @@ def includeme(config: Configurator) -> None:
     settings = config.get_settings()
     registry = config.registry
 
-    public = settings.get("recueil.public_url", "").rstrip("/")
+    public = settings["recueil.public_url"]  # checked by recueil.settings.load
     # one client for the process: its session keeps the connections to Solr alive
     solr = SolrSearch.from_settings(settings, url_for=lambda p: f"{public}/pratiques/{p.id}")
 

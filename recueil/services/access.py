@@ -7,11 +7,12 @@ import json
 import secrets
 
 from pyramid.request import Request
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..clock import SystemClock
 from ..models import AccessLink
+from ..settings import public_url
 
 
 class InvalidLink(Exception):
@@ -20,6 +21,10 @@ class InvalidLink(Exception):
 
 class ExpiredLink(Exception):
     """The link was genuine but is too old."""
+
+
+class RevokedLink(Exception):
+    """The link was genuine but a newer one replaced it, or its holder signed out since."""
 
 
 def normalise_email(email: str) -> str:
@@ -40,20 +45,25 @@ def _hash(token: str) -> str:
 
 
 def issue(dbsession: Session, clock: SystemClock, secret: str, email: str, days: int) -> str:
-    """A new link token for `email`, valid `days` days."""
+    """A new link token for `email`, valid `days` days; the address's older links stop working."""
     now = clock.now()
     expires = now + dt.timedelta(days=days)
     body = {"e": normalise_email(email), "x": int(expires.timestamp()), "n": secrets.token_hex(8)}
     payload = _b64(json.dumps(body, separators=(",", ":")).encode())
     token = f"{payload}.{_signature(secret, payload)}"
+    dbsession.execute(
+        update(AccessLink)
+        .where(AccessLink.email == body["e"], AccessLink.superseded_at.is_(None))
+        .values(superseded_at=now)
+    )
     dbsession.add(
         AccessLink(email=body["e"], token_hash=_hash(token), created_at=now, expires_at=expires)
     )
     return token
 
 
-def verify(dbsession: Session, clock: SystemClock, secret: str, token: str) -> str:
-    """The address a token belongs to; raises InvalidLink or ExpiredLink."""
+def verify(dbsession: Session, clock: SystemClock, secret: str, token: str) -> AccessLink:
+    """The link a token stands for; raises InvalidLink, ExpiredLink or RevokedLink."""
     if not token.isascii():  # not one of ours, and hmac/ascii encoding would raise
         raise InvalidLink()
     payload, _, signature = token.partition(".")
@@ -66,18 +76,42 @@ def verify(dbsession: Session, clock: SystemClock, secret: str, token: str) -> s
         raise InvalidLink()
     if link.expires_at <= clock.now():
         raise ExpiredLink()
+    if link.superseded_at is not None or link.revoked_at is not None:
+        raise RevokedLink()
     link.last_used_at = clock.now()
+    return link
+
+
+def session_holder(dbsession: Session, link_id: int) -> str | None:
+    """The address of the declarant whose session the link `link_id` opened, unless revoked."""
+    link = dbsession.get(AccessLink, link_id)
+    if link is None or link.revoked_at is not None:
+        return None
     return link.email
 
 
-def personal_link(request: Request, email: str, next_path: str | None = None) -> str:
-    """A fresh personal link for `email`, to put in an e-mail; `next_path` is where it leads."""
-    settings = request.registry.settings
-    token = issue(
-        request.dbsession, request.clock, settings["recueil.secret"], email,
-        settings["recueil.access_link_days"],
+def revoke(dbsession: Session, clock: SystemClock, email: str) -> None:
+    """Sign a declarant out everywhere: their links and the sessions these opened end."""
+    dbsession.execute(
+        update(AccessLink)
+        .where(AccessLink.email == normalise_email(email), AccessLink.revoked_at.is_(None))
+        .values(revoked_at=clock.now())
     )
+
+
+def personal_link(request: Request, email: str, next_path: str | None = None) -> str:
+    """A fresh personal link for `email`, to put in an e-mail; `next_path` is where it leads.
+
+    The e-mails of one request share the address's token (a committee's decisions may reach
+    one declarant twice), since each new token supersedes the one before.
+    """
+    settings = request.registry.settings
+    tokens = request.environ.setdefault("recueil.personal_link_tokens", {})
+    email = normalise_email(email)
+    if email not in tokens:
+        tokens[email] = issue(
+            request.dbsession, request.clock, settings["recueil.secret"], email,
+            settings["recueil.access_link_days"],
+        )
     query = {"suite": next_path} if next_path else {}
-    # links in e-mails never trust the request's Host header
-    base = settings.get("recueil.public_url") or request.application_url
-    return base.rstrip("/") + request.route_path("declaration.access", token=token, _query=query)
+    return public_url(request, "declaration.access", token=tokens[email], _query=query)

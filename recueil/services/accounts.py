@@ -40,13 +40,24 @@ def authenticate(dbsession: Session, email: str, password: str) -> User | None:
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    """Replace the password of `user`, who must give the current one."""
+    """Replace the password of `user`, who must give the current one; the sessions opened
+    with the old one end (whoever had it may have signed in)."""
     if not verify_password(user.password_hash, current):
         raise AccountError("« Mot de passe actuel » : ce n'est pas votre mot de passe.")
     try:
         user.password_hash = hash_password(new)
     except ValueError as error:
         raise AccountError(str(error)) from error
+    user.end_sessions()
+
+
+def end_sessions(dbsession: Session, user_id: int) -> User:
+    """End every session of an account (a lost laptop, a departure): it must sign in again."""
+    user = dbsession.get(User, user_id)
+    if user is None:
+        raise AccountError("Compte introuvable.")
+    user.end_sessions()
+    return user
 
 
 def all_users(dbsession: Session) -> list[User]:
@@ -85,6 +96,7 @@ def add_user(dbsession: Session, email: str, password: str, roles: Iterable[str]
         dbsession.add(user)
     else:
         user.password_hash = password_hash
+        user.end_sessions()
     for role in roles:
         user.add_role(role)
     dbsession.flush()

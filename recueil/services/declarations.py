@@ -2,6 +2,8 @@
 import datetime as dt
 import hashlib
 
+import colander
+import deform
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -76,13 +78,44 @@ def remove_attachment(practice: Practice, attachment_id: str) -> Attachment | No
     return attachment
 
 
-def keep_typed(practice: Practice, step: str, cstruct: dict) -> None:
-    """Keep what was typed on a step left before it was valid, to show it again."""
-    kept = {
-        k: v for k, v in cstruct.items()
-        if k not in ("csrf_token", "pieces_jointes") and isinstance(v, (str, list))
-    }
+#: what is kept of a step left while invalid: each text up to its field's length limit and
+#: KEPT_MARGIN more (so that the step can still say by how much it is too long), texts
+#: without a limit up to KEPT_UNSIZED, and only the codes a field offers
+KEPT_MARGIN = 100
+KEPT_UNSIZED = 300
+
+
+def keep_typed(practice: Practice, step: str, cstruct: dict, schema: colander.SchemaNode) -> None:
+    """Keep what was typed on a step left before it was valid, to show it again; bounded by
+    the step's (bound) `schema`, so that « Précédent » cannot store any amount of input."""
+    kept = {}
+    for node in schema.children:
+        value = cstruct.get(node.name)
+        if node.name in ("csrf_token", "pieces_jointes") or not isinstance(value, (str, list)):
+            continue
+        offered = _codes(node.widget)
+        if isinstance(value, list):
+            kept[node.name] = [v for v in dict.fromkeys(v for v in value if isinstance(v, str))
+                               if v in offered]
+        elif offered:  # one choice among codes (radio buttons, a select)
+            kept[node.name] = value if value in offered else ""
+        elif isinstance(value, str):
+            kept[node.name] = value[:_text_limit(node.widget) + KEPT_MARGIN]
     practice.saisie_en_cours = dict(practice.saisie_en_cours, **{step: kept})
+
+
+def _text_limit(widget: deform.widget.Widget) -> int:
+    limit = getattr(widget, "maxlength", None) or (getattr(widget, "attributes", None) or {}).get(
+        "maxlength")
+    return int(limit) if limit else KEPT_UNSIZED
+
+
+def _codes(widget: deform.widget.Widget) -> set[str]:
+    """The codes a choice widget offers (checkboxes, radio buttons, grouped selects)."""
+    choices = list(getattr(widget, "values", ()) or ())
+    for _, group in getattr(widget, "groups", None) or ():
+        choices.extend(group)
+    return {str(code) for code, _ in choices}
 
 
 def history_warning(practice: Practice, today: dt.date) -> str | None:

@@ -13,6 +13,7 @@ from pyramid_mailer.message import Message
 
 from ..formatting import TEMPLATE_GLOBALS
 from ..models import Practice
+from ..settings import public_url  # noqa: F401 -- the address every e-mail's links are built on
 
 TEMPLATES = "recueil:templates/mail/"
 
@@ -20,12 +21,6 @@ TEMPLATES = "recueil:templates/mail/"
 def quoted(text: str | None) -> str:
     """A person's words set off by an indent, as e-mails quote them."""
     return "\n".join(f"  {line}" for line in (text or "").splitlines())
-
-
-def public_url(request: Request, route: str, **kw) -> str:
-    """The absolute address of a page for an e-mail, on the public address when one is set."""
-    base = request.registry.settings.get("recueil.public_url") or request.application_url
-    return base.rstrip("/") + request.route_path(route, **kw)
 
 
 def _text(request: Request, template: str, values: dict) -> str:

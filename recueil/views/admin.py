@@ -68,6 +68,21 @@ def users(request):
     return dict(page, form=form.render(), users=_all_users(request))
 
 
+@view_config(route_name="admin.user_sessions", request_method="POST",
+             permission=Permissions.ADMINISTER)
+def end_sessions(request):
+    """Sign an account out of every browser where it is signed in."""
+    try:  # the route takes 1 to 9 digits: an integer column's range
+        user = accounts.end_sessions(request.dbsession, int(request.matchdict["user_id"]))
+    except accounts.AccountError as error:
+        request.session.flash(str(error), "erreur")
+    else:
+        request.session.flash(
+            f"Toutes les sessions de {user.email} sont fermées : il faudra se reconnecter.",
+            "succes")
+    return HTTPFound(request.route_url("admin.users"))
+
+
 def _all_users(request):
     return accounts.all_users(request.dbsession)
 

@@ -5,8 +5,9 @@ from pyramid.httpexceptions import HTTPFound
 from pyramid.view import view_config
 
 from ..forms.auth import PasswordChangeSchema, SignInSchema
-from ..security import Permissions
+from ..security import Permissions, remember_staff, sign_out
 from ..services import accounts, ratelimit
+from ..settings import public_url
 
 
 @view_config(route_name="auth.signin", renderer="recueil:templates/auth/signin.pt",
@@ -31,9 +32,9 @@ def signin(request):
             user = accounts.authenticate(request.dbsession, email, appstruct["mot_de_passe"])
             if user is not None:
                 request.session.invalidate()
-                request.session["staff_user_id"] = user.id
+                remember_staff(request, user)
                 new_csrf_token(request)
-                return HTTPFound(request.application_url + target)
+                return HTTPFound(public_url(request) + target)
             limiter.record(ratelimit.SIGNIN_FAILURES, email)
         request.response.status = 429 if limited else 400
         form.cstruct = {"courriel": appstruct["courriel"], "csrf_token": get_csrf_token(request)}
@@ -47,9 +48,9 @@ def signin(request):
 
 @view_config(route_name="auth.signout", request_method="POST", permission=Permissions.VIEW)
 def signout(request):
-    request.session.invalidate()
+    sign_out(request)
     request.session.flash("Vous êtes déconnecté(e).", "succes")
-    return HTTPFound(request.route_url("home"))
+    return HTTPFound(public_url(request, "home"))
 
 
 #: what each role finds on the staff home: (permission, title, route, description)
@@ -89,13 +90,15 @@ def change_password(request):
         except deform.ValidationFailure as failure:
             return dict(page, form=failure.render(), page_title="Erreur – Changer de mot de passe")
         try:
-            accounts.change_password(request.identity.user, appstruct["actuel"],
-                                     appstruct["nouveau"])
+            user = request.identity.user
+            accounts.change_password(user, appstruct["actuel"], appstruct["nouveau"])
         except accounts.AccountError as error:
             request.response.status = 400
             form.cstruct = {"csrf_token": get_csrf_token(request)}
             return dict(page, form=form.render(), page_title="Erreur – Changer de mot de passe",
                         error=str(error))
+        # the account's other sessions ended with the old password; this one goes on
+        remember_staff(request, user)
         new_csrf_token(request)
         request.session.flash("Votre mot de passe a été changé.", "succes")
         return HTTPFound(request.route_url("staff.home"))

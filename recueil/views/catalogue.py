@@ -30,15 +30,12 @@ def _pagination(request, state: SearchRequest, total: int) -> dict | None:
 
 def _practice_urls(request):
     """practice id -> the practice's stable address, as published in the API and the open data
-    (opendata.links); the route is built once per process with a public address
-    (recueil.public_url), once per request otherwise."""
+    (opendata.links), built once per public address."""
     parts = request.registry.setdefault("catalogue.practice_url_parts", {})
-    key = request.script_name if request.registry.settings.get("recueil.public_url") else None
-    found = parts.get(key) if key is not None else None
+    key = request.registry.settings["recueil.public_url"]
+    found = parts.get(key)
     if found is None:
-        found = practice_url_parts(request)
-        if key is not None:
-            parts[key] = found
+        found = parts[key] = practice_url_parts(request)
     prefix, suffix = found
     return lambda practice_id: f"{prefix}{practice_id}{suffix}"
 

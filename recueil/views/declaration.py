@@ -6,8 +6,9 @@ from pyramid.view import view_config
 
 from ..forms.access import LinkRequestSchema
 from ..forms.practice import STEP_SLUGS, STEPS
-from ..security import Permissions
+from ..security import Permissions, remember_declarant, sign_out
 from ..services import access, declarations, notifications, ratelimit
+from ..settings import public_url
 from .attachments import attachment_response
 
 
@@ -57,7 +58,8 @@ def start(request):
              renderer="recueil:templates/declaration/link_sent.pt",
              permission=Permissions.VIEW)
 def link_sent(request):
-    return {"email": request.session.get("lien_envoye_a"), "page_title": "Lien envoyé"}
+    # shown once, then out of the cookie
+    return {"email": request.session.pop("lien_envoye_a", None), "page_title": "Lien envoyé"}
 
 
 @view_config(route_name="declaration.access", renderer="recueil:templates/declaration/bad_link.pt",
@@ -65,21 +67,24 @@ def link_sent(request):
 def follow_link(request):
     settings = request.registry.settings
     try:
-        email = access.verify(request.dbsession, request.clock, settings["recueil.secret"],
-                              request.matchdict["token"])
+        link = access.verify(request.dbsession, request.clock, settings["recueil.secret"],
+                             request.matchdict["token"])
     except access.ExpiredLink:
         request.response.status = 410
-        return {"expired": True, "page_title": "Lien expiré"}
+        return {"reason": "expire", "page_title": "Lien expiré"}
+    except access.RevokedLink:
+        request.response.status = 410
+        return {"reason": "remplace", "page_title": "Lien remplacé"}
     except access.InvalidLink:
         request.response.status = 400
-        return {"expired": False, "page_title": "Lien non valide"}
+        return {"reason": "invalide", "page_title": "Lien non valide"}
     # a new session for the person the link belongs to
     request.session.invalidate()
-    request.session["declarant_email"] = email
+    remember_declarant(request, link)
     target = request.params.get("suite", "")
     if not target.startswith("/mon-espace") or "//" in target:
         target = request.route_path("declaration.space")
-    return HTTPFound(request.application_url + target)
+    return HTTPFound(public_url(request) + target)
 
 
 @view_config(route_name="declaration.space", renderer="recueil:templates/declaration/space.pt",
@@ -113,7 +118,7 @@ def new(request):
 @view_config(route_name="declaration.signout", request_method="POST",
              permission=Permissions.OWN_SPACE)
 def signout(request):
-    request.session.invalidate()
+    sign_out(request)
     request.session.flash("Vous êtes déconnecté(e) de votre espace.", "succes")
     return HTTPFound(request.route_url("home"))
 
@@ -166,7 +171,7 @@ def step(request):
             appstruct = form.validate(request.POST.items())
         except deform.ValidationFailure as failure:
             if going_back:
-                declarations.keep_typed(practice, slug, failure.cstruct)
+                declarations.keep_typed(practice, slug, failure.cstruct, form.schema)
                 request.session.flash(
                     f"L'étape « {STEPS[index][1]} » n'est pas encore complète : ce que vous avez "
                     "saisi est conservé et vous le retrouverez en y revenant.", "info")

@@ -24,7 +24,12 @@ def live_server(wsgi_app, engine, clock, mailbox):
     from ..conftest import _clean
 
     server = StopableWSGIServer.create(wsgi_app, host="127.0.0.1")
-    yield server.application_url.rstrip("/")
+    url = server.application_url.rstrip("/")
+    # the links and redirections lead to the public address: here, this server's
+    settings = wsgi_app.registry.settings
+    public, settings["recueil.public_url"] = settings["recueil.public_url"], url
+    yield url
+    settings["recueil.public_url"] = public
     server.shutdown()
     _clean(engine)
 

@@ -110,6 +110,7 @@ def _ini(tmp_path, app_settings, solr_url):
         use = egg:recueil
         sqlalchemy.url = {app_settings['sqlalchemy.url']}
         recueil.secret = secret-de-test
+        recueil.public_url = http://localhost
         search.backend = solr
         solr.url = {solr_url}
         """))

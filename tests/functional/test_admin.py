@@ -91,6 +91,7 @@ def test_the_command_line_creates_then_completes_an_account(testapp, app_setting
         use = egg:recueil
         sqlalchemy.url = {app_settings['sqlalchemy.url'].replace('%', '%%')}
         recueil.secret = secret-de-test
+        recueil.public_url = http://localhost
         search.backend = sql
         """), encoding="utf-8")
     monkeypatch.setenv("RECUEIL_PASSWORD", PASSWORD)
