@@ -12,8 +12,10 @@ import sqlalchemy as sa
 import transaction
 import webtest
 from aiosmtpd.controller import Controller
+from pyramid.scripting import prepare
 from sqlalchemy.orm import Session
 
+from opendata.links import Links
 from recueil import main
 from recueil.clock import FixedClock
 from recueil.migrations import upgrade
@@ -107,6 +109,30 @@ def app_settings(database_url, engine, smtp_server):
         "recueil.public_url": "http://localhost",
         "retry.attempts": "1",
     }
+
+
+@pytest.fixture
+def ini_file(tmp_path, app_settings):
+    """The test application's settings as an .ini file, for the commands' ``--config``;
+    keyword arguments add or replace settings (``**{"search.backend": "solr"}``)."""
+    def write(**extra):
+        settings = {**app_settings, **extra}
+        lines = ["[app:main]", "use = egg:recueil"]
+        lines += [f"{key} = {value.replace('%', '%%')}" for key, value in settings.items()]
+        path = tmp_path / "test.ini"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return str(path)
+    return write
+
+
+@pytest.fixture
+def links(wsgi_app):
+    """The public addresses of the open-data files, as the application builds them."""
+    env = prepare(registry=wsgi_app.registry)
+    try:
+        yield Links.from_request(env["request"])
+    finally:
+        env["closer"]()
 
 
 @pytest.fixture(scope="session")

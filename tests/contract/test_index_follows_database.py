@@ -1,5 +1,4 @@
 """Solr follows the database after each commit, and an outage loses nothing."""
-import textwrap
 import uuid
 
 import pytest
@@ -103,27 +102,13 @@ def test_a_solr_outage_loses_nothing_and_search_still_answers(
         assert connection.scalar(sa.select(sa.func.count()).select_from(IndexTask)) == 0
 
 
-def _ini(tmp_path, app_settings, solr_url):
-    ini = tmp_path / "test.ini"
-    ini.write_text(textwrap.dedent(f"""\
-        [app:main]
-        use = egg:recueil
-        sqlalchemy.url = {app_settings['sqlalchemy.url']}
-        recueil.secret = secret-de-test
-        recueil.public_url = http://localhost
-        search.backend = solr
-        solr.url = {solr_url}
-        """))
-    return str(ini)
-
-
 def _embedded_index(engine) -> set:
     with engine.connect() as connection:
         return set(connection.execute(sa.select(SearchTerm.term, SearchTerm.practice_id)))
 
 
 def test_reindex_rebuilds_solr_and_leaves_the_embedded_index_alone(
-        app_settings, solr_url, solr, engine, wsgi_app, tmp_path, capsys):
+        ini_file, solr_url, solr, engine, wsgi_app, capsys):
     factory = wsgi_app.registry["dbsession_factory"]
     with factory() as session:
         published = {make_practice(session, intitule=f"Pratique {i}").id for i in range(3)}
@@ -135,7 +120,7 @@ def test_reindex_rebuilds_solr_and_leaves_the_embedded_index_alone(
     with engine.begin() as connection:
         connection.execute(sa.insert(SearchTerm), {"term": "zzz", "practice_id": min(published)})
     before = _embedded_index(engine)
-    ini = _ini(tmp_path, app_settings, solr_url)
+    ini = ini_file(**{"search.backend": "solr", "solr.url": solr_url})
     try:
         assert cli(["--config", ini, "reindex"]) == 0
         out, err = capsys.readouterr()

@@ -1,5 +1,4 @@
 """An administrator manages staff accounts and unpublishes or republishes a practice."""
-import textwrap
 
 import pytest
 import sqlalchemy as sa
@@ -83,17 +82,9 @@ def test_roles_change_but_an_administrator_keeps_their_own(testapp, wsgi_app, en
     assert _account(engine, "membre@fep.example.fr") == (False, ["comite"])
 
 
-def test_the_command_line_creates_then_completes_an_account(testapp, app_settings, engine,
-                                                            tmp_path, monkeypatch, capsys):
-    ini = tmp_path / "test.ini"
-    ini.write_text(textwrap.dedent(f"""\
-        [app:main]
-        use = egg:recueil
-        sqlalchemy.url = {app_settings['sqlalchemy.url'].replace('%', '%%')}
-        recueil.secret = secret-de-test
-        recueil.public_url = http://localhost
-        search.backend = sql
-        """), encoding="utf-8")
+def test_the_command_line_creates_then_completes_an_account(testapp, ini_file, engine,
+                                                            monkeypatch, capsys):
+    ini = ini_file()
     monkeypatch.setenv("RECUEIL_PASSWORD", PASSWORD)
     command = ["--config", str(ini), "user", "add", "Redac@onpe.example.fr"]
     assert cli([*command, "--role", "redacteur_onpe", "--nom", "Rémi"]) == 0

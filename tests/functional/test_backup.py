@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from pyramid.scripting import prepare
 from sqlalchemy.orm import Session
 
 from opendata.export import write_files
@@ -120,15 +119,6 @@ def open_data(engine: sa.Engine, folder: Path, links: Links) -> dict:
         vocabularies = Vocabularies.load(session)
     export = write_files(engine, folder, links, vocabularies, GENERATED)
     return {item.path.name: item.path.read_bytes() for item in export.files}
-
-
-@pytest.fixture
-def links(wsgi_app):
-    env = prepare(registry=wsgi_app.registry)
-    try:
-        yield Links.from_request(env["request"])
-    finally:
-        env["closer"]()
 
 
 def test_a_restored_backup_gives_the_same_data_and_open_data_files(

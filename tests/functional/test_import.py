@@ -3,7 +3,6 @@ the command, the administration page, the report, and what becomes of the practi
 import csv
 import datetime as dt
 import io
-import textwrap
 
 import pytest
 import sqlalchemy as sa
@@ -99,20 +98,9 @@ def fifty_and_three() -> bytes:
 
 
 @pytest.fixture
-def ini(tmp_path, app_settings, engine):
+def ini(ini_file, engine):
     """An .ini of the tests' database for the commands; the database is emptied afterwards."""
-    path = tmp_path / "test.ini"
-    path.write_text(textwrap.dedent(f"""\
-        [app:main]
-        use = egg:recueil
-        sqlalchemy.url = {app_settings['sqlalchemy.url'].replace('%', '%%')}
-        recueil.secret = secret-de-test
-        recueil.public_url = https://pratiques.example.fr
-        search.backend = sql
-        mail.host = {app_settings['mail.host']}
-        mail.port = {app_settings['mail.port']}
-        """), encoding="utf-8")
-    yield str(path)
+    yield ini_file(**{"recueil.public_url": "https://pratiques.example.fr"})
     _clean(engine)
 
 

@@ -2,7 +2,6 @@
 from their space, an administrator erases a person's data, `recueil purge` applies the
 retention durations, and the privacy page states the durations in force."""
 import datetime as dt
-import textwrap
 
 import pytest
 import sqlalchemy as sa
@@ -352,7 +351,7 @@ def test_the_purge_applies_each_duration_once(wsgi_app, clock, aging, factory, e
 
 
 def test_the_command_says_what_it_did_and_then_that_nothing_is_left(
-        app_settings, engine, factory, tmp_path, capsys):
+        ini_file, engine, factory, capsys):
     from recueil.clock import SystemClock
 
     long_ago = SystemClock().now() - dt.timedelta(days=800)
@@ -368,18 +367,7 @@ def test_the_command_says_what_it_did_and_then_that_nothing_is_left(
         session.add(AccessLink(email=OWNER, token_hash="c" * 64, created_at=long_ago,
                                expires_at=long_ago + dt.timedelta(days=14)))
         session.commit()
-    ini = tmp_path / "test.ini"
-    ini.write_text(textwrap.dedent(f"""\
-        [app:main]
-        use = egg:recueil
-        sqlalchemy.url = {app_settings['sqlalchemy.url'].replace('%', '%%')}
-        recueil.secret = secret-de-test
-        recueil.public_url = https://pratiques.example.fr
-        search.backend = sql
-        recueil.retention.drafts_months = 3
-        mail.host = {app_settings['mail.host']}
-        mail.port = {app_settings['mail.port']}
-        """), encoding="utf-8")
+    ini = ini_file(**{"recueil.retention.drafts_months": "3"})
     try:
         assert cli(["--config", str(ini), "purge"]) == 0
         out = capsys.readouterr().out

@@ -1,6 +1,5 @@
 """Selected practices go online one week after their session, by a scheduled job (spec §3)."""
 import datetime as dt
-import textwrap
 
 import pytest
 from pyramid.scripting import prepare
@@ -123,8 +122,8 @@ def test_nothing_is_published_before_the_declarants_are_told(committee, wsgi_app
     testapp.get(f"/pratiques/{committee.first.id}", status=200)
 
 
-def test_the_command_publishes_and_says_what_it_did(decided, app_settings, engine, tmp_path,
-                                                    capsys, mailbox):
+def test_the_command_publishes_and_says_what_it_did(decided, ini_file, engine, capsys,
+                                                    mailbox):
     """`recueil publish-due` runs on the real clock: a session more than a week ago is due."""
     from sqlalchemy import update
     from sqlalchemy.orm import Session
@@ -136,18 +135,7 @@ def test_the_command_publishes_and_says_what_it_did(decided, app_settings, engin
     with Session(engine) as session:
         session.execute(update(CommitteeSession).values(date=real_today - dt.timedelta(days=7)))
         session.commit()
-    ini = tmp_path / "test.ini"
-    ini.write_text(textwrap.dedent(f"""\
-        [app:main]
-        use = egg:recueil
-        sqlalchemy.url = {app_settings['sqlalchemy.url']}
-        recueil.secret = secret-de-test
-        recueil.public_url = https://pratiques.example.fr
-        search.backend = sql
-        mail.host = {app_settings['mail.host']}
-        mail.port = {app_settings['mail.port']}
-        mail.default_sender = {app_settings['mail.default_sender']}
-        """))
+    ini = ini_file(**{"recueil.public_url": "https://pratiques.example.fr"})
     assert cli(["--config", str(ini), "publish-due"]) == 0
     out = capsys.readouterr().out
     today = f"{real_today:%d/%m/%Y}"

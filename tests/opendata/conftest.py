@@ -6,9 +6,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from pyramid.scripting import prepare
 
-from opendata.links import Links
 from opendata.vocabularies import Vocabularies
 from tests.conftest import _clean, free_port
 
@@ -23,31 +21,9 @@ def db(wsgi_app, engine):
 
 
 @pytest.fixture
-def links(wsgi_app):
-    env = prepare(registry=wsgi_app.registry)
-    try:
-        yield Links.from_request(env["request"])
-    finally:
-        env["closer"]()
-
-
-@pytest.fixture
 def vocabularies(wsgi_app):
     with wsgi_app.registry["dbsession_factory"]() as session:
         return Vocabularies.load(session)
-
-
-@pytest.fixture
-def ini_file(tmp_path, app_settings):
-    """The test application's settings as an .ini file, for ``opendata --config``."""
-    def write(**extra):
-        settings = {**app_settings, **extra}
-        lines = ["[app:main]", "use = egg:recueil"]
-        lines += [f"{key} = {value.replace('%', '%%')}" for key, value in settings.items()]
-        path = tmp_path / "opendata-test.ini"
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        return str(path)
-    return write
 
 
 # -- a local data.gouv.fr -----------------------------------------------------------------------
