@@ -47,7 +47,7 @@ def test_a_failed_export_leaves_the_previous_files_untouched(db, ini_file, tmp_p
     with pytest.raises(OSError, match="disque plein"):
         cli.main(["--config", ini_file(), "export", str(tmp_path)])
     # no temporary file left
-    assert sorted(os.listdir(tmp_path)) == sorted([*NAMES, "opendata-test.ini"])
+    assert sorted(os.listdir(tmp_path)) == sorted([*NAMES, "test.ini"])
     for name in NAMES:
         assert (tmp_path / name).read_text(encoding="utf-8") == f"ancienne version de {name}"
 
