@@ -116,6 +116,16 @@ def test_the_server_refuses_what_is_beyond_its_limit_and_the_app_the_rest(wsgi_a
         assert_french_413(answer.read().decode())
         connection.close()
 
+        # chunked: waitress hands it on de-chunked, with its length, to the same refusal
+        connection = http.client.HTTPConnection("127.0.0.1", server.adj.port, timeout=30)
+        connection.request("POST", "/declarer", body=(bytes(MEGABYTE) for _ in range(25)),
+                           headers={"Content-Type": "application/x-www-form-urlencoded"},
+                           encode_chunked=True)
+        answer = connection.getresponse()
+        assert answer.status == 413
+        assert_french_413(answer.read().decode())
+        connection.close()
+
         # beyond the server's limit, nothing is read: the headers are enough to refuse
         connection = http.client.HTTPConnection("127.0.0.1", server.adj.port, timeout=30)
         connection.putrequest("POST", "/declarer")
