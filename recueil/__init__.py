@@ -8,12 +8,15 @@ from . import settings as app_settings
 
 def main(_global_config, **settings):
     """The WSGI application."""
+    from .bodylimit import BodyLimit  # it reads the forms' limits: loaded with the app only
+
     settings = app_settings.load(settings)
     with Configurator(settings=settings) as config:
         config.include(".clock")
         config.include(".models")
         config.include(".security")
         config.include(".headers")
+        config.include(".bodylimit")
         config.include(".services")
         config.include(".search")
         config.include(".forms")
@@ -21,7 +24,8 @@ def main(_global_config, **settings):
         config.include(".views")
         config.scan()
         config.action(None, lambda: _request_class(config.registry), order=20)
-    return config.make_wsgi_app()
+    # outside Pyramid: the body is bounded before the router's retry policy copies it
+    return BodyLimit(config.make_wsgi_app())
 
 
 def _request_class(registry) -> None:

@@ -5,7 +5,8 @@ dead code to remove. Each line names an attribute the way vulture's own whitelis
 """
 
 # Pyramid: the security policy's interface, the route factories named by dotted string in
-# routes.py, the tween factory named in headers.py, and response attributes it reads
+# routes.py, the tween factories named in headers.py and bodylimit.py, and response
+# attributes it reads
 _.authenticated_userid
 _.remember
 _.forget
@@ -14,6 +15,7 @@ _.CommitteeSessionContext
 _.ImportBatchContext
 _.DeclarantPractice
 _.security_headers_tween_factory
+_.body_limit_tween_factory
 _.override_renderer
 _.cache_control
 _.conditional_response
@@ -67,3 +69,7 @@ _.do_POST
 _.log_message
 _.protocol_version
 _.close_connection
+
+# io.RawIOBase's read methods call these on a stream of the tests
+_.readable
+_.readinto

@@ -346,19 +346,29 @@ def _attachments_validator(node, kw):
                 f"{kept} déjà joint(s), {len(files)} envoyé(s)."
             )
         for item in files:
-            name = item["filename"]
+            name = attachment_types.readable_name(item["filename"])
             if len(item["content"]) > max_bytes:
                 messages.append(
                     f"« Pièces jointes » : « {name} » pèse {_size(len(item['content']))} ; "
                     f"la limite est de {_size(max_bytes)} par document."
                 )
-            elif attachment_types.sniff(item["content"]) is None:
+                continue
+            try:
+                media_type = attachment_types.sniff(item["content"])
+            except attachment_types.UnsafeArchive:
+                messages.append(
+                    f"« Pièces jointes » : « {name} » est une archive anormale (trop "
+                    "d'éléments, ou une décompression hors de proportion avec sa taille) ; "
+                    "enregistrez le document à nouveau depuis votre traitement de texte."
+                )
+                continue
+            if media_type is None:
                 messages.append(
                     f"« Pièces jointes » : le contenu de « {name} » n'est pas celui d'un PDF, "
                     "d'un document OpenDocument ou Word ; seuls ces formats sont acceptés."
                 )
             else:
-                item["media_type"] = attachment_types.sniff(item["content"])
+                item["media_type"] = media_type
         if messages:
             raise colander.Invalid(node, messages if len(messages) > 1 else messages[0])
     return validator

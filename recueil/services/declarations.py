@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..clock import SystemClock
+from ..forms.attachments import stored_name
 from ..forms.normalise import fit_territory, without_orphan_precisions
 from ..forms.practice import MIN_HISTORY_DAYS, STEP_SLUGS
 from ..models import Attachment, Practice, Transition
@@ -61,7 +62,8 @@ def save_step(practice: Practice, step: str, appstruct: dict, references: Refere
     for item in appstruct.get("pieces_jointes") or []:
         content = item["content"]
         practice.attachments.append(Attachment(
-            filename=item["filename"][:255], media_type=item["media_type"], size=len(content),
+            filename=stored_name(item["filename"], item["media_type"]),
+            media_type=item["media_type"], size=len(content),
             sha256=hashlib.sha256(content).hexdigest(), content=content,
         ))
     if step not in practice.etapes_validees:

@@ -3,6 +3,8 @@ from urllib.parse import quote
 
 from pyramid.httpexceptions import HTTPNotFound
 
+from ..forms.attachments import stored_name
+
 
 def attachment_response(request, practice):
     """The response for the attachment named in the URL, among this practice's."""
@@ -13,6 +15,9 @@ def attachment_response(request, practice):
     response = request.response
     response.content_type = attachment.media_type
     response.body = attachment.content
-    response.content_disposition = f"attachment; filename*=UTF-8''{quote(attachment.filename)}"
+    # named again on the way out: a document stored before names were cleaned is saved
+    # under a readable name with the extension of its type too
+    filename = stored_name(attachment.filename, attachment.media_type)
+    response.content_disposition = f"attachment; filename*=UTF-8''{quote(filename)}"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

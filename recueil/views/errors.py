@@ -1,6 +1,6 @@
-"""Error pages in French: forbidden (or sign-in), not found, expired form."""
+"""Error pages in French: forbidden (or sign-in), not found, expired form, too large a body."""
 from pyramid.exceptions import BadCSRFToken
-from pyramid.httpexceptions import HTTPFound
+from pyramid.httpexceptions import HTTPFound, HTTPRequestEntityTooLarge
 from pyramid.view import forbidden_view_config, notfound_view_config, view_config
 
 
@@ -29,3 +29,12 @@ def notfound(request):
 def bad_csrf(request):
     request.response.status = 400
     return {"page_title": "Formulaire expiré"}
+
+
+@view_config(context=HTTPRequestEntityTooLarge, renderer="recueil:templates/errors/too_large.pt")
+def too_large(request):
+    request.response.status = 413
+    megabyte = 1024 * 1024
+    return {"page_title": "Envoi trop volumineux",
+            "limit_mb": request.registry.settings["recueil.max_request_bytes"] // megabyte,
+            "upload_mb": request.registry.settings["recueil.max_upload_bytes"] // megabyte}
