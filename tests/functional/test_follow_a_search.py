@@ -16,6 +16,8 @@ from recueil.models import SearchAlert
 from recueil.scripts.cli import main as cli
 from recueil.services import alerts
 
+from .helpers import sign_in_declarant
+
 ATOM = "{http://www.w3.org/2005/Atom}"
 ADDRESS = "lea.moreau@departement.example.fr"
 TODAY = dt.date(2026, 11, 23)  # the day of conftest.NOW, in Paris
@@ -375,3 +377,15 @@ def test_alert_requests_are_rate_limited_per_address_and_per_connection(testapp,
         subscribe(testapp, f"personne{n}@example.org")
     subscribe(testapp, "une.de.trop@example.org", status=429)
     assert mailbox.to("une.de.trop@example.org") == []
+
+
+def test_a_persons_data_lists_their_alerts_and_their_erasure_ends_them(testapp, mailbox, engine):
+    subscribe(testapp)
+    confirm(testapp, mailbox)
+    sign_in_declarant(testapp, mailbox, ADDRESS)
+    data = testapp.get("/mon-espace/mes-donnees/export").json
+    assert [(a["recherche"], a["parametres"]) for a in data["alertes"]] == [
+        ("Thématique : Éducation", "thematiques=education")]
+    page = testapp.get("/mon-espace/mes-donnees/effacement")
+    page.forms["effacement"].submit("confirmer")
+    assert rows(engine) == []
