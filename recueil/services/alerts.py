@@ -18,6 +18,7 @@ import hmac
 import logging
 import secrets
 import urllib.parse
+import uuid
 
 from pyramid.request import Request
 from sqlalchemy import delete, func, or_, select
@@ -83,7 +84,7 @@ def search_params(alert: SearchAlert) -> list[tuple[str, str]]:
 
 
 def new_practice_ids(search: SearchService, dbsession: Session, query: str, after: dt.date,
-                     through: dt.date) -> list:
+                     through: dt.date) -> list[uuid.UUID]:
     """The ids of the published practices matching the stored `query` whose day of
     publication is after `after` and not after `through`, newest first.
 
@@ -91,7 +92,7 @@ def new_practice_ids(search: SearchService, dbsession: Session, query: str, afte
     are read until one reaches `after`. The days are read from the database, the truth, and
     only published practices are kept (the index may lag behind it for a moment).
     """
-    found = []
+    found: list[uuid.UUID] = []
     page = 1
     while True:
         state = search_request(query, tri="publication", page=page, par_page=MAX_PAGE_SIZE)
@@ -277,7 +278,7 @@ def send_due(request: Request) -> Run:
             or_(SearchAlert.covered_through.is_(None), SearchAlert.covered_through < through),
         ).order_by(SearchAlert.id)))
     # many alerts follow the same search: each search is asked once per run
-    found: dict[tuple[str, dt.date], list] = {}
+    found: dict[tuple[str, dt.date], list[uuid.UUID]] = {}
     for alert_id in due:
         try:
             with request.tm:
@@ -294,7 +295,7 @@ def send_due(request: Request) -> Run:
 
 
 def _send_one(request: Request, alert_id: int, through: dt.date,
-              found: dict[tuple[str, dt.date], list]) -> int:
+              found: dict[tuple[str, dt.date], list[uuid.UUID]]) -> int:
     """Send one alert its e-mail if anything new matches; returns how many practices it lists."""
     dbsession, clock = request.dbsession, request.clock
     alert = dbsession.get(SearchAlert, alert_id)
