@@ -1,4 +1,5 @@
 """The DCAT catalogue (JSON-LD) of the dataset, and the Atom feed of new publications."""
+import dataclasses
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET  # nosec B405 # only builds the feed, never parses XML
@@ -104,9 +105,29 @@ def _day(day: dt.date | None) -> str:
     return f"{day.isoformat()}T00:00:00Z" if day else "1970-01-01T00:00:00Z"
 
 
+@dataclasses.dataclass(frozen=True)
+class FeedHead:
+    """What names a feed: its own address (also its id), the page it follows, its title."""
+
+    url: str
+    page: str
+    title: str
+    subtitle: str
+
+
+def newest_head(links: Links) -> FeedHead:
+    """The head of the open-data feed: the newest publications, whatever they are."""
+    return FeedHead(links.atom, links.newest,
+                    f"Nouvelles pratiques inspirantes – {metadata.TITLE}",
+                    "Les 50 dernières pratiques publiées dans le recueil.")
+
+
 def atom_feed(batch: Batch, links: Links, vocabularies: Vocabularies,
-              updated: dt.datetime | None = None) -> bytes:
-    """The latest published practices as an Atom 1.0 feed (RFC 4287), newest first."""
+              updated: dt.datetime | None = None, head: FeedHead | None = None) -> bytes:
+    """Published practices as an Atom 1.0 feed (RFC 4287), in the batch's order (newest
+    first); `head` names the feed (by default, the open-data feed of the newest ones)."""
+    head = head or newest_head(links)
+
     def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
         element = ET.SubElement(parent, tag, attrs)
         if text is not None:
@@ -115,13 +136,13 @@ def atom_feed(batch: Batch, links: Links, vocabularies: Vocabularies,
 
     # the default namespace as a plain attribute: no global ET.register_namespace
     feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": "fr"})
-    sub(feed, "id", links.atom)
-    sub(feed, "title", f"Nouvelles pratiques inspirantes – {metadata.TITLE}")
-    sub(feed, "subtitle", "Les 50 dernières pratiques publiées dans le recueil.")
+    sub(feed, "id", head.url)
+    sub(feed, "title", head.title)
+    sub(feed, "subtitle", head.subtitle)
     newest = max((row.date_publication for row in batch.rows if row.date_publication), default=None)
     sub(feed, "updated", _iso(updated) if updated is not None else _day(newest))
-    sub(feed, "link", rel="self", type="application/atom+xml", href=links.atom)
-    sub(feed, "link", rel="alternate", type="text/html", href=links.newest)
+    sub(feed, "link", rel="self", type="application/atom+xml", href=head.url)
+    sub(feed, "link", rel="alternate", type="text/html", href=head.page)
     author = sub(feed, "author")
     sub(author, "name", metadata.PUBLISHER)
     sub(feed, "rights", "Licence Ouverte / Open Licence version 2.0 (etalab-2.0)")

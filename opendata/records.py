@@ -152,3 +152,14 @@ def latest(connection: Connection, limit: int = 50) -> Batch:
                        _practices.c.id).limit(limit))
     rows = connection.execute(query).all()
     return Batch(rows, _codes(connection, [row[0] for row in rows]))
+
+
+def chosen(connection: Connection, ids: list) -> Batch:
+    """The published practices among `ids` (a page of search results), in the order of `ids`."""
+    if not ids:
+        return Batch([], {})
+    query = (published_query(connection.dialect.name).order_by(None)
+             .where(_practices.c.id.in_(ids)))
+    found = {row[0]: row for row in connection.execute(query)}
+    rows = [found[key] for key in map(str, ids) if key in found]
+    return Batch(rows, _codes(connection, [row[0] for row in rows]))

@@ -7,10 +7,17 @@ def includeme(config):
     # public catalogue (spec §7), the most requested: routes are tried in this order
     config.add_route("catalogue.api", "/api/pratiques")
     config.add_route("catalogue.search", "/pratiques")
+    config.add_route("catalogue.feed", "/pratiques.atom")
     config.add_route("catalogue.show", "/pratiques/{id}")
     config.add_route("catalogue.contact", "/pratiques/{id}/contact")
     config.add_route("catalogue.map", "/carte")
     config.add_route("catalogue.stats", "/statistiques")
+    # alerts on a search: the links of their e-mails carry a signed token
+    config.add_route("alerts.new", "/alertes/nouvelle")
+    config.add_route("alerts.requested", "/alertes/demande-envoyee")
+    config.add_route("alerts.confirm", "/alertes/confirmer/{token}")
+    config.add_route("alerts.manage", "/alertes/gerer/{token}")
+    config.add_route("alerts.unsubscribe", "/alertes/desabonnement/{token}")
     # declaration (spec §2)
     config.add_route("declaration.start", "/declarer")
     config.add_route("declaration.link_sent", "/declarer/lien-envoye")

@@ -4,6 +4,7 @@ from sqlalchemy import engine_from_config, event
 from sqlalchemy.orm import configure_mappers, sessionmaker
 
 from .access import AccessLink, RateEvent  # noqa: F401
+from .alert import SearchAlert  # noqa: F401
 from .committee import AgendaItem, CommitteeSession, ReviewGrid  # noqa: F401
 from .erasure import Erasure  # noqa: F401
 from .imports import ImportBatch  # noqa: F401

@@ -119,6 +119,21 @@ def _purge(env, args):
           f"{anonymised}")
 
 
+def _alerts(env, args):
+    from ..services.alerts import send_due
+
+    request = env["request"]
+    run = send_due(request)
+    today = f"{request.clock.today():%d/%m/%Y}"
+    print(f"Alertes le {today} : {run.active} active(s) ; {run.sent} courriel(s) envoyé(s), "
+          f"{run.listed} pratique(s) signalée(s).")
+    if run.expired:
+        print(f"{run.expired} alerte(s) jamais confirmée(s) effacée(s), avec leur adresse.")
+    if run.failed:
+        raise SystemExit(f"{run.failed} alerte(s) non envoyée(s) (voir le journal) : elles le "
+                         "seront à la prochaine exécution.")
+
+
 def _read_password() -> str:
     password = os.environ.get("RECUEIL_PASSWORD")
     if password:
@@ -239,6 +254,11 @@ def build_parser() -> argparse.ArgumentParser:
         "limites de fréquence, brouillons abandonnés, coordonnées des pratiques closes "
         "(à lancer par cron, chaque nuit)",
     ).set_defaults(func=_purge)
+
+    commands.add_parser(
+        "alertes", help="envoyer à chaque alerte les pratiques publiées depuis son dernier "
+        "courriel qui répondent à sa recherche (à lancer par cron, chaque jour)",
+    ).set_defaults(func=_alerts)
 
     imported = commands.add_parser(
         "import", help="importer un fichier CSV de pratiques (initiatives des départements, "

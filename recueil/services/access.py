@@ -35,9 +35,30 @@ def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
-def _signature(secret: str, payload: str) -> str:
-    key = hashlib.sha256(("access-link:" + secret).encode()).digest()
+def _signature(secret: str, payload: str, purpose: str = "access-link") -> str:
+    # a key of its own for each purpose: a token signed for one never passes for another
+    key = hashlib.sha256(f"{purpose}:{secret}".encode()).digest()
     return _b64(hmac.new(key, payload.encode("ascii"), hashlib.sha256).digest())
+
+
+def sign(secret: str, purpose: str, body: dict) -> str:
+    """`body` as a token for a link: its JSON in base64, then its signature for `purpose`."""
+    payload = _b64(json.dumps(body, separators=(",", ":")).encode())
+    return f"{payload}.{_signature(secret, payload, purpose)}"
+
+
+def signed_body(secret: str, purpose: str, token: str) -> dict | None:
+    """The body of a token that `sign` made for `purpose`, or None for any other string."""
+    if not token.isascii():  # not one of ours, and hmac/ascii encoding would raise
+        return None
+    payload, _, signature = token.partition(".")
+    if not payload or not hmac.compare_digest(signature, _signature(secret, payload, purpose)):
+        return None
+    try:
+        body = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
 
 
 def _hash(token: str) -> str:
@@ -49,8 +70,7 @@ def issue(dbsession: Session, clock: SystemClock, secret: str, email: str, days:
     now = clock.now()
     expires = now + dt.timedelta(days=days)
     body = {"e": normalise_email(email), "x": int(expires.timestamp()), "n": secrets.token_hex(8)}
-    payload = _b64(json.dumps(body, separators=(",", ":")).encode())
-    token = f"{payload}.{_signature(secret, payload)}"
+    token = sign(secret, "access-link", body)
     dbsession.execute(
         update(AccessLink)
         .where(AccessLink.email == body["e"], AccessLink.superseded_at.is_(None))

@@ -36,22 +36,33 @@ def compose(request: Request, template: str, **values) -> tuple[str, str]:
 
 
 def send(request: Request, template: str, recipient: str, reply_to: Address | None = None,
-         **values) -> None:
-    """One plain-text e-mail to one person, signed, sent once the transaction commits.
+         headers: dict[str, str] | None = None, at_once: bool = False, **values) -> None:
+    """One plain-text e-mail to one person, signed, sent once the transaction commits;
+    `headers` are added to it.
 
     A message written on someone else's behalf (`reply_to`) carries their words only, so
-    it goes without the platform's signature.
+    it goes without the platform's signature. With `at_once`, it is sent before the commit
+    and a refusal of the mail server raises: for a transaction that records the e-mail as
+    sent, which must then not commit (the mail would be lost, sent after the commit).
     """
     subject, body = compose(request, template, **values)
     if reply_to is None:
         body += "\n\n" + _text(request, "signature", {})
-    get_mailer(request).send(Message(
+    extra = dict(headers or {})
+    if reply_to is not None:
+        extra["Reply-To"] = str(reply_to)
+    message = Message(
         subject=subject,
         sender=request.registry.settings["mail.default_sender"],
         recipients=[recipient],
         body=body,
-        extra_headers={"Reply-To": str(reply_to)} if reply_to is not None else None,
-    ))
+        extra_headers=extra or None,
+    )
+    mailer = get_mailer(request)
+    if at_once:
+        mailer.send_immediately(message)
+    else:
+        mailer.send(message)
 
 
 def send_access_link(request: Request, email: str, url: str, days: int) -> None:

@@ -14,7 +14,8 @@ Anonymising removes the personal fields (contact_*, accord_*), the declarant's a
 was typed on an unfinished step, the person's own words and address in the history, and the
 personal fields of the history's snapshots; erasure also removes the documents joined (never
 public, they may name people). On other declarants' practices, the contact or agreement block
-that holds the address is emptied. The person's personal links and link requests go too.
+that holds the address is emptied. The person's personal links and link requests go too, and
+the alerts on searches the address follows.
 """
 import dataclasses
 import datetime as dt
@@ -23,7 +24,7 @@ from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..clock import SystemClock
-from ..models import AccessLink, Erasure, Practice, RateEvent, Transition
+from ..models import AccessLink, Erasure, Practice, RateEvent, SearchAlert, Transition
 from ..models.practice import MULTI_FIELDS, PERSONAL_FIELDS, PUBLIC_FIELDS, STATUSES
 from . import ratelimit, workflow
 from .access import normalise_email
@@ -143,6 +144,14 @@ def export(dbsession: Session, email: str, now: dt.datetime) -> dict:
              "utilise_le": _json(link.last_used_at)}
             for link in links
         ],
+        "alertes": [
+            {"recherche": alert.description, "parametres": alert.query,
+             "demandee_le": _json(alert.created_at), "confirmee_le": _json(alert.confirmed_at),
+             "dernier_courriel_le": _json(alert.last_sent_at)}
+            for alert in dbsession.scalars(
+                select(SearchAlert).where(SearchAlert.email == email)
+                .order_by(SearchAlert.created_at, SearchAlert.id))
+        ],
     }
 
 
@@ -257,8 +266,9 @@ def erase(dbsession: Session, clock: SystemClock, email: str, requester: Request
         _forget_block(practice, email)
         workflow.note(dbsession, clock, practice, requester.actor, NOTE.format(why=why))
     dbsession.execute(delete(AccessLink).where(AccessLink.email == email))
-    dbsession.execute(delete(RateEvent).where(
-        RateEvent.key == ratelimit.LINKS_PER_ADDRESS.key(email)))
+    dbsession.execute(delete(SearchAlert).where(SearchAlert.email == email))
+    dbsession.execute(delete(RateEvent).where(RateEvent.key.in_(
+        [ratelimit.LINKS_PER_ADDRESS.key(email), ratelimit.ALERTS_PER_ADDRESS.key(email)])))
     record = Erasure(
         created_at=clock.now(), requested_by=requester.kind,
         actor=requester.actor.label if requester.kind == "administrateur" else None,

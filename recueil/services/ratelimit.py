@@ -41,9 +41,12 @@ SIGNIN_FAILURES = Limit("connexion", "recueil.signin_failures_per_account", 10, 
 #: contact messages sent from one connection, and received by one practice
 CONTACT_PER_CLIENT = Limit("contact:client", "recueil.contact_messages_per_client", 5, HOUR)
 CONTACT_PER_PRACTICE = Limit("contact:pratique", "recueil.contact_messages_per_practice", 20, DAY)
+#: alerts asked for one address, and from one connection: each sends a link, as personal links do
+ALERTS_PER_ADDRESS = Limit("alerte:courriel", "recueil.alert_requests_per_address", 3, HOUR)
+ALERTS_PER_CLIENT = Limit("alerte:client", "recueil.alert_requests_per_client", 20, HOUR)
 
 LIMITS = (LINKS_PER_ADDRESS, LINKS_PER_CLIENT, SIGNIN_FAILURES, CONTACT_PER_CLIENT,
-          CONTACT_PER_PRACTICE)
+          CONTACT_PER_PRACTICE, ALERTS_PER_ADDRESS, ALERTS_PER_CLIENT)
 #: an event older than this counts for no limit any more
 KEPT_FOR = max(limit.window for limit in LIMITS)
 

@@ -1,15 +1,28 @@
-"""The public catalogue (spec §7): the search page with its facets, and the same search as
-a JSON API for programs."""
+"""The public catalogue (spec §7): the search page with its facets, the same search as a
+JSON API for programs, and as an Atom feed of its newest publications."""
+import dataclasses
+
 import orjson
 from pyramid.response import Response
 from pyramid.view import view_config
 
-from opendata.links import practice_url_parts
+from opendata.feeds import FeedHead, atom_feed
+from opendata.links import Links, practice_url_parts
+from opendata.records import chosen
+from opendata.vocabularies import Vocabularies
 
 from ..search.documents import RECORD_FIELDS
-from ..search.query import FACETS, SORTS, InvalidParameter, SearchRequest, parse
+from ..search.query import (
+    DEFAULT_PAGE_SIZE,
+    FACETS,
+    SORTS,
+    InvalidParameter,
+    SearchRequest,
+    parse,
+)
 from ..security import Permissions
 from ..services import catalogue
+from ..settings import public_url
 from .display import counted, excerpt, territory
 from .facets import (
     active_filters,
@@ -21,6 +34,9 @@ from .facets import (
     search_url,
 )
 from .pagination import pagination
+
+#: entries of a search's Atom feed: its newest publications
+FEED_ENTRIES = 50
 
 
 def _pagination(request, state: SearchRequest, total: int) -> dict | None:
@@ -70,7 +86,39 @@ def search(request):
         "territory": lambda p: territory(p, request.references),
         "excerpt": excerpt,
         "reset_url": request.route_url("catalogue.search"),
+        "feed_url": public_url(request, "catalogue.feed", _query=filter_params(state)),
+        "follow_url": request.route_url("alerts.new", _query=filter_params(state)),
     }
+
+
+def filter_params(state: SearchRequest) -> list[tuple[str, str]]:
+    """The parameters that choose the results, without page, size or sort: what a feed or an
+    alert follows."""
+    return state.params(tri="pertinence", page=1, par_page=DEFAULT_PAGE_SIZE)
+
+
+@view_config(route_name="catalogue.feed", request_method=("GET", "HEAD"),
+             permission=Permissions.VIEW)
+def feed(request):
+    """The search's newest publications, as an Atom feed: the results of the same search
+    sorted by publication, newest first (its sort and page parameters are not read)."""
+    state, _ = lenient_request(request)
+    params = filter_params(state)
+    state = dataclasses.replace(state, tri="publication", page=1, par_page=FEED_ENTRIES)
+    result = request.search.search(state)
+    batch = chosen(request.dbsession.connection(), result.ids)
+    words = " ; ".join(tag["label"] for tag in active_filters(request, state))
+    head = FeedHead(
+        url=public_url(request, "catalogue.feed", _query=params),
+        page=public_url(request, "catalogue.search", _query=[*params, ("tri", "publication")]),
+        title=(f"Pratiques inspirantes – {words}" if words
+               else "Pratiques inspirantes – toutes les publications"),
+        subtitle=f"Les {FEED_ENTRIES} dernières pratiques publiées dans le recueil qui "
+                 "répondent à cette recherche.",
+    )
+    links = Links.from_request(request)
+    body = atom_feed(batch, links, Vocabularies.from_references(request.references), head=head)
+    return Response(body=body, content_type="application/atom+xml", charset="utf-8")
 
 
 def _json(data: dict, status: int = 200) -> Response:

@@ -9,7 +9,8 @@ import re
 import pytest
 import webtest
 
-from recueil.models import AgendaItem, Attachment, CommitteeSession, ImportBatch, User
+from recueil.models import AgendaItem, Attachment, CommitteeSession, ImportBatch, SearchAlert, User
+from recueil.services import alerts
 from recueil.services.imports import Options, Report
 from recueil.services.passwords import hash_password
 
@@ -53,6 +54,12 @@ MATRIX = {
     "pages.about": ("GET", "/a-propos", public()),
     "catalogue.search": ("GET", "/pratiques", public()),
     "catalogue.api": ("GET", "/api/pratiques", public()),
+    "catalogue.feed": ("GET", "/pratiques.atom?thematiques=education", public()),
+    "alerts.new": ("GET", "/alertes/nouvelle?thematiques=education", public()),
+    "alerts.requested": ("GET", "/alertes/demande-envoyee", public()),
+    "alerts.confirm": ("GET", "/alertes/confirmer/{alert_confirmation}", public()),
+    "alerts.manage": ("GET", "/alertes/gerer/{alert_link}", public()),
+    "alerts.unsubscribe": ("GET", "/alertes/desabonnement/{alert_link}", public()),
     "catalogue.show": ("GET", "/pratiques/{published}", public()),
     "catalogue.map": ("GET", "/carte", public()),
     "catalogue.stats": ("GET", "/statistiques", public()),
@@ -179,6 +186,13 @@ def world(wsgi_app, engine, smtp_server):
         session.add(batch)
         session.flush()
         ids["import_batch"] = batch.id
+        alert = SearchAlert(email=OTHER, query="thematiques=education",
+                            description="Thématique : Éducation", nonce="0" * 32,
+                            created_at=wsgi_app.registry["clock"].now(), confirmed_at=None)
+        session.add(alert)
+        session.flush()
+        ids["alert_confirmation"] = alerts.confirm_token("secret-de-test", alert)
+        ids["alert_link"] = alerts.link_token("secret-de-test", alert)
         session.commit()
     yield {"ids": ids, "factory": factory}
     _clean(engine)
