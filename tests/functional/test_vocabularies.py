@@ -84,7 +84,7 @@ def changes(engine) -> list[tuple]:
 def edit_label(app, vocabulary: str, code: str, label: str):
     form = app.get(TERM_URL.format(vocabulary, code)).forms["libelle"]
     form["libelle"] = label
-    return form.submit("enregistrer")
+    return form.submit("enregistrer", status="*")
 
 
 # -- FEP's own words ---------------------------------------------------------------------------
@@ -322,8 +322,9 @@ def test_a_practice_keeps_its_retired_term_through_complements(retired, admin, t
     declarant = type(admin)(wsgi_app, extra_environ={"REMOTE_ADDR": "192.0.2.35"})
     sign_in_declarant(declarant, mailbox, owner)
     overview = declarant.get(f"/mon-espace/pratiques/{practice_id}/complements")
-    # nothing is missing: the retired term is still a valid answer
-    assert "Thématique" not in overview.html.find(id="rubrique-presentation").text
+    # nothing is missing: the retired term is still a valid answer, shown with its label
+    section = overview.html.find(id="rubrique-presentation")
+    assert section.find(class_="fr-alert") is None and "Harcèlement" in section.text
     edit = overview.click(href=r"rubrique=presentation")
     assert ("harcelement", "Harcèlement") in offered(edit, "thematiques")
     form = edit.forms["formulaire"]
@@ -354,7 +355,8 @@ def test_an_import_keeps_a_retired_term_only_on_the_practice_carrying_it(admin, 
     rows = [initiative(1, bilan="130 familles en 2025."), initiative(2)]
     path = write(tmp_path, "initiatives-2.csv", csv_file(rows))
     capsys.readouterr()
-    assert cli(["--config", ini, "import", path, "--source", SOURCE, "--silencieux"]) != 0
+    with pytest.raises(SystemExit, match="Rien n'a été importé"):
+        cli(["--config", ini, "import", path, "--source", SOURCE, "--silencieux"])
     out = capsys.readouterr().out
     assert ("ligne 3, colonne « thematiques » : « Thématique » : « sante-mentale » n'est plus "
             "proposé (terme retiré)") in out
