@@ -2,7 +2,7 @@
 state, a new term, the order, and the history of every change."""
 import deform
 from pyramid.csrf import get_csrf_token
-from pyramid.httpexceptions import HTTPFound, HTTPNotFound
+from pyramid.httpexceptions import HTTPBadRequest, HTTPFound, HTTPNotFound
 from pyramid.view import view_config
 
 from ..forms.vocabularies import NewTermSchema, TermLabelSchema
@@ -64,7 +64,7 @@ def move(request):
     term = _term(request)
     offset = {"monter": -1, "descendre": 1}.get(request.POST.get("sens", ""))
     if offset is None:
-        raise HTTPNotFound()
+        raise HTTPBadRequest()
     if vocabularies.move(request.dbsession, term, offset, _actor(request), request.clock.now()):
         request.session.flash(f"« {term.label} » est déplacé : le formulaire propose les termes "
                               "dans ce nouvel ordre.", "succes")
@@ -138,7 +138,7 @@ def term_page(request):
             vocabularies.restore(request.dbsession, term, actor, now)
             message = f"« {term.label} » est de nouveau proposé dans les formulaires."
         else:
-            raise HTTPNotFound()
+            raise HTTPBadRequest()
     except VocabularyError as error:
         request.response.status = 409
         posted = {"libelle": request.POST.get("libelle", term.label), "libelle_lu": term.label}
