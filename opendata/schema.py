@@ -2,6 +2,7 @@
 import re
 
 from recueil.models.columns import COLUMNS, DOCUMENTATION, NEUTRALISATION_NOTE, SEPARATOR, Column
+from recueil.models.vocabulary import VOCABULARIES
 
 from . import metadata
 from .links import Links
@@ -51,6 +52,11 @@ def _field(column: Column, vocabularies: Vocabularies) -> dict:
             constraints["pattern"] = list_pattern(codes)
         else:
             constraints["enum"] = codes
+        if column.vocabulary in VOCABULARIES:
+            # labels are France Enfance Protégée's to edit: the schema says today's
+            field["description"] += " Codes et libellés : " + " ; ".join(
+                f"{code} = {label}" for code, label in vocabularies.terms[column.vocabulary]
+            ) + "."
     field["constraints"] = constraints
     return field
 

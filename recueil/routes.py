@@ -101,6 +101,12 @@ def includeme(config):
     config.add_route("admin.pages", "/gestion/admin/pages")
     config.add_route("admin.page", "/gestion/admin/pages/{slug}")
     config.add_route("admin.personal_data", "/gestion/admin/donnees-personnelles")
+    config.add_route("admin.vocabularies", "/gestion/admin/vocabulaires")
+    config.add_route("admin.vocabulary_add", "/gestion/admin/vocabulaires/{vocabulary}/ajouter")
+    config.add_route("admin.vocabulary_term",
+                     "/gestion/admin/vocabulaires/{vocabulary}/termes/{code}")
+    config.add_route("admin.vocabulary_move",
+                     "/gestion/admin/vocabulaires/{vocabulary}/termes/{code}/deplacer")
     # public pages
     config.add_route("pages.about", "/a-propos")
     config.add_route("pages.show", "/pages/{slug}")

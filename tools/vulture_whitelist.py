@@ -46,6 +46,8 @@ _.accord_nom
 _.accord_fonction
 _.accord_courriel
 _.choix
+_.libelle
+_.libelle_lu
 
 # SQLAlchemy columns written by the code, read by the templates and the database
 _.last_used_at

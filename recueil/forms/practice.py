@@ -2,7 +2,8 @@
 
 Schemas are bound with ``references`` (vocabularies and territories), ``today`` (the
 clock's date), ``csrf_token``, and for the localisation step the chosen ``echelle``; the
-attachments node also needs ``attachments_kept`` and ``max_upload_bytes``.
+attachments node also needs ``attachments_kept`` and ``max_upload_bytes``; ``carried``
+(``carried_codes``) names the codes of the practice being edited, if any.
 """
 import colander
 import deform
@@ -84,13 +85,25 @@ def version_node():
                                missing=None, widget=deform.widget.HiddenWidget())
 
 
+def carried_codes(practice) -> dict[str, list[str]]:
+    """The vocabulary codes a practice already carries, to bind as ``carried``: a term
+    retired since stays offered and valid on it, so that saving it again keeps it."""
+    if practice is None:
+        return {}
+    carried = {}
+    for name in VOCABULARIES:
+        value = getattr(practice, name, None)
+        carried[name] = [value] if isinstance(value, str) else list(value or ())
+    return carried
+
+
 def _vocabulary_node(name, multiple, description=None):
     title = VOCABULARIES[name]
 
     @colander.deferred
     def widget(node, kw):
         return ChoiceWidget(
-            values=kw["references"].choices(name),
+            values=kw["references"].choices(name, kw.get("carried", {}).get(name, ())),
             multiple=multiple,
             style="checkbox" if multiple else "radio",
             inline=not multiple,
@@ -98,7 +111,8 @@ def _vocabulary_node(name, multiple, description=None):
 
     @colander.deferred
     def validator(node, kw):
-        return in_vocabulary(title, kw["references"].codes(name))
+        kept = kw.get("carried", {}).get(name, ())
+        return in_vocabulary(title, kw["references"].codes(name, kept))
 
     return colander.SchemaNode(
         CodeList() if multiple else colander.String(),

@@ -132,7 +132,8 @@ _DOCUMENTED = [
            "adolescents|parents", required=True),
     _precision("publics_autre", "Publics visés"),
     Column("relais", "Relais de l'implémentation",
-           "Code de qui relaie la pratique : association, département ou autre.",
+           "Code de qui relaie la pratique : association, département, service de l'État ou "
+           "autre.",
            required=True, example="association", vocabulary="relais"),
     _precision("relais_autre", "Relais de l'implémentation"),
     _codes("regions", "Régions",

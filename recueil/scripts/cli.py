@@ -20,7 +20,8 @@ def _initdb(env, args):
     print(
         f"Base à jour ({engine.url.render_as_string(hide_password=True)}) ; "
         f"ajoutés : {added['termes']} termes de vocabulaire, {added['regions']} régions, "
-        f"{added['departements']} départements ; pages d'information ajoutées ou mises à jour : "
+        f"{added['departements']} départements ; libellés de vocabulaire mis à jour : "
+        f"{added['libelles']} ; pages d'information ajoutées ou mises à jour : "
         f"{added['pages']}."
     )
 

@@ -112,6 +112,7 @@ REGIONAL_OTHERS = _entites["autres_regionales"]
 ASSOCIATIONS = _entites["associations"]
 DEPARTEMENTS_ENTITES = _entites["departements"]
 OTHER_ENTITES = _entites["autres"]
+STATE_ENTITES = _entites["etat"]
 MECS = _lines("mecs")
 PROGRAMMES = _lines("programmes")
 
@@ -600,7 +601,7 @@ def _entity(ctx: _Context, rng, relais: str, echelle: str,
             return name, precision, f"{domain}.example.fr"
         name, domain = rng.choice(NATIONAL_ASSOCIATIONS)
         return name, None, f"{domain}.example.org"
-    if echelle == "regionale" and relais != "departement":
+    if echelle == "regionale" and relais not in ("departement", "etat"):
         region = territory["region"]
         values = {"de_reg": REGION_OF.get(region, f"de {ctx.regions[region]}")}
         if relais == "autre":
@@ -618,7 +619,7 @@ def _entity(ctx: _Context, rng, relais: str, echelle: str,
         "de_ville": _de_commune(commune) if commune else "", "ville_slug": _slug(commune or ""),
     }
     options = {"association": ASSOCIATIONS, "departement": DEPARTEMENTS_ENTITES,
-               "autre": OTHER_ENTITES}[relais]
+               "etat": STATE_ENTITES, "autre": OTHER_ENTITES}[relais]
     options = [o for o in options if commune or "{de_ville}" not in o[0]]
     for _ in range(10):
         choice = rng.choice(options)
@@ -791,9 +792,9 @@ def _plan(ctx: _Context, rng, index: int, status: str, forced: dict) -> dict:
         echelle = ctx.codes["echelle"][0]
     relais = forced.get("relais")
     if relais is None:
-        weights = (75, 0, 25) if echelle == "nationale" else (50, 35, 15)
-        relais = rng.choices(("association", "departement", "autre"), weights=weights)[0]
-    if echelle == "nationale" and relais == "departement":
+        weights = (75, 0, 0, 25) if echelle == "nationale" else (45, 30, 10, 15)
+        relais = rng.choices(("association", "departement", "etat", "autre"), weights=weights)[0]
+    if echelle == "nationale" and relais in ("departement", "etat"):
         relais = "association"
     territory = _territory(ctx, rng, echelle, published)
     nom_entite, relais_autre, domain = _entity(ctx, rng, relais, echelle, territory)
@@ -1018,7 +1019,7 @@ def create_demo(dbsession: Session, count: int = 320, seed: int = 2023) -> dict[
     plans = []
     rank = 0
     scales = ("nationale", "regionale", "departementale", "locale")
-    carriers = ("association", "departement", "autre")
+    carriers = ("association", "departement", "etat", "autre")
     for index, status in enumerate(statuses):
         forced = {}
         if status == "publiee":

@@ -3,7 +3,7 @@ import dataclasses
 import json
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from functools import cached_property
 from importlib import resources
 
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapper, ORMExecuteState, Session, object_session
 from ..models import Departement, Region, VocabularyTerm
 from ..models.vocabulary import VOCABULARIES
 from .pages import load_pages
+from .vocabularies import load_vocabularies
 
 
 def _data(name: str) -> dict:
@@ -21,18 +22,11 @@ def _data(name: str) -> dict:
 
 
 def load_reference_data(dbsession: Session) -> dict[str, int]:
-    """Insert the vocabularies, territories and informational pages that are missing; never
-    changes an edited label or a page an administrator saved."""
-    added = {"termes": 0, "regions": 0, "departements": 0, "pages": 0}
-    existing = {(t.vocabulary, t.code) for t in dbsession.scalars(select(VocabularyTerm))}
-    for vocabulary, terms in _data("vocabularies.json").items():
-        for position, term in enumerate(terms):
-            if (vocabulary, term["code"]) not in existing:
-                dbsession.add(VocabularyTerm(
-                    vocabulary=vocabulary, code=term["code"], label=term["label"],
-                    position=position, active=True,
-                ))
-                added["termes"] += 1
+    """Insert the vocabularies, territories and informational pages that are missing, and
+    bring up to date what no administrator has edited: never changes an edited or confirmed
+    label, nor a page an administrator saved."""
+    added = {"termes": 0, "libelles": 0, "regions": 0, "departements": 0, "pages": 0}
+    added["termes"], added["libelles"] = load_vocabularies(dbsession)
     cog = _data("cog.json")
     regions = set(dbsession.scalars(select(Region.code)))
     for region in cog["regions"]:
@@ -157,16 +151,23 @@ class References:
     def region_of(self) -> dict[str, str]:
         return self.data.region_of
 
-    def choices(self, field: str) -> list[tuple[str, str]]:
-        """(code, label) pairs offered for a field, active terms only."""
+    def choices(self, field: str, kept: Collection[str] = ()) -> list[tuple[str, str]]:
+        """(code, label) pairs offered for a field: the active terms, and the retired ones in
+        `kept` (those a practice already carries, which it may keep)."""
         if field == "regions":
             return [(r.code, r.nom) for r in self.regions]
         if field == "departements":
             return [(d.code, f"{d.code} – {d.nom}") for d in self.departements]
-        return [(t.code, t.label) for t in self.terms[field] if t.active]
+        return [(t.code, t.label) for t in self.terms[field] if t.active or t.code in kept]
 
-    def codes(self, field: str) -> set[str]:
-        return {code for code, _ in self.choices(field)}
+    def codes(self, field: str, kept: Collection[str] = ()) -> set[str]:
+        """The codes a form accepts for a field (see `choices`)."""
+        return {code for code, _ in self.choices(field, kept)}
+
+    def retired(self, field: str) -> set[str]:
+        """The codes of a vocabulary's retired terms: valid on the practices carrying them,
+        offered to no new one."""
+        return {t.code for t in self.terms.get(field, ()) if not t.active}
 
     def label(self, field: str, code: str) -> str:
         return self.data.labels.get(field, {}).get(code, code)

@@ -93,7 +93,7 @@ def complement_section(request):
         raise HTTPNotFound()
     title, schema_class = SECTION_SLUGS[slug]
     buttons = [deform.Button("enregistrer", "Enregistrer cette rubrique")]
-    form = _form(request, schema_class(), buttons, echelle=practice.echelle,
+    form = _form(request, schema_class(), buttons, practice, echelle=practice.echelle,
                  attachments_kept=len(practice.attachments))
     form.action = _complements_url(request, practice, slug)
     page = {

@@ -5,16 +5,19 @@ from pyramid.httpexceptions import HTTPBadRequest, HTTPFound, HTTPNotFound
 from pyramid.view import view_config
 
 from ..forms.access import LinkRequestSchema
-from ..forms.practice import STEP_SLUGS, STEPS
+from ..forms.practice import STEP_SLUGS, STEPS, carried_codes
 from ..security import Permissions, remember_declarant, sign_out
 from ..services import access, declarations, notifications, ratelimit
 from ..settings import public_url
 from .attachments import attachment_response
 
 
-def _form(request, schema, buttons, **bind):
+def _form(request, schema, buttons, practice=None, **bind):
+    """The form of a schema; with the practice being edited, the terms it carries stay
+    valid on it even once retired."""
     bound = schema.bind(
         references=request.references,
+        carried=carried_codes(practice),
         today=request.clock.today(),
         csrf_token=get_csrf_token(request),
         max_upload_bytes=request.registry.settings["recueil.max_upload_bytes"],
@@ -153,7 +156,7 @@ def step(request):
     buttons = [deform.Button("suivant", "Enregistrer et continuer")]
     if index > 0:
         buttons.insert(0, deform.Button("precedent", "Précédent", css_class="fr-btn--secondary"))
-    form = _form(request, schema_class(), buttons, echelle=practice.echelle,
+    form = _form(request, schema_class(), buttons, practice, echelle=practice.echelle,
                  attachments_kept=len(practice.attachments))
     page = {
         "practice": practice,

@@ -12,6 +12,7 @@ from ..forms.fiche import (
     RepublishFicheSchema,
     UnpublishFicheSchema,
 )
+from ..forms.practice import carried_codes
 from ..models.practice import STATUSES
 from ..security import Permissions
 from ..services import fiches, workflow
@@ -82,9 +83,11 @@ def _picker(request) -> tuple[str, list | None, str | None]:
     return query, results, request.POST.get("ajouter")
 
 
-def _form(request, action: str, button: str, version=None, query="", results=None):
+def _form(request, action: str, button: str, version=None, query="", results=None,
+          fiche=None):
     schema = FicheSchema().bind(
         references=request.references,
+        carried=carried_codes(fiche),
         today=request.clock.today(),
         csrf_token=get_csrf_token(request),
         version=version,
@@ -146,7 +149,7 @@ def edit(request):
     query, results, added = _picker(request)
     form = _form(request, request.route_url("fiches.edit", id=fiche.id),
                  "Enregistrer les modifications", version=fiche.version, query=query,
-                 results=results)
+                 results=results, fiche=fiche)
     if request.method == "POST":
         if _picking(request):
             notice = _as_typed(request, form, added)
@@ -187,7 +190,7 @@ def transition(request):
     fiche = _fiche(request)
     name = next((n for n in ACTIONS if n in request.POST), None)
     form = _form(request, request.route_url("fiches.edit", id=fiche.id),
-                 "Enregistrer les modifications", version=fiche.version)
+                 "Enregistrer les modifications", version=fiche.version, fiche=fiche)
     form_html = form.render(fiches.form_values(fiche))
     if name is None:
         request.response.status = 400

@@ -115,6 +115,11 @@ MATRIX = {
     "admin.page": ("GET", "/gestion/admin/pages/mentions-legales", staff_only("administrateur")),
     "admin.personal_data": ("GET", "/gestion/admin/donnees-personnelles",
                             staff_only("administrateur")),
+    "admin.vocabularies": ("GET", "/gestion/admin/vocabulaires", staff_only("administrateur")),
+    "admin.vocabulary_add": ("GET", "/gestion/admin/vocabulaires/thematiques/ajouter",
+                             staff_only("administrateur")),
+    "admin.vocabulary_term": ("GET", "/gestion/admin/vocabulaires/thematiques/termes/education",
+                              staff_only("administrateur")),
     # state-changing routes: the allowed persona's empty form is refused for its content,
     # never for its authorisation
     "catalogue.contact": ("POST", "/pratiques/{published}/contact", {p: ALLOWED for p in PERSONAS}),
@@ -137,6 +142,10 @@ MATRIX = {
     # an account that does not exist: the personas' own sessions go on
     "admin.user_sessions": ("POST", "/gestion/admin/comptes/999999999/sessions",
                             staff_only("administrateur", ok=ALLOWED)),
+    # no direction given: nothing moves
+    "admin.vocabulary_move": ("POST",
+                              "/gestion/admin/vocabulaires/thematiques/termes/education/deplacer",
+                              staff_only("administrateur", ok=ALLOWED)),
 }
 
 

@@ -43,8 +43,9 @@ def test_the_page_shows_every_public_field_and_no_personal_one(testapp, practice
     assert "Des visites médiatisées dans un lieu neutre – Recueil" in page.html.title.text
     for shown in ("Sauvegarde de l'enfance du Maine-et-Loire", "maintenir les liens entre parents",
                   "15/09/2021", "Locale", "Angers", "Maine-et-Loire (49)", "Pays de la Loire",
-                  "Accueil de jour", "Visites médiatisées", "Maintien des liens parents-enfants",
-                  "Enfants", "Parents", "Association", "Maintenir le lien parent-enfant.",
+                  "Accueil de jour", "Visites médiatisées",
+                  "Distanciation et maintien parents/enfants", "Enfants", "Parents", "Association",
+                  "Maintenir le lien parent-enfant.",
                   "Deux éducateurs à mi-temps.", "120 visites par an.", "45\u202f000 €", "60",
                   practice.reference, "Coup de cœur du comité"):
         assert shown in page.text, shown
@@ -57,7 +58,7 @@ def test_the_page_shows_every_public_field_and_no_personal_one(testapp, practice
 def test_vocabularies_and_territories_link_to_the_filtered_search(testapp, practice):
     page = testapp.get(url_of(practice))
     links = {a.get_text(strip=True): a["href"] for a in page.html.select(".fiche a.fr-tag")}
-    assert parse_qsl(urlsplit(links["Maintien des liens parents-enfants"]).query) == [
+    assert parse_qsl(urlsplit(links["Distanciation et maintien parents/enfants"]).query) == [
         ("thematiques", "liens-parents-enfants")]
     assert urlsplit(links["Maine-et-Loire (49)"]).path == "/pratiques"
     assert parse_qsl(urlsplit(links["Maine-et-Loire (49)"]).query) == [("departements", "49")]

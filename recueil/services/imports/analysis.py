@@ -20,6 +20,7 @@ from .rows import (
     check_declared_fields,
     check_platform_columns,
     platform_schema,
+    retired_terms,
     unneutralise,
 )
 
@@ -183,7 +184,7 @@ def _analyse_row(row: Row, header: list[str], columns: list[str | None], options
             problems.append(Problem(line, column, message))
     if platform is None or values is None or problems:
         return problems, None
-    planned, why = _plan(line, platform, values, cells, options, existing, seen)
+    planned, why = _plan(line, platform, values, cells, options, existing, seen, references)
     for column, message in why:
         if column and column not in cells:
             missing_columns.setdefault(column, message)  # said once, for every line
@@ -193,7 +194,8 @@ def _analyse_row(row: Row, header: list[str], columns: list[str | None], options
 
 
 def _plan(line: int, platform: dict, values: dict, cells: dict[str, str], options: Options,
-          existing: _Existing, seen: dict) -> tuple[Planned | None, list[tuple[str, str]]]:
+          existing: _Existing, seen: dict, references: References
+          ) -> tuple[Planned | None, list[tuple[str, str]]]:
     """Match a valid row with the practice it already is, and say what importing it does."""
     errors = []
     source = platform.get("source") or options.source
@@ -243,6 +245,7 @@ def _plan(line: int, platform: dict, values: dict, cells: dict[str, str], option
     if practice is not None and practice.niveau != platform["niveau"]:
         errors.append(("niveau", f"« niveau » : cette pratique ({practice.reference}) est de "
                        f"niveau {practice.niveau}."))
+    errors += retired_terms(values, practice, references)
     if errors:
         return None, errors
 

@@ -8,8 +8,10 @@ from pyramid.i18n import make_localizer
 
 from ...forms import imports as forms
 from ...forms.normalise import TERRITORY_FIELDS, WITH_PRECISION, lost, normalise
+from ...forms.practice import carried_codes
 from ...models.columns import COLUMNS, FORMULA_STARTS, NEUTRALISER, SEPARATOR
-from ...models.practice import PERSONAL_FIELDS
+from ...models.practice import PERSONAL_FIELDS, Practice
+from ...models.vocabulary import VOCABULARIES
 from ..references import References
 from .report import Options
 
@@ -90,6 +92,8 @@ def check_declared_fields(cells: dict[str, str], niveau: int, references: Refere
     if (niveau, echelle) not in cache:
         cache[(niveau, echelle)] = forms.row_schemas(
             niveau, references=references, today=today, echelle=echelle,
+            # a retired term is refused after matching, unless the practice carries it
+            carried={name: references.retired(name) for name in VOCABULARIES},
             csrf_token="",  # nosec B106 # no request: no token to check
             attachments_kept=0)
     appstructs, errors = [], []
@@ -114,6 +118,25 @@ def check_declared_fields(cells: dict[str, str], niveau: int, references: Refere
     if errors:
         return None, errors
     return _stored_values(appstructs, references), []
+
+
+def retired_terms(values: dict, practice: Practice | None, references: References
+                  ) -> list[tuple[str, str]]:
+    """The retired terms a row would give to a practice that does not carry them already: a
+    term the form no longer offers, an import does not give either."""
+    carried = carried_codes(practice)
+    errors = []
+    for name, title in VOCABULARIES.items():
+        value = values.get(name)
+        codes = [value] if isinstance(value, str) else list(value or ())
+        retired = references.retired(name)
+        refused = [c for c in codes if c in retired and c not in carried.get(name, ())]
+        if refused:
+            shown = ", ".join(f"« {code} »" for code in refused)
+            errors.append((name, (
+                f"« {title} » : {shown} n'est plus proposé (terme retiré) ; seules les "
+                "pratiques qui le portent déjà le gardent. Choisissez un autre terme.")))
+    return errors
 
 
 def _given(cells: dict[str, str]) -> dict:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ... import formatting
-from ...forms.practice import MIN_HISTORY_DAYS, STEPS
+from ...forms.practice import MIN_HISTORY_DAYS, STEPS, carried_codes
 from ...models import MULTI_FIELDS, Practice, Transition
 from ...search.service import SearchService
 from .. import workflow
@@ -32,6 +32,7 @@ def completeness(practice: Practice, references: References, today: dt.date,
             continue  # imported: the partner collected the practice, nobody ticked the box
         schema = schema_class().bind(
             references=references, today=today, echelle=practice.echelle,
+            carried=carried_codes(practice),
             csrf_token="",  # nosec B106 # no request: no token to check
             attachments_kept=len(practice.attachments),
         )
