@@ -6,7 +6,6 @@ The drill has a Solr of its own (a few seconds to start from the cached jars), w
 index on disk, so that stopping it leaves the suite's Solr alone and restarting it brings
 back the index as it was when it stopped.
 """
-import textwrap
 
 import pytest
 import sqlalchemy as sa
@@ -94,7 +93,7 @@ def api_ids(browser, **query) -> set[str]:
 
 
 def test_solr_stopped_mid_run_then_the_cron_command_converges(
-        solr_server, app, admin, engine, app_settings, tmp_path, capsys):
+        solr_server, app, admin, engine, ini_file, capsys):
     solr = SolrSearch(solr_server.url)
     publish(admin, [initiative(k) for k in (1, 2, 3)])
     before = by_source_id(engine)
@@ -132,16 +131,8 @@ def test_solr_stopped_mid_run_then_the_cron_command_converges(
     assert in_solr(solr) == {str(row.id) for row in before.values()}
     assert in_solr(solr, "verger") == set()
 
-    ini = tmp_path / "cron.ini"
-    ini.write_text(textwrap.dedent(f"""\
-        [app:main]
-        use = egg:recueil
-        sqlalchemy.url = {app_settings['sqlalchemy.url'].replace('%', '%%')}
-        recueil.secret = secret-de-test
-        search.backend = solr
-        solr.url = {solr_server.url}
-        """), encoding="utf-8")
-    assert cli(["--config", str(ini), "index-queue"]) == 0
+    ini = ini_file(**{"search.backend": "solr", "solr.url": solr_server.url})
+    assert cli(["--config", ini, "index-queue"]) == 0
     assert capsys.readouterr().out == f"{len(waiting)} mise(s) à jour envoyée(s) à Solr.\n"
 
     assert queued(engine) == []
