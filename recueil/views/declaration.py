@@ -9,6 +9,7 @@ from ..forms.practice import STEP_SLUGS, STEPS
 from ..security import Permissions
 from ..services import access, declarations, notifications, ratelimit
 from .attachments import attachment_response
+from .concurrency import reload_on_conflict
 
 
 def _form(request, schema, buttons, **bind):
@@ -130,7 +131,8 @@ def _step_appstruct(practice, schema) -> dict:
 
 
 @view_config(route_name="declaration.step", renderer="recueil:templates/declaration/step.pt",
-             permission=Permissions.EDIT_PRACTICE)
+             permission=Permissions.EDIT_PRACTICE,
+             decorator=reload_on_conflict("declaration.step"))
 def step(request):
     practice = request.context.practice
     slug = request.matchdict["step"]
