@@ -281,7 +281,8 @@ def test_rate_events_older_than_a_day_are_deleted(testapp, mailbox, clock, engin
     failed.submit(status=400)
     with engine.connect() as connection:
         keys = set(connection.scalars(sa.select(RateEvent.key)))
-    assert keys == {f"lien:courriel:{OTHER}", "lien:client:192.0.2.10", f"connexion:{OWNER}"}
+    assert keys == {f"lien:courriel:{OTHER}", "lien:client:192.0.2.10",
+                    f"connexion:compte:{OWNER} 192.0.2.10", "connexion:client:192.0.2.10"}
 
 
 # --- escaping ----------------------------------------------------------------------------------
