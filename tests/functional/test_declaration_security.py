@@ -106,11 +106,12 @@ def test_another_declarant_cannot_post_to_a_draft(testapp, engine, claires_draft
     assert len(attachments(engine)) == 1
 
 
-def test_an_unknown_practice_is_not_found(testapp, mailbox):
-    sign_in_declarant(testapp, mailbox)
-    testapp.get("/mon-espace/pratiques/00000000-0000-0000-0000-000000000000/etape/conditions",
-                status=404)
-    testapp.get("/mon-espace/pratiques/pas-un-identifiant/etape/conditions", status=404)
+def test_an_unknown_practice_is_refused_as_another_persons_is(testapp, claires_draft):
+    """Otherwise a declarant could tell which ids exist."""
+    others = testapp.get(claires_draft["step"], status=403)  # Marc is signed in
+    for path in ("/mon-espace/pratiques/00000000-0000-0000-0000-000000000000/etape/conditions",
+                 "/mon-espace/pratiques/pas-un-identifiant/etape/conditions"):
+        assert testapp.get(path, status=403).html.h1 == others.html.h1
 
 
 def test_anonymous_visitors_are_sent_to_the_link_request(testapp, mailbox, claires_draft):
