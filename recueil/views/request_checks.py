@@ -1,9 +1,9 @@
 """What a request carries is decoded once, before any view reads it.
 
-A query string or a path that is not UTF-8, a multipart body without its boundary, a form
-whose sequence markers (Deform's `__start__`/`__end__`) do not pair up: each would fail in
-whichever view read it first, as a 500. Checked here, they answer the French 400 page
-(`errors.bad_request`) naming what is wrong.
+A query string or a path that is not UTF-8, a form declared in another charset, a multipart
+body without its boundary, a form whose sequence markers (Deform's `__start__`/`__end__`) do
+not pair up: each would fail in whichever view read it first, as a 500. Checked here, they
+answer the French 400 page (`errors.bad_request`) naming what is wrong.
 """
 from urllib.parse import parse_qsl
 
@@ -58,6 +58,9 @@ def _check_form(request) -> None:
         posted = request.POST
     except (ValueError, LookupError):  # multipart without a boundary, an unknown charset
         raise BadInput("Le formulaire envoyé est mal formé : il n'a pas pu être lu.") from None
+    except DeprecationWarning:  # what WebOb raises for a charset other than UTF-8
+        raise BadInput("Le formulaire envoyé n'est pas encodé en UTF-8, comme le sont ceux de "
+                       "ce site.") from None
     if MARKERS.intersection(posted.keys()):
         try:
             peppercorn.parse(list(posted.items()))

@@ -147,3 +147,13 @@ def test_flash_messages_never_overflow_the_session_cookie(testapp, mailbox):
     assert 1 <= len(messages) < 40
     assert "L'étape « Objectifs, moyens et résultats » n'est pas" in messages[-1].text
     assert len(testapp.cookies["recueil_session"]) < 4096
+
+
+@pytest.mark.parametrize("content_type", [
+    "application/x-www-form-urlencoded; charset=latin-1",
+    "multipart/form-data; boundary=x; charset=inconnu",
+])
+def test_a_form_in_another_charset(testapp, content_type):
+    response = testapp.request("/connexion", method="POST", body=b"courriel=%E9",
+                               content_type=content_type, status=400)
+    refused(response, "Le formulaire envoyé n'est pas encodé en UTF-8")
