@@ -62,7 +62,8 @@ def label_of(text: str, oid: str) -> str | None:
     the drill's time)."""
     oid = re.escape(oid)
     found = (re.search(rf'<label[^>]*\bfor="{oid}"[^>]*>\s*([^<]*)', text)
-             or re.search(rf'<fieldset[^>]*\bid="{oid}"[^>]*>\s*<legend[^>]*>\s*([^<]*)', text))
+             or re.search(rf'<fieldset[^>]*\bid="{oid}"[^>]*>\s*<legend[^>]*>\s*([^<]*)', text)
+             or re.search(rf'<p[^>]*\bclass="fr-label"[^>]*\bid="{oid}"[^>]*>\s*([^<]*)', text))
     return html.unescape(found.group(1)).strip().rstrip("*").strip() if found else None
 
 

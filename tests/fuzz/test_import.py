@@ -6,6 +6,7 @@ import csv
 import io
 import re
 
+import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 from webtest import forms as webtest_forms
@@ -56,12 +57,15 @@ def csv_files(draw) -> bytes:
     return data
 
 
+@pytest.fixture
+def token(admin):  # noqa: F811
+    return admin.get("/gestion/admin/imports").forms["import"]["csrf_token"].value
+
+
 @examples(0.5)  # an upload, its report and its confirmation
 @given(data=st.data())
-def test_an_import(admin, engine, data):  # noqa: F811
+def test_an_import(admin, engine, token, data):  # noqa: F811
     forget_rate_events(engine)
-    page = admin.get("/gestion/admin/imports")
-    token = page.forms["import"]["csrf_token"].value
     items = [("csrf_token", token)]
     how = data.draw(st.sampled_from(["one", "one", "one", "none", "two"]), label="fichiers")
     for _ in range({"one": 1, "none": 0, "two": 2}[how]):
