@@ -13,6 +13,6 @@ _COMMON = dict(
                            HealthCheck.data_too_large, HealthCheck.filter_too_much],
     print_blob=True,
 )
-settings.register_profile("ci", max_examples=150, derandomize=True, database=None, **_COMMON)
+settings.register_profile("ci", max_examples=300, derandomize=True, database=None, **_COMMON)
 settings.register_profile("fuzz", max_examples=2000, **_COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -6,7 +6,7 @@ import json
 from urllib.parse import parse_qsl, quote
 
 import pytest
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from recueil.search.query import ALLOWED
@@ -48,6 +48,7 @@ def test_a_catalogue_query(testapp, engine, catalogue, path, query):
     before = snapshot(engine)
     response = testapp.get(f"{path}?{query}", status="*")
     status = response.status_int
+    event(f"réponse {status}")
     assert status < 500, f"{status} :\n{response.text[-3000:]}"
     assert status in (200, 400)
     if path.startswith("/api/"):
