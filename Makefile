@@ -7,7 +7,7 @@ DSFR := node_modules/@gouvfr/dsfr/dist
 STATIC_DSFR := recueil/static/dsfr
 DB := var/recueil.sqlite
 
-.PHONY: help install assets run run-solr test test-sqlite test-postgresql lint bench clean
+.PHONY: help install assets run run-solr test test-sqlite test-postgresql fuzz lint bench clean
 
 help:  ## this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -58,6 +58,10 @@ test-sqlite: install  ## the suite on SQLite only
 
 test-postgresql: install  ## the suite on PostgreSQL only
 	tools/run-tests.sh postgresql
+
+fuzz: install  ## the fuzzing drill with thousands of examples per target (tests/fuzz/README.md)
+	HYPOTHESIS_PROFILE=fuzz tools/run-tests.sh sqlite -q -p no:cacheprovider \
+		--hypothesis-show-statistics tests/fuzz
 
 bench: install  ## benchmarks of bench/ (results in bench/RESULTS.md)
 	tools/run-bench.sh

@@ -28,6 +28,8 @@ tests_require = [
     "aiosmtpd",
     "playwright",
     "frictionless",
+    # the fuzzing drill of tests/fuzz
+    "hypothesis==6.170.27",
 ]
 
 dev_require = [

@@ -1,9 +1,17 @@
-"""Who is asking (staff account or declarant link), and what each role may do."""
+"""Who is asking (staff account or declarant link), and what each role may do.
+
+The contexts of the routes with an id decide on the role alone and load their record only
+when the view reads it: a visitor without the right gets the same answer for an id that
+exists and for one that does not, so ids cannot be probed.
+"""
+import json
+import re
 import uuid
 
 from pyramid.authorization import ACLHelper, Allow, Authenticated, Everyone
 from pyramid.csrf import SessionCSRFStoragePolicy
-from pyramid.httpexceptions import HTTPNotFound
+from pyramid.decorator import reify
+from pyramid.httpexceptions import HTTPBadRequest, HTTPNotFound
 from pyramid.session import SignedCookieSessionFactory
 
 from .models import Practice, User
@@ -158,6 +166,40 @@ class Root:
         self.request = request
 
 
+class BadInput(HTTPBadRequest):
+    """A request no page of the site sends (a number out of range, a broken form, bytes that
+    are not text): answered by the French 400 page, with `message` saying what is wrong."""
+
+    def __init__(self, message: str, parameter: str | None = None):
+        super().__init__(detail=message)
+        self.message = message
+        self.parameter = parameter
+
+
+#: the largest id an integer column holds, the same in SQLite and PostgreSQL
+MAX_ROW_ID = 2**31 - 1
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def row_id(text: str, label: str) -> int:
+    """The row id written in `text`; BadInput naming `label` when it is not a whole number a
+    row can have (the database would otherwise fail on it)."""
+    if not _DIGITS.fullmatch(text or "") or int(text) > MAX_ROW_ID:
+        raise BadInput(f"« {label} » : « {text[:40]} » n'est pas un numéro valide.")
+    return int(text)
+
+
+def _path_row(request, model, name: str, label: str):
+    """The row of `model` whose id is the route's `name`: not found unless it exists."""
+    text = request.matchdict[name]
+    if not _DIGITS.fullmatch(text):
+        raise HTTPNotFound()
+    row = request.dbsession.get(model, row_id(text, label))
+    if row is None:
+        raise HTTPNotFound()
+    return row
+
+
 def _practice(request) -> Practice:
     try:
         practice_id = uuid.UUID(request.matchdict["id"])
@@ -172,74 +214,101 @@ def _practice(request) -> Practice:
 class StaffPractice(Root):
     """A practice seen by staff: the role's permission decides (Root's ACL)."""
 
-    def __init__(self, request):
-        super().__init__(request)
-        self.practice = _practice(request)
+    @reify
+    def practice(self) -> Practice:
+        return _practice(self.request)
 
 
 class CommitteeSessionContext(Root):
     """A committee session, and for some routes one practice of its agenda."""
 
-    def __init__(self, request):
-        super().__init__(request)
+    @reify
+    def session(self):
         from .models import CommitteeSession
 
-        try:
-            session_id = int(request.matchdict["session_id"])
-        except ValueError:
-            raise HTTPNotFound() from None
-        self.session = request.dbsession.get(CommitteeSession, session_id)
-        if self.session is None:
-            raise HTTPNotFound()
-        self.practice = _practice(request) if "id" in request.matchdict else None
+        return _path_row(self.request, CommitteeSession, "session_id", "Séance")
+
+    @reify
+    def practice(self) -> Practice | None:
+        return _practice(self.request) if "id" in self.request.matchdict else None
 
 
 class ImportBatchContext(Root):
     """An imported file and its report (administration): the role's permission decides."""
 
-    def __init__(self, request):
-        super().__init__(request)
+    @reify
+    def batch(self):
         from .models import ImportBatch
 
-        try:
-            batch_id = int(request.matchdict["batch_id"])
-        except ValueError:
-            raise HTTPNotFound() from None
-        self.batch = request.dbsession.get(ImportBatch, batch_id)
-        if self.batch is None:
-            raise HTTPNotFound()
+        return _path_row(self.request, ImportBatch, "batch_id", "Import")
 
 
 class DeclarantPractice(Root):
-    """A practice seen from its declarant's space: only its owner may open it."""
+    """A practice seen from its declarant's space: only its owner may open it.
 
-    def __init__(self, request):
-        super().__init__(request)
-        self.practice = _practice(request)
+    Only a declarant's request reads the practice to decide; to them, a practice that does
+    not exist is refused as another person's is.
+    """
+
+    @reify
+    def practice(self) -> Practice:
+        return _practice(self.request)
 
     @property
     def __acl__(self):
         acl = list(Root.__acl__)
-        if self.practice.declarant_courriel:
-            acl.append(
-                (Allow, f"declarant:{self.practice.declarant_courriel}", Permissions.EDIT_PRACTICE)
-            )
+        identity = self.request.identity
+        if identity is None or not identity.declarant_email:
+            return acl
+        try:
+            owner = self.practice.declarant_courriel
+        except HTTPNotFound:
+            return acl
+        if owner:
+            acl.append((Allow, f"declarant:{owner}", Permissions.EDIT_PRACTICE))
         return acl
+
+
+#: what the flash messages of a session may weigh, as JSON: the whole session travels in a
+#: cookie of at most 4 kB once signed and encoded, with the account and the CSRF token
+FLASH_BUDGET = 1200
+
+
+def _session_factory(settings):
+    base = SignedCookieSessionFactory(
+        settings["recueil.secret"],
+        cookie_name="recueil_session",
+        httponly=True,
+        samesite="Lax",
+        secure=settings["recueil.secure_cookies"],
+        timeout=8 * 3600,
+        reissue_time=600,
+    )
+
+    class Session(base):
+        """Flash messages that never overflow the cookie: a message too long is shortened,
+        and unread messages give way to the new one, the oldest of the fullest queue first."""
+
+        def flash(self, msg, queue="", allow_duplicate=True):
+            msg = str(msg)
+            while _weight(msg) > FLASH_BUDGET:
+                msg = msg[: len(msg) * 2 // 3] + "…"
+            super().flash(msg, queue, allow_duplicate)
+            queues = [key for key in self if key.startswith("_f_")]
+            while sum(_weight(self[key]) for key in queues) > FLASH_BUDGET:
+                oldest = max(queues, key=lambda key: _weight(self[key]))
+                self[oldest] = self[oldest][1:]
+
+    return Session
+
+
+def _weight(value) -> int:
+    return len(json.dumps(value))
 
 
 def includeme(config):
     settings = config.get_settings()
-    config.set_session_factory(
-        SignedCookieSessionFactory(
-            settings["recueil.secret"],
-            cookie_name="recueil_session",
-            httponly=True,
-            samesite="Lax",
-            secure=settings["recueil.secure_cookies"],
-            timeout=8 * 3600,
-            reissue_time=600,
-        )
-    )
+    config.set_session_factory(_session_factory(settings))
     config.set_csrf_storage_policy(SessionCSRFStoragePolicy())
     config.set_default_csrf_options(require_csrf=True)
     config.set_security_policy(SecurityPolicy())

@@ -16,6 +16,7 @@ _.ImportBatchContext
 _.DeclarantPractice
 _.security_headers_tween_factory
 _.body_limit_tween_factory
+_.check_input_tween_factory
 _.override_renderer
 _.cache_control
 _.conditional_response

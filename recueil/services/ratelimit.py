@@ -36,8 +36,13 @@ class Limit:
 #: personal links asked for one address, and from one connection (IP address)
 LINKS_PER_ADDRESS = Limit("lien:courriel", "recueil.link_requests_per_address", 3, HOUR)
 LINKS_PER_CLIENT = Limit("lien:client", "recueil.link_requests_per_client", 20, HOUR)
-#: failed sign-ins of one staff account
-SIGNIN_FAILURES = Limit("connexion", "recueil.signin_failures_per_account", 10, HOUR)
+#: failed sign-ins of one staff account from one connection, and from one connection to any
+#: account: a stranger's failures never lock the owner out, and no connection can try a
+#: password on account after account
+SIGNIN_FAILURES_PER_ACCOUNT = Limit("connexion:compte", "recueil.signin_failures_per_account",
+                                    10, HOUR)
+SIGNIN_FAILURES_PER_CLIENT = Limit("connexion:client", "recueil.signin_failures_per_client",
+                                   30, HOUR)
 #: contact messages sent from one connection, and received by one practice
 CONTACT_PER_CLIENT = Limit("contact:client", "recueil.contact_messages_per_client", 5, HOUR)
 CONTACT_PER_PRACTICE = Limit("contact:pratique", "recueil.contact_messages_per_practice", 20, DAY)
@@ -45,8 +50,9 @@ CONTACT_PER_PRACTICE = Limit("contact:pratique", "recueil.contact_messages_per_p
 ALERTS_PER_ADDRESS = Limit("alerte:courriel", "recueil.alert_requests_per_address", 3, HOUR)
 ALERTS_PER_CLIENT = Limit("alerte:client", "recueil.alert_requests_per_client", 20, HOUR)
 
-LIMITS = (LINKS_PER_ADDRESS, LINKS_PER_CLIENT, SIGNIN_FAILURES, CONTACT_PER_CLIENT,
-          CONTACT_PER_PRACTICE, ALERTS_PER_ADDRESS, ALERTS_PER_CLIENT)
+LIMITS = (LINKS_PER_ADDRESS, LINKS_PER_CLIENT, SIGNIN_FAILURES_PER_ACCOUNT,
+          SIGNIN_FAILURES_PER_CLIENT, CONTACT_PER_CLIENT, CONTACT_PER_PRACTICE,
+          ALERTS_PER_ADDRESS, ALERTS_PER_CLIENT)
 #: an event older than this counts for no limit any more
 KEPT_FOR = max(limit.window for limit in LIMITS)
 
@@ -78,16 +84,30 @@ class RateLimiter:
         self.dbsession.execute(delete(RateEvent).where(RateEvent.created_at < now - KEPT_FOR))
         self.dbsession.add(RateEvent(key=limit.key(subject), created_at=now))
 
+    def first_reached(self, *attempts: tuple[Limit, str]) -> Limit | None:
+        """The first limit of the (limit, subject) pairs that is used up, or None."""
+        return next((limit for limit, subject in attempts if self.reached(limit, subject)), None)
+
+    def record_all(self, *attempts: tuple[Limit, str]) -> None:
+        for limit, subject in attempts:
+            self.record(limit, subject)
+
     def take(self, *attempts: tuple[Limit, str]) -> Limit | None:
         """Count an attempt against every (limit, subject) pair, or, if one of the limits is
         reached, against none and return that limit: a refused attempt uses up nothing."""
-        for limit, subject in attempts:
-            if self.reached(limit, subject):
-                return limit
-        for limit, subject in attempts:
-            self.record(limit, subject)
-        return None
+        reached = self.first_reached(*attempts)
+        if reached is None:
+            self.record_all(*attempts)
+        return reached
+
+
+def signin_subjects(email: str, client: str) -> tuple[tuple[Limit, str], ...]:
+    """What a failed sign-in of `email` (lower-cased) from `client` counts against."""
+    return ((SIGNIN_FAILURES_PER_ACCOUNT, f"{email} {client}"),
+            (SIGNIN_FAILURES_PER_CLIENT, client))
 
 
 def for_request(request: Request) -> RateLimiter:
+    """The limiter of a request; its client is `request.client_addr` (behind a proxy, the
+    address the proxy set-up lets through)."""
     return RateLimiter(request.dbsession, request.clock, request.registry.settings)

@@ -6,6 +6,7 @@ def includeme(config):
     from pyramid.renderers import JSON
 
     config.include("pyramid_chameleon")
+    config.include(".request_checks")
     # accented French stays readable in JSON answers
     config.add_renderer("json", JSON(ensure_ascii=False))
     config.add_subscriber(_renderer_globals, BeforeRender)

@@ -6,7 +6,7 @@ from pyramid.view import view_config
 
 from ..forms.admin import NewUserSchema, UnpublishSchema
 from ..models.user import ROLES, STAFF_ROLES
-from ..security import Permissions
+from ..security import Permissions, row_id
 from ..services import accounts, administration, declarations, workflow
 from .concurrency import reload_on_conflict, submitted_version
 
@@ -57,7 +57,8 @@ def users(request):
         return HTTPFound(request.route_url("admin.users"))
     if request.method == "POST" and "roles_de" in request.POST:
         try:
-            user = accounts.set_roles(request.dbsession, int(request.POST["roles_de"]),
+            user = accounts.set_roles(request.dbsession,
+                                      row_id(request.POST["roles_de"], "Compte"),
                                       request.POST.getall("role"), "actif" in request.POST,
                                       by=request.identity.user)
         except accounts.AccountError as error:

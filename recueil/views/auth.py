@@ -9,6 +9,13 @@ from ..security import Permissions, remember_staff, sign_out
 from ..services import accounts, ratelimit
 from ..settings import public_url
 
+LIMITED = {
+    ratelimit.SIGNIN_FAILURES_PER_ACCOUNT: "Trop d'essais infructueux pour ce compte depuis votre "
+                                           "connexion : réessayez dans une heure.",
+    ratelimit.SIGNIN_FAILURES_PER_CLIENT: "Trop d'essais infructueux depuis votre connexion : "
+                                          "réessayez dans une heure.",
+}
+
 
 @view_config(route_name="auth.signin", renderer="recueil:templates/auth/signin.pt",
              permission=Permissions.VIEW)
@@ -27,21 +34,19 @@ def signin(request):
             return dict(page, form=failure.render(), page_title="Erreur – Connexion")
         email = appstruct["courriel"].strip().lower()
         limiter = ratelimit.for_request(request)
-        limited = limiter.reached(ratelimit.SIGNIN_FAILURES, email)
-        if not limited:
+        subjects = ratelimit.signin_subjects(email, request.client_addr or "")
+        limited = limiter.first_reached(*subjects)
+        if limited is None:
             user = accounts.authenticate(request.dbsession, email, appstruct["mot_de_passe"])
             if user is not None:
                 request.session.invalidate()
                 remember_staff(request, user)
                 new_csrf_token(request)
                 return HTTPFound(public_url(request) + target)
-            limiter.record(ratelimit.SIGNIN_FAILURES, email)
-        request.response.status = 429 if limited else 400
+            limiter.record_all(*subjects)
+        request.response.status = 400 if limited is None else 429
         form.cstruct = {"courriel": appstruct["courriel"], "csrf_token": get_csrf_token(request)}
-        page["error"] = (
-            "Trop d'essais infructueux pour ce compte : réessayez dans une heure."
-            if limited else "Adresse électronique ou mot de passe incorrect."
-        )
+        page["error"] = LIMITED.get(limited, "Adresse électronique ou mot de passe incorrect.")
         return dict(page, form=form.render(), page_title="Erreur – Connexion")
     return dict(page, form=form.render())
 

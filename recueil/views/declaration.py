@@ -10,6 +10,7 @@ from ..security import Permissions, remember_declarant, sign_out
 from ..services import access, declarations, notifications, ratelimit
 from ..settings import public_url
 from .attachments import attachment_response
+from .concurrency import reload_on_conflict
 
 
 def _form(request, schema, buttons, practice=None, **bind):
@@ -138,7 +139,8 @@ def _step_appstruct(practice, schema) -> dict:
 
 
 @view_config(route_name="declaration.step", renderer="recueil:templates/declaration/step.pt",
-             permission=Permissions.EDIT_PRACTICE)
+             permission=Permissions.EDIT_PRACTICE,
+             decorator=reload_on_conflict("declaration.step"))
 def step(request):
     practice = request.context.practice
     slug = request.matchdict["step"]

@@ -5,6 +5,7 @@ entry here fails `test_every_route_has_an_entry`.
 """
 import datetime as dt
 import re
+import uuid
 
 import pytest
 import webtest
@@ -290,3 +291,29 @@ def _check(route, persona, expected, response):
         assert not re.search(r"/(connexion|declarer)(\?|$)", location), where
     else:
         assert response.status_int == expected, where
+
+
+def _unknown(value):
+    """An id of the same kind as `value` that no row has."""
+    return uuid.uuid4() if isinstance(value, uuid.UUID) else 2_000_000_000
+
+
+@pytest.mark.parametrize("route", [
+    route for route, (_, template, expected) in MATRIX.items()
+    if "{" in template and template != "{link}" and expected != public()
+    and set(expected.values()) != {ALLOWED}
+])
+def test_an_unknown_id_is_answered_as_an_existing_one(route, apps, world):
+    """Who may not see a record gets the same answer whether it exists or not: otherwise the
+    answers would tell which ids exist."""
+    method, template, expected = MATRIX[route]
+    unknown = template.format(**{k: _unknown(v) for k, v in world["ids"].items()})
+    refused = [p for p in PERSONAS if expected[p] in (SIGN_IN, DECLARE, FORBIDDEN)]
+    assert refused
+    for persona in refused:
+        app = apps[persona]
+        if method == "GET":
+            response = app.get(unknown, expect_errors=True)
+        else:
+            response = app.post(unknown, {"csrf_token": _csrf(app)}, expect_errors=True)
+        _check(route, persona, expected[persona], response)

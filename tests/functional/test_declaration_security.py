@@ -106,11 +106,12 @@ def test_another_declarant_cannot_post_to_a_draft(testapp, engine, claires_draft
     assert len(attachments(engine)) == 1
 
 
-def test_an_unknown_practice_is_not_found(testapp, mailbox):
-    sign_in_declarant(testapp, mailbox)
-    testapp.get("/mon-espace/pratiques/00000000-0000-0000-0000-000000000000/etape/conditions",
-                status=404)
-    testapp.get("/mon-espace/pratiques/pas-un-identifiant/etape/conditions", status=404)
+def test_an_unknown_practice_is_refused_as_another_persons_is(testapp, claires_draft):
+    """Otherwise a declarant could tell which ids exist."""
+    others = testapp.get(claires_draft["step"], status=403)  # Marc is signed in
+    for path in ("/mon-espace/pratiques/00000000-0000-0000-0000-000000000000/etape/conditions",
+                 "/mon-espace/pratiques/pas-un-identifiant/etape/conditions"):
+        assert testapp.get(path, status=403).html.h1 == others.html.h1
 
 
 def test_anonymous_visitors_are_sent_to_the_link_request(testapp, mailbox, claires_draft):
@@ -281,7 +282,8 @@ def test_rate_events_older_than_a_day_are_deleted(testapp, mailbox, clock, engin
     failed.submit(status=400)
     with engine.connect() as connection:
         keys = set(connection.scalars(sa.select(RateEvent.key)))
-    assert keys == {f"lien:courriel:{OTHER}", "lien:client:192.0.2.10", f"connexion:{OWNER}"}
+    assert keys == {f"lien:courriel:{OTHER}", "lien:client:192.0.2.10",
+                    f"connexion:compte:{OWNER} 192.0.2.10", "connexion:client:192.0.2.10"}
 
 
 # --- escaping ----------------------------------------------------------------------------------

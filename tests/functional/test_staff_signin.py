@@ -1,6 +1,7 @@
 """Staff sign in at /connexion with an e-mail and a password; the session cookie is guarded."""
 import pytest
 import sqlalchemy as sa
+import webtest
 from sqlalchemy.orm import Session
 
 from recueil.models import RateEvent, User
@@ -91,12 +92,14 @@ def test_an_inactive_account_cannot_sign_in(testapp, engine):
     assert "mot de passe incorrect" in sign_in(testapp, status=400)
 
 
-def test_ten_failures_lock_the_account_for_an_hour(testapp, moderator, clock, engine):
+def test_ten_failures_lock_the_account_for_that_connection_for_an_hour(testapp, moderator,
+                                                                        clock, engine, wsgi_app):
     for attempt in range(10):
         page = sign_in(testapp, password=f"essai numéro {attempt}", status=400)
         assert "mot de passe incorrect" in page
     locked = sign_in(testapp, status=429)
-    assert "Trop d'essais infructueux pour ce compte : réessayez dans une heure." in locked
+    assert ("Trop d'essais infructueux pour ce compte depuis votre connexion : réessayez dans "
+            "une heure.") in locked
     testapp.get("/gestion", status=302)
     # the lock counts per account, whatever the case typed
     assert sign_in(testapp, email=EMAIL.upper(), status=429)
@@ -105,17 +108,48 @@ def test_ten_failures_lock_the_account_for_an_hour(testapp, moderator, clock, en
                 roles=("secretariat",))
     sign_in(testapp, email="secretariat@france-enfance-protegee.example.fr")
     testapp.reset()
+    # nor is the account from another connection
+    elsewhere = webtest.TestApp(wsgi_app, extra_environ={"REMOTE_ADDR": "198.51.100.7"})
+    sign_in(elsewhere)
+    assert elsewhere.get("/gestion").status_int == 200
     # an hour later the right password works again
     clock.advance(hours=1)
     sign_in(testapp)
     assert testapp.get("/gestion").status_int == 200
 
 
+def test_a_stranger_cannot_lock_the_owner_out(testapp, moderator, wsgi_app):
+    stranger = webtest.TestApp(wsgi_app, extra_environ={"REMOTE_ADDR": "203.0.113.66"})
+    answers = [sign_in(stranger, password=f"devinette {n}", status="*").status_int
+               for n in range(15)]
+    assert answers == [400] * 10 + [429] * 5
+    # the owner, from their own connection, signs in at the first try
+    sign_in(testapp)
+    assert testapp.get("/gestion").status_int == 200
+
+
+def test_one_connection_cannot_try_account_after_account(testapp, moderator, engine, clock):
+    for n in range(30):
+        sign_in(testapp, email=f"agent{n}@france-enfance-protegee.example.fr",
+                password="Printemps2026!", status=400)
+    stopped = sign_in(testapp, email="agent30@france-enfance-protegee.example.fr",
+                      password="Printemps2026!", status=429)
+    assert "Trop d'essais infructueux depuis votre connexion : réessayez dans une heure." \
+        in stopped
+    # stopped for every account, the real one with its right password included: the
+    # connection cannot tell a right guess from a wrong one any more
+    sign_in(testapp, status=429)
+    testapp.get("/gestion", status=302)
+    clock.advance(hours=1)
+    sign_in(testapp)
+
+
 def test_failures_are_counted_in_the_database(testapp, moderator, engine):
     sign_in(testapp, password="pas le bon mot de passe", status=400)
     with engine.connect() as connection:
         keys = connection.execute(sa.select(RateEvent.key)).scalars().all()
-    assert keys == [f"connexion:{EMAIL}"]
+    assert sorted(keys) == ["connexion:client:192.0.2.10",
+                            f"connexion:compte:{EMAIL} 192.0.2.10"]
 
 
 def test_sign_out_needs_the_csrf_token(testapp, moderator):
