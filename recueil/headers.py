@@ -45,7 +45,9 @@ def security_headers_tween_factory(handler, registry):
         response = handler(request)
         for name, value in headers.items():
             response.headers[name] = value
-        if is_private(request.path_info):
+        # the raw WSGI path: the prefixes are ASCII, and a path that is not UTF-8 (answered
+        # 400 further in) must not fail here
+        if is_private(request.environ.get("PATH_INFO", "")):
             response.headers["Cache-Control"] = "no-store"
             response.headers.pop("Expires", None)
         return response
