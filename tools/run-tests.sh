@@ -20,10 +20,15 @@ trap cleanup EXIT
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-if [ ! -x /usr/bin/chromium ]; then
-  echo "Chromium absent : installation du paquet Debian…" >&2
+# Debian's Chromium (browser tests) and openssl (the Solr client's TLS test certificate)
+missing=""
+[ -x /usr/bin/chromium ] || missing="$missing chromium"
+command -v openssl >/dev/null || missing="$missing openssl"
+if [ -n "$missing" ]; then
+  echo "Paquets Debian absents :$missing ; installation…" >&2
   as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  # shellcheck disable=SC2086
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
 fi
 export RECUEIL_CHROMIUM=/usr/bin/chromium
 

@@ -17,6 +17,7 @@ from .. import formatting
 from ..clock import SystemClock
 from ..models import AgendaItem, CommitteeSession, Practice, ReviewGrid, User
 from ..models.committee import CRITERIA, DECISIONS, OPINIONS, PUBLICATION_DELAY_DAYS, RATINGS
+from ..settings import public_url
 from . import access, notifications, workflow
 from .workflow import Actor, WorkflowError
 
@@ -412,7 +413,7 @@ def publish_due(dbsession: Session, clock: SystemClock, request: Request) -> lis
         practice.date_publication = today
         workflow.apply(dbsession, clock, practice, "publish", workflow.SYSTEM,
                        comment=f"Sélectionnée par la séance du {formatting.date(session.date)}")
-        url = notifications.public_url(request, "catalogue.show", id=practice.id)
+        url = public_url(request, "catalogue.show", id=practice.id)
         email = _recipient(practice)
         if email:
             notifications.send(request, "published", email, practice=practice, session=session,

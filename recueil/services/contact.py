@@ -10,6 +10,7 @@ from email.headerregistry import Address
 from pyramid.request import Request
 
 from ..models import Practice
+from ..settings import public_url
 from . import notifications, ratelimit
 
 
@@ -58,5 +59,5 @@ def relay(request: Request, practice: Practice, nom: str, courriel: str, message
         request, "contact", practice.contact_courriel,
         reply_to=Address(display_name=nom, addr_spec=courriel),
         practice=practice, title=title, nom=nom, courriel=courriel, message=message,
-        url=notifications.public_url(request, "catalogue.show", id=practice.id),
+        url=public_url(request, "catalogue.show", id=practice.id),
     )

@@ -13,7 +13,6 @@ from pyramid_mailer.message import Message
 
 from ..formatting import TEMPLATE_GLOBALS
 from ..models import Practice
-from ..settings import public_url  # noqa: F401 -- the address every e-mail's links are built on
 
 TEMPLATES = "recueil:templates/mail/"
 

@@ -257,21 +257,29 @@ def test_route_answers_each_persona_as_expected(route, apps, world, smtp_server,
     method, template, expected = MATRIX[route]
     path = _path(template, world, smtp_server, wsgi_app)
     for persona in PERSONAS:
-        if route == "declaration.access":  # the link is the credential: whoever follows it
-            app = webtest.TestApp(wsgi_app)
-        elif route in ("declaration.signout", "auth.signout"):  # ends the session: a fresh one
-            app = _persona(wsgi_app, smtp_server, persona)
-        else:
-            app = apps[persona]
-        if method == "GET":
-            response = app.get(path, expect_errors=True)
-        else:
-            token = _csrf(app)
-            response = app.post(path, {"csrf_token": token}, expect_errors=True)
+        response = ask(route, method, path, persona, apps, wsgi_app, smtp_server)
         _check(route, persona, expected[persona], response)
-        if route in ("declaration.signout", "auth.signout"):
-            # signing out ends the account's sessions everywhere, the shared persona's too
-            apps[persona] = _persona(wsgi_app, smtp_server, persona)
+
+
+SIGN_OUTS = ("declaration.signout", "auth.signout")
+
+
+def ask(route, method, path, persona, apps, wsgi_app, smtp_server):
+    """One persona's request to one route, as every walk of the routes makes it."""
+    if route == "declaration.access":  # the link is the credential: whoever follows it
+        app = webtest.TestApp(wsgi_app)
+    elif route in SIGN_OUTS:  # ends the session: a fresh one
+        app = _persona(wsgi_app, smtp_server, persona)
+    else:
+        app = apps[persona]
+    if method == "GET":
+        response = app.get(path, expect_errors=True)
+    else:
+        response = app.post(path, {"csrf_token": _csrf(app)}, expect_errors=True)
+    if route in SIGN_OUTS:
+        # signing out ends the account's sessions everywhere, the shared persona's too
+        apps[persona] = _persona(wsgi_app, smtp_server, persona)
+    return response
 
 
 def _csrf(app) -> str:

@@ -19,10 +19,9 @@ from .helpers import sign_in_declarant
 from .test_access_matrix import (  # noqa: F401 (fixtures)
     MATRIX,
     PERSONAS,
-    _csrf,
     _path,
-    _persona,
     apps,
+    ask,
     world,
 )
 
@@ -79,16 +78,7 @@ def test_every_route_answers_with_the_security_headers(persona, apps, world, smt
                                                         wsgi_app):
     for route, (method, template, _) in MATRIX.items():
         path = _path(template, world, smtp_server, wsgi_app)
-        if route == "declaration.access":
-            app = webtest.TestApp(wsgi_app)
-        elif route in ("declaration.signout", "auth.signout"):
-            app = _persona(wsgi_app, smtp_server, persona)
-        else:
-            app = apps[persona]
-        if method == "GET":
-            response = app.get(path, expect_errors=True)
-        else:
-            response = app.post(path, {"csrf_token": _csrf(app)}, expect_errors=True)
+        response = ask(route, method, path, persona, apps, wsgi_app, smtp_server)
         where = f"{route} ({path}) pour {persona} : {response.status}"
         check_headers(response, path, where)
         check_no_inline_code(response, where)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from ...clock import SystemClock
 from ...models import Practice, Transition
 from ...models.reference import PRACTICE_PREFIX, PRACTICE_REFERENCE, format_reference, shape
+from ...settings import public_url
 from .. import access, declarations, notifications, workflow
 
 #: the steps a moderator takes from the review page, in the order they are offered
@@ -95,7 +96,7 @@ def notify(request: Request, practice: Practice, transition: Transition) -> bool
         original = practice.doublon_de
         values["original"] = original
         values["original_url"] = (
-            notifications.public_url(request, "catalogue.show", id=original.id)
+            public_url(request, "catalogue.show", id=original.id)
             if original.status == "publiee" else None
         )
     notifications.send(request, notice, recipient, **values)
