@@ -24,9 +24,9 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
-$(STATIC_DSFR)/.copied: node_modules/.package-lock.json
+$(STATIC_DSFR)/.copied: node_modules/.package-lock.json Makefile
 	rm -rf $(STATIC_DSFR) && mkdir -p $(STATIC_DSFR)/utility
-	cp $(DSFR)/dsfr.min.css $(DSFR)/dsfr.module.min.js $(DSFR)/dsfr.nomodule.min.js $(STATIC_DSFR)/
+	cp $(DSFR)/dsfr.main.min.css $(DSFR)/dsfr.print.min.css $(DSFR)/dsfr.module.min.js $(DSFR)/dsfr.nomodule.min.js $(STATIC_DSFR)/
 	cp $(DSFR)/utility/utility.min.css $(STATIC_DSFR)/utility/
 	cp -r $(DSFR)/fonts $(DSFR)/favicon $(DSFR)/icons $(STATIC_DSFR)/
 	touch $@

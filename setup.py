@@ -18,7 +18,12 @@ requires = [
     "pysolr",
     "orjson",  # the search API's JSON, read from Solr and written, many times faster
     "psycopg2-binary",
-    "tzdata==2026.6",  # Europe/Paris for zoneinfo on machines without a system time-zone database
+    "tzdata==2026.6",
+    # static files compressed (gzip, Brotli) and served before the router, by the maintained
+    # WSGI server of static files; tinycss2 reads the DSFR's stylesheet to keep what is used
+    "whitenoise==6.12.0",
+    "Brotli==1.2.1",
+    "tinycss2==1.5.1",  # Europe/Paris for zoneinfo on machines without a system time-zone database
 ]
 
 tests_require = [

@@ -8,9 +8,11 @@ from . import settings as app_settings
 
 def main(_global_config, **settings):
     """The WSGI application."""
+    from . import assets
     from .bodylimit import BodyLimit  # it reads the forms' limits: loaded with the app only
 
     settings = app_settings.load(settings)
+    settings["recueil.static_version"] = assets.prepare()
     with Configurator(settings=settings) as config:
         config.include(".clock")
         config.include(".models")
@@ -24,8 +26,9 @@ def main(_global_config, **settings):
         config.include(".views")
         config.scan()
         config.action(None, lambda: _request_class(config.registry), order=20)
-    # outside Pyramid: the body is bounded before the router's retry policy copies it
-    return BodyLimit(config.make_wsgi_app())
+    # outside Pyramid: the body is bounded before the router's retry policy copies it; the
+    # static files, outermost, never reach the router
+    return assets.serve(BodyLimit(config.make_wsgi_app()), settings["recueil.static_version"])
 
 
 def _request_class(registry) -> None:

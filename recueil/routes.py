@@ -2,7 +2,13 @@
 
 
 def includeme(config):
+    from .assets import VersionPrefix
+
+    # a page kept from an earlier release names an earlier version: sent to today's file
+    config.add_route("static.earlier", "/static/v-{version}/*subpath")
     config.add_static_view("static", "recueil:static", cache_max_age=3600)
+    config.add_cache_buster(
+        "recueil:static/", VersionPrefix(config.registry.settings["recueil.static_version"]))
     config.add_route("home", "/")
     # public catalogue (spec §7), the most requested: routes are tried in this order
     config.add_route("catalogue.api", "/api/pratiques")

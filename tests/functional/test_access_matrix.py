@@ -52,6 +52,8 @@ COMMITTEE = ("comite", "secretariat")
 MATRIX = {
     "home": ("GET", "/", public()),
     "pages.show": ("GET", "/pages/mentions-legales", public()),
+    "static.earlier": ("GET", "/static/v-000000000000/recueil.css",
+                       {p: ALLOWED for p in PERSONAS}),
     "pages.about": ("GET", "/a-propos", public()),
     "catalogue.search": ("GET", "/pratiques", public()),
     "catalogue.api": ("GET", "/api/pratiques", public()),

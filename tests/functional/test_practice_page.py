@@ -74,7 +74,7 @@ def test_a_print_button_and_the_print_hint(testapp, practice):
     button = page.html.select_one("button[data-imprimer]")
     assert button.get_text(strip=True) == "Imprimer" and button["type"] == "button"
     assert "Imprimer" in page.html.select_one("[data-imprimer-aide]").text
-    assert page.html.find("script", src=lambda s: s and s.endswith("/static/catalogue.js"))
+    assert page.html.find("script", src=lambda s: s and s.endswith("/catalogue.js"))
     assert not page.html.select("script:not([src])")  # no inline script
 
 
