@@ -60,7 +60,8 @@ def _keep_rules(rules: list, used: set[str]) -> list[str]:
             selectors = tinycss2.serialize(rule.prelude).split(",")
             if any(_selector_used(selector, used) for selector in selectors):
                 kept.append(tinycss2.serialize([rule]))
-        elif rule.type == "at-rule" and rule.content is not None and rule.lower_at_keyword == "media":
+        elif (rule.type == "at-rule" and rule.content is not None
+              and rule.lower_at_keyword == "media"):
             inner = _keep_rules(
                 tinycss2.parse_rule_list(rule.content, skip_whitespace=True, skip_comments=True),
                 used)
