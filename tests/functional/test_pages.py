@@ -256,3 +256,14 @@ def test_only_administrators_edit_and_only_with_the_form_token(admin, wsgi_app, 
     # the same request with the administrator's token goes through
     admin.post("/gestion/admin/pages/mentions-legales", dict(values, csrf_token=token), status=302)
     assert stored(engine, "mentions-legales") == ("Piratée", "Texte forgé.", ADMIN)
+
+
+def test_the_accessibility_statement_names_the_version_of_axe_that_checks_the_pages(testapp):
+    import json
+    import pathlib
+
+    package = pathlib.Path(__file__).resolve().parents[2] / "package.json"
+    version = json.loads(package.read_text())["devDependencies"]["axe-core"]
+    page = testapp.get("/pages/accessibilite")
+    assert f"axe-core</strong> (version {version})" in page.text
+    assert "320 pixels" in page.text
