@@ -8,11 +8,13 @@ from . import settings as app_settings
 
 def main(_global_config, **settings):
     """The WSGI application."""
-    from . import assets
+    from . import assets, warmup
     from .bodylimit import BodyLimit  # it reads the forms' limits: loaded with the app only
 
     settings = app_settings.load(settings)
     settings["recueil.static_version"] = assets.prepare()
+    if settings["recueil.template_cache"]:
+        warmup.use_template_cache(settings["recueil.template_cache"])
     with Configurator(settings=settings) as config:
         config.include(".clock")
         config.include(".models")
@@ -28,7 +30,10 @@ def main(_global_config, **settings):
         config.action(None, lambda: _request_class(config.registry), order=20)
     # outside Pyramid: the body is bounded before the router's retry policy copies it; the
     # static files, outermost, never reach the router
-    return assets.serve(BodyLimit(config.make_wsgi_app()), settings["recueil.static_version"])
+    app = assets.serve(BodyLimit(config.make_wsgi_app()), settings["recueil.static_version"])
+    if settings["recueil.warm_up"]:
+        warmup.warm_up(app, config.registry)
+    return app
 
 
 def _request_class(registry) -> None:

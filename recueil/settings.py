@@ -38,6 +38,11 @@ DEFAULTS = {
     "recueil.link_requests_per_client": "20",
     "mail.default_sender": "Recueil des pratiques inspirantes <ne-pas-repondre@example.org>",
     "pyramid.default_locale_name": "fr",
+    # compile the templates and ask the public pages before serving (recueil/warmup.py)
+    "recueil.warm_up": "true",
+    # where compiled templates are kept, for the next start and the other processes; empty:
+    # in memory only
+    "recueil.template_cache": "",
 }
 
 
@@ -66,6 +71,7 @@ def load(settings: dict, environ=None) -> dict:
     if result["search.backend"] not in ("sql", "solr"):
         raise SettingsError("search.backend doit valoir « sql » ou « solr ».")
     result["recueil.show_state_brand"] = asbool(result["recueil.show_state_brand"])
+    result["recueil.warm_up"] = asbool(result["recueil.warm_up"])
     result["solr.timeout"] = float(result["solr.timeout"])
     for key in ("recueil.access_link_days", "recueil.max_upload_bytes",
                 "recueil.link_requests_per_address", "recueil.link_requests_per_client",

@@ -108,6 +108,9 @@ def app_settings(database_url, engine, smtp_server):
         "mail.default_sender": "Recueil <ne-pas-repondre@recueil.test>",
         "recueil.public_url": "http://localhost",
         "retry.attempts": "1",
+        # the application of the whole session warms up (below); the few built by a test
+        # for its own settings need not
+        "recueil.warm_up": "false",
     }
 
 
@@ -137,7 +140,7 @@ def links(wsgi_app):
 
 @pytest.fixture(scope="session")
 def wsgi_app(app_settings):
-    return main({}, **app_settings)
+    return main({}, **{**app_settings, "recueil.warm_up": "true"})
 
 
 def _clean(engine):
