@@ -20,6 +20,7 @@ def main(_global_config, **settings):
         config.include(".models")
         config.include(".security")
         config.include(".headers")
+        config.include(".compression")
         config.include(".bodylimit")
         config.include(".services")
         config.include(".search")

@@ -48,3 +48,11 @@ def long_date(value: dt.date | dt.datetime | None) -> str | None:
 
 #: what every page and e-mail template may call
 TEMPLATE_GLOBALS = {"date": date, "datetime": datetime, "long_date": long_date}
+
+
+def excerpt(text: str | None, length: int = 160) -> str:
+    """`text` on one line, cut at a word before `length` characters (a page's description)."""
+    flat = " ".join((text or "").split())
+    if len(flat) <= length:
+        return flat
+    return flat[:length - 1].rsplit(" ", 1)[0] + "…"

@@ -98,6 +98,14 @@ step "API et Solr brut" $PY bench/search_latency.py api \
 step "Moteur SQL embarqué" $PY bench/search_latency.py sql \
   --db "$SQLITE_SMALL" --db "$PG_SMALL" --samples "$SQL_SAMPLES" --warmup 1
 
+step "Pages à froid et à chaud" $PY bench/pages.py --db "$SQLITE_SMALL"
+# Lighthouse 12.2.3 beside the project (never in its package.json: make test does not need it)
+if [ ! -x var/bench-node/node_modules/.bin/lighthouse ]; then
+  npm install --prefix var/bench-node -E --no-audit --no-fund --ignore-scripts lighthouse@12.2.3 >&2
+fi
+step "Lighthouse" $PY bench/lighthouse.py --db "$SQLITE_SMALL" \
+  --lighthouse var/bench-node/node_modules/.bin/lighthouse
+
 printf -- '- Durée totale de `make bench` : %s s (budget %s s) ; charge à la fin : %s\n' \
   "$(( $(date +%s) - started ))" "$BUDGET" "$(cut -d' ' -f1-3 /proc/loadavg | sed 's# # / #g')" >> "$run"
 

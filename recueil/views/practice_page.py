@@ -7,6 +7,7 @@ from pyramid.csrf import get_csrf_token
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.view import view_config
 
+from .. import formatting
 from ..forms.contact import HONEYPOT, HolderMessageSchema
 from ..forms.fiche import SECTION_TITLES, FicheSchema
 from ..search.query import NIVEAUX
@@ -54,6 +55,7 @@ def _practice_page(request, practice, form_html: str | None = None, limited: str
         form_html = _contact_form(request, practice).render()
     return {
         "page_title": practice.titre,
+        "page_description": formatting.excerpt(practice.description),
         "practice": practice,
         "refs": references,
         "similar": catalogue.published_practices(request.dbsession, similar_ids),

@@ -86,3 +86,20 @@ def test_a_missing_file_under_todays_version_is_not_found(testapp):
     url = next(iter(stylesheets_and_scripts(testapp.get("/"))))
     prefix = VERSIONED.match(url.removeprefix("http://localhost")).group(0)
     testapp.get(prefix + "nothing-here.css", status=404)
+
+
+def test_pages_are_compressed_for_a_visitor_without_a_session(wsgi_app, testapp):
+    testapp.get("/")  # the session's application warmed up, the database ready
+    answer = raw_get(wsgi_app, "/pratiques", "gzip, br")
+    assert answer.status_int == 200
+    assert answer.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in answer.headers["Vary"]
+    assert b"<!DOCTYPE html>" in gzip.decompress(answer.body)
+
+
+def test_a_page_is_not_compressed_for_a_visitor_with_a_session(wsgi_app):
+    request = Request.blank("/pratiques", headers={"Accept-Encoding": "gzip",
+                                                   "Cookie": "session=quelconque"})
+    answer = request.get_response(wsgi_app)
+    assert answer.status_int == 200
+    assert "Content-Encoding" not in answer.headers  # BREACH: a secret beside typed text
