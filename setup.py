@@ -35,6 +35,8 @@ tests_require = [
     "frictionless",
     # the fuzzing drill of tests/fuzz
     "hypothesis==6.170.27",
+    # the API checked against its OpenAPI description (tests/fuzz/test_api.py)
+    "schemathesis==4.32.5",
 ]
 
 dev_require = [

@@ -3,10 +3,10 @@ import dataclasses
 
 #: Version of the Table Schema (semantic versioning: a new column or a renamed one is a
 #: new major or minor version; vocabulary codes added by administrators are not).
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 #: Dates of the schema's definition (bump SCHEMA_MODIFIED with SCHEMA_VERSION), not of the data.
 SCHEMA_CREATED = "2026-11-23"
-SCHEMA_MODIFIED = "2026-11-23"
+SCHEMA_MODIFIED = "2026-12-04"
 NAME = "pratiques-inspirantes-protection-enfance"
 TITLE = "Recueil des pratiques inspirantes en prévention et protection de l'enfance"
 DESCRIPTION = (

@@ -12,6 +12,8 @@ def includeme(config):
     config.add_route("home", "/")
     # public catalogue (spec §7), the most requested: routes are tried in this order
     config.add_route("catalogue.api", "/api/pratiques")
+    config.add_route("api.description", "/api/openapi.json")
+    config.add_route("api.documentation", "/api")
     config.add_route("catalogue.search", "/pratiques")
     config.add_route("catalogue.feed", "/pratiques.atom")
     config.add_route("catalogue.show", "/pratiques/{id}")

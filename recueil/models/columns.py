@@ -94,6 +94,14 @@ def _precision(name, what):
                  "Groupes de parole entre pairs")
 
 
+_FICHE_ONLY = ("Rempli pour une fiche dispositif de l'ONPE (niveau 2) ; vide pour une pratique "
+               "inspirante (niveau 1).")
+
+
+def _fiche_text(name, title, description, example):
+    return _text(name, title, f"{description} {_FICHE_ONLY}", example)
+
+
 _DOCUMENTED = [
     Column("id", "Identifiant",
            "Identifiant unique et permanent de la pratique (UUID) ; il n'est jamais réutilisé.",
@@ -170,6 +178,23 @@ _DOCUMENTED = [
            "Adresse permanente de la page de la pratique dans le recueil.",
            format="uri", required=True, unique=True,
            example="https://recueil.example.org/pratiques/5f0c2c5e-8a4b-4e8f-9a59-2f1b6f0d3c21"),
+    # the ONPE's fiches in full (spec §4), after `url` so that earlier columns keep their place
+    _fiche_text("cles_reussite", "Clés de réussite", "Ce qui fait que le dispositif fonctionne.",
+                "Un partenariat solide avec l'école."),
+    _fiche_text("resultats_attendus", "Résultats attendus",
+                "Les effets recherchés par le dispositif.", "Moins de placements en urgence."),
+    _fiche_text("difficultes", "Difficultés susceptibles d'être rencontrées",
+                "Les obstacles connus et comment les lever.",
+                "Le renouvellement des bénévoles."),
+    _fiche_text("evaluation_references", "Évaluation et références",
+                "Les évaluations menées, les études et les textes de référence.",
+                "Évaluation externe de 2022."),
+    _fiche_text("co_auteurs", "Co-auteurs",
+                "Les co-auteurs de la fiche (personnes ou organismes), un par ligne.",
+                "CNAPE"),
+    Column("date_revision", "À revoir le",
+           "Date à laquelle l'ONPE prévoit de relire la fiche, au format AAAA-MM-JJ. "
+           f"{_FICHE_ONLY}", type="date", format="%Y-%m-%d", example="2027-01-01"),
 ]
 
 #: name -> Column, in COLUMNS order

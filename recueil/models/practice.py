@@ -33,6 +33,12 @@ PUBLIC_FIELDS = (
     "regions", "departements", "lieu", "objectifs", "moyens", "bilan", "budget_annuel",
     "nombre_beneficiaires", "coup_de_coeur", "date_publication", "source", "url",
 )
+#: The sections and follow-up of an ONPE fiche dispositif (level 2, spec §4), public and
+#: empty for a practice (level 1). They come after `url`, so that a reader of the earlier
+#: files finds every column where it was.
+FICHE_FIELDS = ("cles_reussite", "resultats_attendus", "difficultes", "evaluation_references",
+                "co_auteurs", "date_revision")
+PUBLIC_FIELDS += FICHE_FIELDS
 
 #: Personal fields: never shown publicly, never exported.
 PERSONAL_FIELDS = (
@@ -44,7 +50,7 @@ PERSONAL_FIELDS = (
 MULTI_FIELDS = ("types_intervention", "thematiques", "publics", "regions", "departements")
 
 #: The sections a level-2 fiche has and a level-1 practice has not (spec §4), searched in
-#: full text but not public fields of §9: the open data does not carry them.
+#: full text.
 FICHE_SECTIONS = ("cles_reussite", "resultats_attendus", "difficultes", "evaluation_references")
 
 #: Workflow states (spec §3), with their French labels.

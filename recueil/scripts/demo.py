@@ -3,8 +3,12 @@
 ``create_demo`` composes plausible French practices from themed sentence fragments (the files
 of recueil/data/demo/), with territories that follow the rules of the form (spec §2, step 3),
 fictitious people under example.org / example.fr, and a history that walks the workflow's
-table (services/workflow.STEPS) up to each practice's current status, each step taken by
-someone holding the role it asks for. It is deterministic for a seed: the same seed gives the same
+table (services/workflow.STEPS) up to each practice's current status, each step taken through
+the workflow's own operation (workflow.apply, on a clock set to its date) by someone holding
+the role it asks for. The committee sat: every session of SESSIONS exists, with each practice
+put on its agenda and the decision its history records; the last session's decisions are not
+sent yet (its postponed practices wait for them), the next session's agenda is open. It is
+deterministic for a seed: the same seed gives the same
 practices, with the same identifiers and references, however many times it is run (the
 practices of a previous run, ``source == "demo"``, are deleted first). The ONPE's published
 fiches dispositifs (level 2, spec §4) come with them, linked to published practices.
@@ -22,7 +26,18 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from ..models import Departement, Practice, ReferenceCounter, Region, Transition, VocabularyTerm
+from ..clock import FixedClock
+from ..models import (
+    AgendaItem,
+    CommitteeSession,
+    Departement,
+    Practice,
+    ReferenceCounter,
+    Region,
+    Transition,
+    VocabularyTerm,
+)
+from ..models.committee import DECISIONS
 from ..models.practice import STATUSES
 from ..models.reference import FICHE_PREFIX
 from ..models.vocabulary import VOCABULARIES
@@ -46,6 +61,8 @@ SESSIONS = tuple(dt.date.fromisoformat(d) for d in (
 ))
 NEXT_SESSION = dt.date(2026, 12, 10)
 PUBLICATION_DELAY = dt.timedelta(days=7)
+#: Where the demo's committee sits: it names the demo's sessions, which a new run replaces.
+SESSION_LIEU = "Paris, locaux de France Enfance Protégée"
 
 #: Share of each status among the practices that are not published (45 % are).
 PUBLISHED_SHARE = 0.45
@@ -348,6 +365,15 @@ def _session_time(rng, session: dt.date) -> dt.datetime:
     return dt.datetime.combine(session, dt.time(rng.randint(14, 16), rng.randint(0, 59)))
 
 
+def _decisions_sent(session: dt.date) -> dt.datetime | None:
+    """When the secretariat sent the session's decisions: the next morning, except for the
+    last session held, whose decisions wait to be sent (and the next one, not held)."""
+    held = [s for s in SESSIONS if s < NOW.date()]
+    if session not in held or session == held[-1]:
+        return None
+    return dt.datetime.combine(session + dt.timedelta(days=1), dt.time(10, 0))
+
+
 def _publication_time(session: dt.date) -> dt.datetime:
     return dt.datetime.combine(session + PUBLICATION_DELAY, dt.time(5, 0))
 
@@ -411,7 +437,9 @@ def _history(rng: random.Random, status: str) -> dict:
         elif status == "depubliee":
             candidates = [s for s in with_publication if s < today - dt.timedelta(days=60)]
         elif status == "ajournee":
-            candidates = held[-2:]
+            # sending a session's decisions asks the complements at once (committee.py):
+            # a practice stays « ajournée » only while its session's are not sent, the last's
+            candidates = held[-1:]
         else:
             candidates = held
         weights = [i + 3 for i in range(len(candidates))]
@@ -424,6 +452,8 @@ def _history(rng: random.Random, status: str) -> dict:
             first_session = earlier[-1]
             path = _walk(*head, *loop, "ajournee", decision)
             pins[path.index("ajournee")] = _session_time(rng, first_session)
+            # the complements are asked when the session's decisions are sent
+            pins[path.index("ajournee") + 1] = _decisions_sent(first_session)
         else:
             path = _walk(*head, *loop, decision)
         pins[len(path) - 1] = _session_time(rng, session)
@@ -489,6 +519,7 @@ def _transitions(rng: random.Random, plan: dict) -> list[tuple]:
     staff = {"moderateur": rng.choice(MODERATEURS), "secretariat": rng.choice(SECRETARIAT),
              "systeme": workflow.SYSTEM.label}
     sessions = [s for s in (history["first_session"], history["session"]) if s]
+    plan["agenda"] = []  # the session of each put_on_agenda, in order
     rows = [(None, path[0], declarant, "Brouillon créé par le déclarant", times[0])]
     for frm, to, when in zip(path, path[1:], times[1:], strict=False):
         step = _STEP_OF[(frm, to)]
@@ -519,6 +550,7 @@ def _transitions(rng: random.Random, plan: dict) -> list[tuple]:
         elif step.name == "put_on_agenda":
             session = next((s for s in sessions if s > when.date()), None)
             session = session or _session_after(when.date())
+            plan["agenda"].append(session)
             comment = f"Inscrite à l'ordre du jour de la séance du {_fr_date(session)}"
         elif step.name == "select":
             session = when.date()
@@ -878,7 +910,16 @@ def _cover(ctx: _Context, rng, plans: list[dict]) -> None:
         published[0]["coup_de_coeur"] = True
 
 
-def _build(plan: dict, seed: int) -> Practice:
+def _actor(step: workflow.Step, label: str) -> workflow.Actor:
+    """Who took `step` in the demo's history: the role the workflow asks for it."""
+    role = step.roles[0]
+    if role == "systeme":
+        return workflow.SYSTEM
+    return workflow.Actor(label=label, roles=(role,),
+                          declarant_email=label if role == "declarant" else None)
+
+
+def _build(dbsession: Session, plan: dict, seed: int) -> Practice:
     status = plan["status"]
     history = plan["history"]
     path, times = history["path"], history["times"]
@@ -903,7 +944,7 @@ def _build(plan: dict, seed: int) -> Practice:
         id=uuid.uuid5(_ID_NAMESPACE, f"{seed}:{plan['index']}"),
         reference=plan.get("reference"),
         niveau=1,
-        status=status,
+        status=path[0],
         coup_de_coeur=plan["coup_de_coeur"],
         source=SOURCE,
         source_id=f"demo-{plan['index'] + 1:04d}",
@@ -923,7 +964,12 @@ def _build(plan: dict, seed: int) -> Practice:
         practice.regions = plan["territory"]["regions"]
         practice.departements = plan["territory"]["departements"]
         practice.lieu = plan["territory"]["lieu"]
-    for frm, to, actor, comment, when in plan["transitions"]:
+    (_, first, actor, comment, when), *steps = plan["transitions"]
+    practice.transitions.append(Transition(
+        from_status=None, to_status=first, actor=actor, comment=comment, created_at=when))
+    # every later state is reached by the workflow's own operation, which checks the role,
+    # the state it starts from, the level and the comment it asks for, as in the application
+    for frm, to, actor, comment, when in steps:
         if to == "doublon":
             original = plan.get("original")
             if original and original.get("reference"):
@@ -931,8 +977,12 @@ def _build(plan: dict, seed: int) -> Practice:
                            "même intitulé, même entité.")
             else:
                 comment = "Doublon d'une déclaration déjà enregistrée par la même structure."
-        practice.transitions.append(Transition(
-            from_status=frm, to_status=to, actor=actor, comment=comment, created_at=when))
+        step = _STEP_OF[(frm, to)]
+        workflow.apply(dbsession, FixedClock(when), practice, step.name, _actor(step, actor),
+                       comment=comment,
+                       keep_snapshot=step.name in ("ask_complements", "ask_postponed_complements"))
+    if practice.status != status:  # pragma: no cover - a guard on the plan
+        raise RuntimeError(f"{practice.source_id}: {practice.status} au lieu de {status}")
     return practice
 
 
@@ -949,7 +999,7 @@ def _fiches(dbsession, rng, seed: int, built: list[tuple[dict, Practice]]) -> li
         fiche = Practice(
             id=uuid.uuid5(_ID_NAMESPACE, f"{seed}:fiche:{index}"),
             reference=next_reference(dbsession, created.year, prefix=FICHE_PREFIX),
-            niveau=2, status="publiee", coup_de_coeur=False, source=SOURCE,
+            niveau=2, status="brouillon", coup_de_coeur=False, source=SOURCE,
             source_id=f"demo-fiche-{index + 1:02d}", accepte_conditions=False,
             etapes_validees=[], saisie_en_cours={}, created_at=created,
             updated_at=dt.datetime.combine(day, dt.time(10, 0)), date_publication=day,
@@ -967,17 +1017,40 @@ def _fiches(dbsession, rng, seed: int, built: list[tuple[dict, Practice]]) -> li
         sharing = [p for p in published if set(p.thematiques) & set(data["thematiques"])]
         chosen = rng.sample(sharing or published, min(3, len(sharing or published)))
         fiche.pratiques_liees = sorted(chosen, key=lambda p: p.reference or "")
-        publish = workflow.STEPS["publish_fiche"]
-        fiche.transitions = [
-            Transition(from_status=None, to_status=publish.sources[0], actor=REDACTION_ONPE,
-                       comment="Fiche créée", created_at=created),
-            Transition(from_status=publish.sources[0], to_status=publish.target,
-                       actor=REDACTION_ONPE,
-                       comment=f"Publiée le {_fr_date(day)}",
-                       created_at=dt.datetime.combine(day, dt.time(10, 0))),
-        ]
+        fiche.transitions = [Transition(from_status=None, to_status="brouillon",
+                                        actor=REDACTION_ONPE, comment="Fiche créée",
+                                        created_at=created)]
+        workflow.apply(dbsession, FixedClock(dt.datetime.combine(day, dt.time(10, 0))), fiche,
+                       "publish_fiche", workflow.Actor(REDACTION_ONPE, ("redacteur_onpe",)),
+                       comment=f"Publiée le {_fr_date(day)}")
         fiches.append(fiche)
     return fiches
+
+
+def _sessions(built: list[tuple[dict, Practice]]) -> list[CommitteeSession]:
+    """The committee's sessions as they sat: each practice on the agenda of the session its
+    history names, with the decision, motivation, date and secretary of that history; the
+    decisions of every session held are sent, but the last one's."""
+    sessions = {}
+    for day in (*SESSIONS, NEXT_SESSION):
+        sessions[day] = CommitteeSession(
+            date=day, lieu=SESSION_LIEU, decisions_sent_at=_decisions_sent(day),
+            created_at=dt.datetime.combine(day - dt.timedelta(days=60), dt.time(9, 30)))
+    for plan, practice in sorted(built, key=lambda pair: pair[1].reference or ""):
+        agenda = iter(plan.get("agenda", ()))
+        item = None
+        for transition in practice.transitions:
+            if transition.to_status == "inscrite":
+                session = sessions[next(agenda)]
+                item = AgendaItem(practice=practice, position=len(session.items) + 1)
+                session.items.append(item)
+            elif item is not None and transition.to_status in DECISIONS:
+                item.decision = transition.to_status
+                item.motivation = transition.comment if item.decision != "selectionnee" else None
+                item.decided_at = transition.created_at
+                item.decided_by = transition.actor
+                item = None
+    return list(sessions.values())
 
 
 def delete_demo(dbsession: Session) -> int:
@@ -987,6 +1060,11 @@ def delete_demo(dbsession: Session) -> int:
         select(Practice).where(Practice.source == SOURCE)
         .options(selectinload(Practice.transitions), selectinload(Practice.attachments))
     ))
+    for session in dbsession.scalars(select(CommitteeSession).where(
+            CommitteeSession.lieu == SESSION_LIEU,
+            CommitteeSession.date.in_((*SESSIONS, NEXT_SESSION)))):
+        dbsession.delete(session)  # with its agenda
+    dbsession.flush()
     if not practices:
         return 0
     for practice in practices:
@@ -1042,9 +1120,10 @@ def create_demo(dbsession: Session, count: int = 320, seed: int = 2023) -> dict[
 
     for plan in sorted(sent, key=lambda p: (submitted(p), p["index"])):
         plan["reference"] = next_reference(dbsession, submitted(plan).year)
-    built = [(plan, _build(plan, seed)) for plan in plans]
+    built = [(plan, _build(dbsession, plan, seed)) for plan in plans]
     dbsession.add_all(practice for _, practice in built)
     dbsession.add_all(_fiches(dbsession, rng, seed, built))
+    dbsession.add_all(_sessions(built))
     dbsession.flush()
     counts = Counter(p["status"] for p in plans)
     return {status: counts[status] for status in STATUSES if counts[status]}

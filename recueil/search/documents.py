@@ -23,7 +23,7 @@ def searchable_text(practice: Practice) -> str:
 
 
 #: Public fields of spec §9 that are dates (Solr stores them as midnight UTC).
-DATE_FIELDS = ("date_mise_en_oeuvre", "date_publication")
+DATE_FIELDS = ("date_mise_en_oeuvre", "date_publication", "date_revision")
 #: Suffix of the stored-only Solr field that keeps a public text exactly as written, when
 #: the indexed field holds its Unicode normal form C instead (schema.xml: ``*_exact``).
 EXACT = "_exact"
@@ -56,6 +56,7 @@ def solr_document(practice: Practice, url: str) -> dict:
         "nombre_beneficiaires": practice.nombre_beneficiaires,
         "coup_de_coeur": bool(practice.coup_de_coeur),
         "date_publication": _solr_date(practice.date_publication),
+        "date_revision": _solr_date(practice.date_revision),
         "source": practice.source,
         "url": url,
     }

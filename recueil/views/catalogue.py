@@ -23,6 +23,7 @@ from ..search.query import (
 from ..security import Permissions
 from ..services import catalogue
 from ..settings import public_url
+from .api import page_links, validated
 from .display import counted, excerpt, territory
 from .facets import (
     active_filters,
@@ -146,7 +147,7 @@ def api(request):
         lambda: request.dbsession, result, _practice_urls(request), references,
         stale=request.search.stale(result),
     )
-    return _json({
+    response = _json({
         "total": result.total,
         "page": state.page,
         "par_page": state.par_page,
@@ -159,3 +160,5 @@ def api(request):
             for name in FACETS
         },
     })
+    response.headers["Link"] = page_links(request, state, result.total)
+    return validated(request, response)

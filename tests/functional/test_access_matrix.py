@@ -57,6 +57,8 @@ MATRIX = {
     "pages.about": ("GET", "/a-propos", public()),
     "catalogue.search": ("GET", "/pratiques", public()),
     "catalogue.api": ("GET", "/api/pratiques", public()),
+    "api.description": ("GET", "/api/openapi.json", public()),
+    "api.documentation": ("GET", "/api", public()),
     "catalogue.feed": ("GET", "/pratiques.atom?thematiques=education", public()),
     "alerts.new": ("GET", "/alertes/nouvelle?thematiques=education", public()),
     "alerts.requested": ("GET", "/alertes/demande-envoyee", public()),

@@ -482,11 +482,26 @@ def test_the_open_data_carries_the_fiche_as_niveau_2(testapp, published_fiche, t
     assert fiche["niveau"] == "2" and fiche["date_publication"] == "2026-03-02"
     assert rows[next(r for r in rows if r.startswith("PI-"))]["niveau"] == "1"
     assert fiche["bilan"] == "" and fiche["description"] == "Un résumé de la fiche."
-    # the sections and the co-authors are not public fields of the open data (spec §9)
-    assert "cles_reussite" not in fiche and "co_auteurs" not in fiche
+    # the fiche in full, for the ONPE's own site; the same columns are empty for a practice
+    assert (fiche["cles_reussite"], fiche["resultats_attendus"], fiche["difficultes"],
+            fiche["evaluation_references"], fiche["co_auteurs"], fiche["date_revision"]) == (
+        "Une équipe pluridisciplinaire.", "Moins de placements.", "Le transport des familles.",
+        "Rapport 2023.", "Départements de France\nCNAPE", "2027-03-01")
+    practice = rows[next(r for r in rows if r.startswith("PI-"))]
+    assert all(practice[name] == "" for name in (
+        "cles_reussite", "resultats_attendus", "difficultes", "evaluation_references",
+        "co_auteurs", "date_revision"))
     (tmp_path / "pratiques.csv").write_bytes(body)
     schema = Schema.from_descriptor(testapp.get("/opendata/schema.json").json)
     report = validate(Resource(path="pratiques.csv", basepath=str(tmp_path), schema=schema))
     assert report.valid, [e.note for task in report.tasks for e in task.errors]
     records = testapp.get("/opendata/pratiques-inspirantes.json").json["pratiques"]
-    assert {r["reference"]: r["niveau"] for r in records}["FD-2026-0007"] == 2
+    by_reference = {r["reference"]: r for r in records}
+    assert by_reference["FD-2026-0007"]["niveau"] == 2
+    assert by_reference["FD-2026-0007"]["co_auteurs"] == "Départements de France\nCNAPE"
+    assert by_reference["FD-2026-0007"]["date_revision"] == "2027-03-01"
+    level_one = next(r for ref, r in by_reference.items() if ref.startswith("PI-"))
+    assert level_one["cles_reussite"] is None and level_one["date_revision"] is None
+    # and the API gives the same record
+    api = testapp.get("/api/pratiques", {"niveau": "2"}).json["resultats"]
+    assert api == [by_reference["FD-2026-0007"]]

@@ -352,7 +352,7 @@ def test_the_command_is_installed_and_refuses_a_missing_file(ini, tmp_path):
 
 def published_catalogue(session):
     """Published practices as varied as the open data gets, each valid for the form."""
-    return [
+    catalogue = [
         make_practice(session, intitule="=SUM(A1) : un intitulé qui ressemble à une formule",
                       nom_entite="+33 : une entité au nom étrange",
                       description='Sur deux lignes,\navec des "guillemets", des « chevrons » '
@@ -368,7 +368,20 @@ def published_catalogue(session):
                       publics=["tous-publics", "autre"], publics_autre="Grands-parents"),
         make_practice(session, echelle="regionale", regions=["11", "28"], source="ONPE"),
         make_practice(session),
+        # an ONPE fiche in full: its sections and follow-up are columns of the open data
+        make_practice(session, niveau=2, declarant_courriel=None,
+                      contact_courriel=None, accord_courriel=None, bilan=None,
+                      echelle="departementale", departements=["59"], regions=["32"],
+                      cles_reussite="-10 % de placements : un partenariat solide avec l'école.",
+                      resultats_attendus="Moins de placements en urgence,\net plus courts.",
+                      difficultes='Le "turn-over" des équipes.',
+                      evaluation_references="Évaluation externe de 2022.",
+                      co_auteurs="CNAPE\nDépartement du Nord",
+                      date_revision=dt.date(2023, 6, 30)),
     ]
+    catalogue[-1].reference = "FD-2024-0003"
+    session.flush()
+    return catalogue
 
 
 def test_export_then_import_as_published_gives_the_same_open_data(ini, tmp_path, engine,
@@ -385,17 +398,23 @@ def test_export_then_import_as_published_gives_the_same_open_data(ini, tmp_path,
     csv_path = str(tmp_path / "avant" / "pratiques-inspirantes.csv")
     assert cli(["--config", ini, "import", csv_path, "--publier", "--silencieux"]) == 0
     out = capsys.readouterr().out
-    assert ("Import terminé : 4 pratique(s) créée(s), 0 mise(s) à jour, 0 inchangée(s). "
+    assert ("Import terminé : 5 pratique(s) créée(s), 0 mise(s) à jour, 0 inchangée(s). "
             "Les pratiques créées sont publiées.") in out
     assert opendata_cli.main(["--config", ini, "export", str(tmp_path / "apres")]) == 0
     again = (tmp_path / "apres" / "pratiques-inspirantes.csv").read_bytes()
     assert again.decode().splitlines() == exported.decode().splitlines()
     assert again == exported
+    assert "cles_reussite" in exported.decode().splitlines()[0]
+    assert '"-10 % de placements' not in exported.decode()  # neutralised, then read back
+    fiche = {p.niveau: p for p in practices(engine)}[2]
+    assert (fiche.cles_reussite, fiche.co_auteurs_list, fiche.date_revision) == (
+        "-10 % de placements : un partenariat solide avec l'école.",
+        ["CNAPE", "Département du Nord"], dt.date(2023, 6, 30))
 
     # online at their old addresses, with their history saying how they came
     for practice_id in ids:
         testapp.get(f"/pratiques/{practice_id}", status=200)
-    assert testapp.get("/api/pratiques").json["total"] == 4
+    assert testapp.get("/api/pratiques").json["total"] == 5
     migrated = {p.id: p for p in practices(engine)}
     (step,) = migrated[ids[0]].transitions
     assert (step.from_status, step.to_status) == ("brouillon", "publiee")
@@ -403,17 +422,17 @@ def test_export_then_import_as_published_gives_the_same_open_data(ini, tmp_path,
     assert migrated[ids[2]].transitions[0].comment.endswith("(source : ONPE)")
 
     # the counter of references moved past the numbers kept: no reference is given twice
-    numbers = [int(p.reference.rsplit("-", 1)[1]) for p in migrated.values()]
+    numbers = [int(p.reference.rsplit("-", 1)[1]) for p in migrated.values() if p.niveau == 1]
     with engine.connect() as connection:
         last = connection.scalar(sa.select(ReferenceCounter.last).where(
-            ReferenceCounter.year == 2024))
+            ReferenceCounter.year == 2024, ReferenceCounter.prefix == "PI"))
     assert last == max(numbers)
 
     # the same file again: nothing new
     assert cli(["--config", ini, "import", csv_path, "--publier", "--silencieux"]) == 0
-    assert ("Import terminé : 0 pratique(s) créée(s), 0 mise(s) à jour, 4 inchangée(s)"
+    assert ("Import terminé : 0 pratique(s) créée(s), 0 mise(s) à jour, 5 inchangée(s)"
             in capsys.readouterr().out)
-    assert count(engine, Practice) == 4
+    assert count(engine, Practice) == 5
 
 
 def test_a_migration_refuses_identifiers_that_belong_to_others(ini, tmp_path, engine, wsgi_app,

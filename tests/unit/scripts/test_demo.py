@@ -1,6 +1,7 @@
 """The demonstration data set (`recueil demo`): volume, coverage, form rules, history."""
 import datetime as dt
 import re
+import types
 from collections import Counter
 
 import colander
@@ -14,9 +15,18 @@ from recueil.forms.practice import (
     PresentationSchema,
     ResultatsSchema,
 )
-from recueil.models import Departement, Practice, VocabularyTerm
+from recueil.models import CommitteeSession, Departement, Practice, VocabularyTerm
+from recueil.models.committee import DECISIONS, PUBLICATION_DELAY_DAYS
 from recueil.models.practice import STATUSES
-from recueil.scripts.demo import ADMINISTRATEURS, MODERATEURS, SECRETARIAT, create_demo
+from recueil.scripts.demo import (
+    ADMINISTRATEURS,
+    MODERATEURS,
+    NEXT_SESSION,
+    REDACTION_ONPE,
+    SECRETARIAT,
+    SESSIONS,
+    create_demo,
+)
 from recueil.services import fiches as fiche_service
 from recueil.services import workflow
 from recueil.services.numbering import next_reference
@@ -271,3 +281,86 @@ def test_running_again_deletes_the_fiches_and_gives_back_their_numbers(dbsession
     assert [(f.id, f.reference) for f in demo_practices(dbsession, niveau=2)] == first
     year = int(first[0][1][3:7])
     assert next_reference(dbsession, year, prefix="FD") not in {r for _, r in first}
+
+
+def _replay(practice) -> None:
+    """Each step of the history taken again through the workflow's own check (role, state,
+    level, comment), on a stand-in of the practice in the state it was in."""
+    at = types.SimpleNamespace(status=None, niveau=practice.niveau, version=1,
+                               declarant_courriel=practice.declarant_courriel)
+    for transition in practice.transitions[1:]:
+        if transition.actor == practice.declarant_courriel:
+            role, actor = "declarant", workflow.Actor(transition.actor, (),
+                                                      declarant_email=transition.actor)
+        else:
+            role = ("redacteur_onpe" if transition.actor == REDACTION_ONPE
+                    else ROLE_OF[transition.actor])
+            actor = workflow.Actor(transition.actor, (role,))
+        # the step of the workflow's table between these states that this role takes
+        (step,) = [s for s in workflow.STEPS.values() if s.niveau in (None, practice.niveau)
+                   and transition.from_status in s.sources and s.target == transition.to_status
+                   and role in s.roles]
+        at.status = transition.from_status
+        workflow.check(at, step.name, actor, transition.comment)
+
+
+def test_every_state_is_reached_through_the_workflow_and_the_committee(dbsession, demo):
+    _, practices = demo
+    for p in [*practices, *demo_practices(dbsession, niveau=2)]:
+        _replay(p)
+    sessions = list(dbsession.scalars(select(CommitteeSession).order_by(CommitteeSession.date)))
+    assert [s.date for s in sessions] == [*SESSIONS, NEXT_SESSION]
+    held = [s for s in sessions if s.date < TODAY]
+    # the last session's decisions are recorded, not sent yet: its postponed practices wait
+    for session in held[:-1]:
+        assert session.decisions_sent_at.date() == session.date + dt.timedelta(days=1)
+    assert held[-1].decisions_sent_at is None
+    assert all(s.decisions_sent_at is None and s.date > TODAY
+               for s in sessions if s not in held)
+    items = {}
+    for session in sessions:
+        assert [i.position for i in session.items] == list(range(1, len(session.items) + 1))
+        for item in session.items:
+            items.setdefault(item.practice_id, []).append((session, item))
+            if session.date > TODAY:
+                assert item.decision is None and item.practice.status == "inscrite"
+            else:
+                # a session held has decided every practice of its agenda, that very day
+                assert item.decision in DECISIONS and item.decided_by in SECRETARIAT
+                assert item.decided_at.date() == session.date
+                assert (item.motivation is None) == (item.decision == "selectionnee")
+    for p in practices:
+        placed = items.get(p.id, [])
+        on_agenda = [t for t in p.transitions if t.to_status == "inscrite"]
+        assert len(placed) == len(on_agenda), p.source_id
+        for (session, item), transition in zip(placed, on_agenda, strict=True):
+            assert transition.created_at.date() < session.date, p.source_id
+            decided = [t for t in p.transitions
+                       if t.from_status == "inscrite" and t.created_at.date() == session.date]
+            if item.decision is not None:
+                (decision,) = decided
+                assert (decision.to_status, decision.created_at) == (item.decision,
+                                                                      item.decided_at)
+            if item.decision == "ajournee" and session.decisions_sent_at:
+                # sending the decisions asked the complements, at that moment
+                asked = next(t for t in p.transitions if t.from_status == "ajournee")
+                assert (asked.to_status, asked.created_at) == ("complement_demande",
+                                                               session.decisions_sent_at)
+        # no decided state without the session that decided it
+        last = placed[-1] if placed else (None, None)
+        session, item = last
+        if p.status in ("selectionnee", "publiee", "depubliee"):
+            assert item.decision == "selectionnee", p.source_id
+        elif p.status in ("non_retenue", "ajournee"):
+            assert item.decision == p.status, p.source_id
+        elif p.status == "inscrite":
+            assert session.date == NEXT_SESSION and item.decision is None
+        if p.status == "ajournee":
+            assert session.decisions_sent_at is None
+        if p.status in ("publiee", "depubliee"):
+            # published by publish-due, a week after the session whose decisions were sent
+            published = next(t for t in p.transitions if t.to_status == "publiee")
+            assert published.created_at > session.decisions_sent_at
+            assert p.date_publication == session.date + dt.timedelta(days=PUBLICATION_DELAY_DAYS)
+        if p.status == "selectionnee":
+            assert p.date_publication is None or p.date_publication > TODAY
