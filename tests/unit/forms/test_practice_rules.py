@@ -578,7 +578,7 @@ def test_the_conditions_box_must_be_checked(references, posted):
 
 
 @pytest.mark.parametrize("posted", [{"accepte_conditions": "true"},
-                                    {"accepte_conditions": "true", "accord_hierarchie": "1"}])
+                                    {"accepte_conditions": "true", "accord_hierarchie": "false"}])
 def test_the_hierarchy_box_must_be_checked(references, posted):
     schema = bind(ConditionsSchema(), references)
     assert errors(schema, posted) == {"accord_hierarchie": (

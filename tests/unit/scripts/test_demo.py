@@ -271,3 +271,26 @@ def test_running_again_deletes_the_fiches_and_gives_back_their_numbers(dbsession
     assert [(f.id, f.reference) for f in demo_practices(dbsession, niveau=2)] == first
     year = int(first[0][1][3:7])
     assert next_reference(dbsession, year, prefix="FD") not in {r for _, r in first}
+
+
+def test_the_representatives_answers_are_plausible(demo):
+    _, practices = demo
+    sent = [p for p in practices if p.submitted_at is not None]
+    assert all(p.accord_hierarchie for p in practices)
+    assert all(p.agreement is not None for p in sent)
+    assert all(p.agreement is None for p in practices if p.submitted_at is None)
+    states = Counter(p.agreement.etat for p in sent)
+    assert set(states) == {"attendue", "confirmee", "refusee"}
+    assert states["confirmee"] > states["attendue"] > states["refusee"]
+    for p in sent:
+        agreement = p.agreement
+        assert agreement.demande_le == p.submitted_at
+        if agreement.etat == "attendue":
+            assert agreement.reponse_le is None
+        else:
+            assert agreement.demande_le < agreement.reponse_le < NOW
+    # the committee only ever saw practices whose representative did not refuse
+    assert not [p.source_id for p in practices if p.agreement is not None
+                and p.agreement.etat == "refusee"
+                and p.status in ("recevable", "inscrite", "selectionnee", "publiee",
+                                 "depubliee", "non_retenue", "ajournee")]
