@@ -288,3 +288,28 @@ def test_sending_again_needs_the_moderator_and_the_token(testapp, mailbox, moder
     assert "/connexion" in anonymous.post(f"/gestion/moderation/{practice.id}/accord",
                                           status=302).location
     assert len(mailbox.to(REPRESENTATIVE)) == 1
+
+
+def test_another_representative_named_in_complements_is_asked_in_turn(
+        testapp, mailbox, moderator):
+    practice = declare(testapp, mailbox)
+    first = agreement_path(mailbox)
+    review = moderator.get(f"/gestion/moderation/{practice.id}")
+    review = review.forms["prendre-en-charge"].submit().follow()
+    review.forms["demander-complements"].submit().follow()
+
+    overview = testapp.get(f"/mon-espace/pratiques/{practice.id}/complements")
+    form = overview.click(href=r"rubrique=contact").forms["formulaire"]
+    form["accord_nom"] = "Nadia Benali"
+    form["accord_courriel"] = "nadia.benali@departement.example.fr"
+    form.submit("enregistrer").follow()
+    testapp.get(f"/mon-espace/pratiques/{practice.id}/complements").forms["renvoi"].submit(
+        "renvoyer").follow()
+
+    message = mailbox.to("nadia.benali@departement.example.fr")[-1]
+    assert "Bonjour Nadia Benali," in mailbox.body(message)
+    # the first representative's link no longer answers for this practice
+    assert "Ce lien n'est pas valide" in testapp.get(first, status=400).text
+    review = moderator.get(f"/gestion/moderation/{practice.id}")
+    shown = review.html.find(id="accord-representant").text
+    assert "nadia.benali@departement.example.fr" in shown and "En attente de réponse" in shown
