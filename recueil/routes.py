@@ -26,6 +26,8 @@ def includeme(config):
     config.add_route("alerts.confirm", "/alertes/confirmer/{token}")
     config.add_route("alerts.manage", "/alertes/gerer/{token}")
     config.add_route("alerts.unsubscribe", "/alertes/desabonnement/{token}")
+    # the département representative confirms the prior agreement from a signed link
+    config.add_route("agreements.confirm", "/accord/{token}")
     # declaration (spec §2)
     config.add_route("declaration.start", "/declarer")
     config.add_route("declaration.link_sent", "/declarer/lien-envoye")
@@ -68,6 +70,8 @@ def includeme(config):
     # moderation (spec §3)
     config.add_route("moderation.queue", "/gestion/moderation")
     config.add_route("moderation.review", "/gestion/moderation/{id}",
+                     factory="recueil.security.StaffPractice")
+    config.add_route("moderation.agreement", "/gestion/moderation/{id}/accord",
                      factory="recueil.security.StaffPractice")
     config.add_route("moderation.attachment", "/gestion/moderation/{id}/pieces/{attachment_id}",
                      factory="recueil.security.StaffPractice")

@@ -167,22 +167,28 @@ def _not_in_future(node, kw):
     return validator
 
 
-class ConditionsSchema(CSRFSchema):
-    accepte_conditions = colander.SchemaNode(
+def _box(title):
+    return colander.SchemaNode(
         # only the checkbox's own value means yes; anything else is not an acceptance
         colander.Boolean(false_choices=("", "false"), true_choices=("true",),
                          false_val="false", true_val="true"),
-        title="J'ai lu et j'accepte les conditions ci-dessus",
+        title=title,
         widget=deform.widget.CheckboxWidget(),
         missing=False,
     )
 
+
+class ConditionsSchema(CSRFSchema):
+    accepte_conditions = _box("J'ai lu et j'accepte les conditions ci-dessus")
+    #: the presentation's « en accord avec votre hiérarchie »: the declarant says so
+    accord_hierarchie = _box("Je déclare cette pratique avec l'accord de ma hiérarchie")
+
     def validator(self, node, value):
-        if not value.get("accepte_conditions"):
-            error = colander.Invalid(node)
-            error["accepte_conditions"] = (
-                "Pour continuer, cochez « J'ai lu et j'accepte les conditions ci-dessus »."
-            )
+        error = colander.Invalid(node)
+        for name in ("accepte_conditions", "accord_hierarchie"):
+            if not value.get(name):
+                error[name] = f"Pour continuer, cochez « {node[name].title} »."
+        if error.children:
             raise error
 
 
@@ -394,9 +400,13 @@ def _files_widget(node, kw):
 
 
 class ResultatsSchema(CSRFSchema):
-    objectifs = text_node("objectifs", "Objectifs", RESULT, textarea=True)
-    moyens = text_node("moyens", "Moyens humains et financiers", RESULT, textarea=True)
-    bilan = text_node("bilan", "Bilan chiffré et qualitatif", RESULT, textarea=True)
+    # not on FEP's own form: asked later as a complement if the committee needs them
+    objectifs = text_node("objectifs", "Objectifs", RESULT, required=False, textarea=True,
+                          description="Facultatif. 500 caractères maximum.")
+    moyens = text_node("moyens", "Moyens humains et financiers", RESULT, required=False,
+                       textarea=True, description="Facultatif. 500 caractères maximum.")
+    bilan = text_node("bilan", "Bilan chiffré et qualitatif", RESULT, required=False,
+                      textarea=True, description="Facultatif. 500 caractères maximum.")
     budget_annuel = colander.SchemaNode(
         Integer(), title="Budget annuel (en euros)", missing=None,
         description="Facultatif. Un nombre entier, par exemple 45000.",
@@ -432,10 +442,11 @@ EMAIL = (
 )
 
 
-def _email_node(name, title, required):
+def _email_node(name, title, required, description=None):
     return colander.SchemaNode(
         colander.String(), name=name, title=title, preparer=strip_text,
-        description="Format attendu : nom@domaine.fr" + ("" if required else " (facultatif)"),
+        description=description or (
+            "Format attendu : nom@domaine.fr" + ("" if required else " (facultatif)")),
         validator=colander.All(
             max_length(title, 254),
             colander.Regex(
@@ -454,7 +465,11 @@ class ContactSchema(CSRFSchema):
                             description="Facultatif. 100 caractères maximum.")
     contact_fonction = text_node("contact_fonction", "Fonction", SHORT, required=False,
                                  description="Facultatif. 100 caractères maximum.")
-    contact_courriel = _email_node("contact_courriel", "Courriel de la personne à contacter", True)
+    #: left empty, the declarant's own address stands for it (services.declarations)
+    contact_courriel = _email_node(
+        "contact_courriel", "Courriel de la personne à contacter", False,
+        description="Facultatif : laissé vide, c'est votre adresse qui est retenue. "
+        "Format attendu : nom@domaine.fr")
     contact_telephone = colander.SchemaNode(
         colander.String(), title="Téléphone", preparer=strip_text, missing=None,
         description="Facultatif. Par exemple 01 23 45 67 89.",
@@ -464,16 +479,22 @@ class ContactSchema(CSRFSchema):
         ),
         widget=deform.widget.TextInputWidget(attributes={"type": "tel", "autocomplete": "tel"}),
     )
+    # the conditions the declarant accepts demand the representative's prior agreement
     accord_nom = text_node("accord_nom", "Nom du représentant du département", SHORT,
-                           required=False,
-                           description="Facultatif. La personne qui a donné son accord préalable.")
-    accord_fonction = text_node("accord_fonction", "Fonction du représentant", SHORT,
-                                required=False,
-                                description="Facultatif. 100 caractères maximum.")
+                           description="La personne qui a donné son accord préalable. "
+                           "100 caractères maximum.")
+    accord_fonction = text_node("accord_fonction", "Fonction du représentant", SHORT)
     accord_courriel = _email_node(
         "accord_courriel", "Courriel du représentant du département", True
     )
 
+
+#: Fields that FEP's form does not ask: optional at declaration, shown to moderators and to
+#: the committee when missing, and asked for as a complement when needed.
+COMPLETED_LATER = (
+    "objectifs", "moyens", "bilan", "budget_annuel", "nombre_beneficiaires",
+    "contact_nom", "contact_fonction", "contact_courriel", "contact_telephone",
+)
 
 #: The steps of the declaration, in order: (slug, title, schema or None for the summary)
 STEPS = (

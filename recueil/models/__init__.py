@@ -14,6 +14,7 @@ from .practice import (  # noqa: F401
     MULTI_FIELDS,
     PERSONAL_FIELDS,
     PUBLIC_FIELDS,
+    AgreementRequest,
     Attachment,
     Practice,
     PracticeTerm,

@@ -180,6 +180,8 @@ class Practice(Base):
     #: The address of the person who declared it: the owner of the draft.
     declarant_courriel: Mapped[str | None] = mapped_column(String(254), index=True)
     accepte_conditions: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: the declarant declares the practice with their hierarchy's agreement
+    accord_hierarchie: Mapped[bool] = mapped_column(Boolean, default=False)
     #: Steps of the declaration form completed so far.
     etapes_validees: Mapped[list] = mapped_column(JSON, default=list)
     #: What was typed on a step left with "Précédent" before it was valid.
@@ -203,6 +205,9 @@ class Practice(Base):
         cascade="all, delete-orphan", order_by="Transition.id", back_populates="practice"
     )
     doublon_de: Mapped["Practice | None"] = relationship(remote_side="Practice.id")
+    #: the département representative's confirmation of their prior agreement, once asked
+    agreement: Mapped["AgreementRequest | None"] = relationship(
+        cascade="all, delete-orphan", back_populates="practice")
     #: a fiche's level-1 practices, whatever their state (the pages show the published ones)
     pratiques_liees: Mapped[list["Practice"]] = relationship(
         secondary=fiche_practice_links,
@@ -283,3 +288,36 @@ class Attachment(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(), server_default=func.now())
     practice: Mapped[Practice] = relationship(back_populates="attachments")
+
+
+#: The answers of a département representative asked to confirm their prior agreement.
+AGREEMENT_STATES = {
+    "attendue": "En attente de réponse",
+    "confirmee": "Accord confirmé",
+    "refusee": "Accord non confirmé",
+}
+
+
+class AgreementRequest(Base):
+    """The request sent to the département representative named as having given the prior
+    agreement, and their answer.
+
+    Kept apart from the practice's row: an answer arriving while a moderator or the
+    declarant edits the practice must not make their change a conflict.
+    """
+
+    __tablename__ = "agreement_requests"
+
+    practice_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("practices.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: AGREEMENT_STATES
+    etat: Mapped[str] = mapped_column(String(20))
+    #: when the request was last sent, and when the representative answered
+    demande_le: Mapped[dt.datetime] = mapped_column(DateTime())
+    reponse_le: Mapped[dt.datetime | None] = mapped_column(DateTime())
+    practice: Mapped[Practice] = relationship(back_populates="agreement")
+
+    @property
+    def label(self) -> str:
+        return AGREEMENT_STATES.get(self.etat, self.etat)

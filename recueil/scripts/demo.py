@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, selectinload
 from ..clock import FixedClock
 from ..models import (
     AgendaItem,
+    AgreementRequest,
     CommitteeSession,
     Departement,
     Practice,
@@ -789,7 +790,7 @@ def _people(ctx: _Context, rng, plan: dict, domain: str) -> tuple[dict, str]:
         "contact_fonction": fonction if rng.random() < 0.9 else None,
         "contact_courriel": contact_courriel,
         "contact_telephone": _phone(rng, region) if rng.random() < 0.8 else None,
-        "accord_nom": f"{a_prenom} {a_nom}" if rng.random() < 0.9 else None,
+        "accord_nom": f"{a_prenom} {a_nom}",
         "accord_fonction": rng.choice(FONCTIONS_ACCORD)[1 if a_feminine else 0],
         "accord_courriel": _email(a_prenom, a_nom, accord_domain),
     }
@@ -950,6 +951,7 @@ def _build(dbsession: Session, plan: dict, seed: int) -> Practice:
         source_id=f"demo-{plan['index'] + 1:04d}",
         declarant_courriel=plan["declarant_courriel"],
         accepte_conditions=True,
+        accord_hierarchie=True,
         etapes_validees=list(steps),
         saisie_en_cours={},
         created_at=times[0],
@@ -957,6 +959,8 @@ def _build(dbsession: Session, plan: dict, seed: int) -> Practice:
         submitted_at=times[path.index("soumise")] if "soumise" in path else None,
         **values,
     )
+    if "soumise" in path:
+        practice.agreement = _agreement(plan, seed, times[path.index("soumise")])
     if "presentation" in steps:
         for field in MULTI:
             setattr(practice, field, plan[field])
@@ -984,6 +988,27 @@ def _build(dbsession: Session, plan: dict, seed: int) -> Practice:
     if practice.status != status:  # pragma: no cover - a guard on the plan
         raise RuntimeError(f"{practice.source_id}: {practice.status} au lieu de {status}")
     return practice
+
+
+#: how the département representatives answered the request to confirm their agreement, by
+#: where the practice went: (awaited, confirmed, not confirmed) weights. A practice that went
+#: to the committee was almost always confirmed; a refusal mostly ends in « irrecevable ».
+AGREEMENT_ANSWERS = {"irrecevable": (20, 40, 40), "retiree": (40, 45, 15),
+                     "soumise": (60, 35, 5), "en_moderation": (45, 50, 5),
+                     "complement_demande": (45, 50, 5), "doublon": (40, 55, 5)}
+AGREEMENT_ANSWERED = (10, 90, 0)
+
+
+def _agreement(plan: dict, seed: int, asked: dt.datetime) -> AgreementRequest:
+    """The representative's answer, drawn apart from the main sequence so that the rest of
+    the demo does not depend on it; answered within days, or never."""
+    rng = random.Random(f"{seed}:{plan['index']}:accord")  # nosec B311 # demo data
+    weights = AGREEMENT_ANSWERS.get(plan["status"], AGREEMENT_ANSWERED)
+    etat = rng.choices(("attendue", "confirmee", "refusee"), weights=weights)[0]
+    answered = asked + dt.timedelta(hours=2 + rng.expovariate(1 / 60))
+    if etat == "attendue" or answered >= NOW:
+        return AgreementRequest(etat="attendue", demande_le=asked)
+    return AgreementRequest(etat=etat, demande_le=asked, reponse_le=answered)
 
 
 def _fiches(dbsession, rng, seed: int, built: list[tuple[dict, Practice]]) -> list[Practice]:

@@ -57,6 +57,9 @@ def save_step(practice: Practice, step: str, appstruct: dict, references: Refere
             practice.etapes_validees = [s for s in practice.etapes_validees if s != "localisation"]
     if step == "localisation":
         values = fit_territory(practice.echelle, values, references.regions_for)
+    if step == "contact" and not values.get("contact_courriel"):
+        # the declarant is the contact person unless they name another address
+        values["contact_courriel"] = practice.declarant_courriel
     for name, value in values.items():
         setattr(practice, name, value)
     for item in appstruct.get("pieces_jointes") or []:

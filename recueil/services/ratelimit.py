@@ -49,10 +49,14 @@ CONTACT_PER_PRACTICE = Limit("contact:pratique", "recueil.contact_messages_per_p
 #: alerts asked for one address, and from one connection: each sends a link, as personal links do
 ALERTS_PER_ADDRESS = Limit("alerte:courriel", "recueil.alert_requests_per_address", 3, HOUR)
 ALERTS_PER_CLIENT = Limit("alerte:client", "recueil.alert_requests_per_client", 20, HOUR)
+#: requests to confirm the prior agreement sent again by moderators, for one practice: each
+#: e-mails a person outside the platform
+AGREEMENT_REQUESTS_PER_PRACTICE = Limit("accord:pratique",
+                                        "recueil.agreement_requests_per_practice", 3, DAY)
 
 LIMITS = (LINKS_PER_ADDRESS, LINKS_PER_CLIENT, SIGNIN_FAILURES_PER_ACCOUNT,
           SIGNIN_FAILURES_PER_CLIENT, CONTACT_PER_CLIENT, CONTACT_PER_PRACTICE,
-          ALERTS_PER_ADDRESS, ALERTS_PER_CLIENT)
+          ALERTS_PER_ADDRESS, ALERTS_PER_CLIENT, AGREEMENT_REQUESTS_PER_PRACTICE)
 #: an event older than this counts for no limit any more
 KEPT_FOR = max(limit.window for limit in LIMITS)
 

@@ -19,6 +19,7 @@ from ..models import Practice
 from ..models.committee import CRITERIA, DECISIONS, OPINIONS, RATINGS
 from ..security import Permissions
 from ..services import committee
+from ..services.moderation import missing_fields
 from ..services.workflow import Actor, ConflictError, WorkflowError
 from .attachments import attachment_response
 from .concurrency import reload_on_conflict
@@ -201,6 +202,7 @@ def review(request):
         if page["is_member"] else None
     page["grid"] = grid
     page["form"] = None
+    page["missing"] = missing_fields(practice, personal=False)
     editable = page["is_member"] and session.decisions_sent_at is None
     if request.method == "POST":
         if not page["is_member"]:

@@ -9,7 +9,7 @@ from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.view import view_config
 
 from ..security import Permissions
-from ..services import declarations, moderation, notifications, workflow
+from ..services import agreements, declarations, moderation, notifications, workflow
 from .concurrency import reload_on_conflict, submitted_version
 from .declaration import _form, _step_appstruct
 
@@ -145,6 +145,11 @@ def _resubmit(request, practice):
         return _overview(request, practice, error=str(error), message=message)
     notifications.send(request, "complements_received", practice.declarant_courriel,
                        practice=practice)
+    asked = moderation.complement_request(practice)
+    if asked is not None and asked.snapshot and practice.accord_courriel and (
+            asked.snapshot.get("accord_courriel") != practice.accord_courriel):
+        # another representative named: the earlier links no longer reach them
+        agreements.ask(request, practice)
     request.session.flash(
         "Vos compléments sont envoyés : l'équipe de modération va relire votre pratique.", "succes")
     return HTTPFound(_view_url(request, practice))

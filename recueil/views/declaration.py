@@ -7,7 +7,7 @@ from pyramid.view import view_config
 from ..forms.access import LinkRequestSchema
 from ..forms.practice import STEP_SLUGS, STEPS, carried_codes
 from ..security import Permissions, remember_declarant, sign_out
-from ..services import access, declarations, notifications, ratelimit
+from ..services import access, agreements, declarations, notifications, ratelimit
 from ..settings import public_url
 from .attachments import attachment_response
 from .concurrency import reload_on_conflict
@@ -208,6 +208,7 @@ def _summary(request, practice):
         url = access.personal_link(request, practice.declarant_courriel,
                                    request.route_path("declaration.view", id=practice.id))
         notifications.send_receipt(request, practice, url)
+        agreements.ask(request, practice)
         return HTTPFound(request.route_url("declaration.submitted", id=practice.id))
     return {
         "practice": practice,

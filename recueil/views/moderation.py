@@ -144,6 +144,8 @@ def _review_page(request, practice, error=None, typed=None) -> dict:
         "received_at": moderation.received_at(practice),
         "seniority": moderation.seniority(practice, today),
         "problems": moderation.completeness(practice, references, today, translate=translate),
+        "missing": moderation.missing_fields(practice),
+        "agreement": practice.agreement,
         "similar": moderation.similar_practices(request.dbsession, request.search, practice),
         "asked": asked,
         "asked_message": moderation.complement_message(practice),

@@ -104,6 +104,7 @@ def test_a_declarants_pages_work_under_the_policy(live_server, watched, data, ma
     page.goto(live_server + "/mon-espace")
     page.get_by_role("button", name="Déclarer une nouvelle pratique").click()
     page.locator("label", has_text="J'ai lu et j'accepte les conditions ci-dessus").click()
+    page.locator("label", has_text="avec l'accord de ma hiérarchie").click()
     page.get_by_role("button", name="Enregistrer et continuer").click()
     visit(page, problems, page.url)
     # recueil.js: the live character counter

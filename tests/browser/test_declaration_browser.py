@@ -19,6 +19,7 @@ def test_a_declarant_sees_the_counter_move_as_they_type(live_server, page, mailb
     page.get_by_role("button", name="Déclarer une nouvelle pratique").click()
     page.locator("label", has_text="J'ai lu et j'accepte les conditions ci-dessus").click()
     assert page.get_by_label("J'ai lu et j'accepte les conditions ci-dessus").is_checked()
+    page.locator("label", has_text="avec l'accord de ma hiérarchie").click()
     page.get_by_role("button", name="Enregistrer et continuer").click()
 
     counter = page.locator(

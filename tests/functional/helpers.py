@@ -31,6 +31,7 @@ def seq(name, values):
     ]
 
 
+CONDITIONS = {"accepte_conditions": "true", "accord_hierarchie": "true"}
 PRESENTATION = {
     "date_mise_en_oeuvre": "15/09/2021",
     "nom_entite": "Association Sauvegarde de l'enfance du Maine-et-Loire",
@@ -88,7 +89,7 @@ def fill_until(testapp, page, until: str, **overrides):
     returns that step's page.
     """
     steps = [
-        ("conditions", {"accepte_conditions": "true"}),
+        ("conditions", CONDITIONS),
         ("presentation", PRESENTATION),
         ("localisation", LOCALISATION),
         ("resultats", RESULTATS),

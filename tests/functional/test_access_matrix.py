@@ -10,8 +10,16 @@ import uuid
 import pytest
 import webtest
 
-from recueil.models import AgendaItem, Attachment, CommitteeSession, ImportBatch, SearchAlert, User
-from recueil.services import alerts
+from recueil.models import (
+    AgendaItem,
+    AgreementRequest,
+    Attachment,
+    CommitteeSession,
+    ImportBatch,
+    SearchAlert,
+    User,
+)
+from recueil.services import agreements, alerts
 from recueil.services.imports import Options, Report
 from recueil.services.passwords import hash_password
 
@@ -65,6 +73,7 @@ MATRIX = {
     "alerts.confirm": ("GET", "/alertes/confirmer/{alert_confirmation}", public()),
     "alerts.manage": ("GET", "/alertes/gerer/{alert_link}", public()),
     "alerts.unsubscribe": ("GET", "/alertes/desabonnement/{alert_link}", public()),
+    "agreements.confirm": ("GET", "/accord/{agreement}", public()),
     "catalogue.show": ("GET", "/pratiques/{published}", public()),
     "catalogue.map": ("GET", "/carte", public()),
     "catalogue.stats": ("GET", "/statistiques", public()),
@@ -130,6 +139,8 @@ MATRIX = {
     "catalogue.contact": ("POST", "/pratiques/{published}/contact", {p: ALLOWED for p in PERSONAS}),
     "declaration.new": ("POST", "/mon-espace/nouvelle",
                         declarant_only(owner_only=False, ok=ALLOWED)),
+    "moderation.agreement": ("POST", "/gestion/moderation/{submitted}/accord",
+                             staff_only("moderateur", ok=ALLOWED)),
     "committee.agenda": ("POST", "/gestion/comite/seances/{session}/ordre-du-jour",
                          staff_only("secretariat", ok=ALLOWED)),
     "committee.decide": ("POST", "/gestion/comite/seances/{session}/pratiques/{listed}/decision",
@@ -207,6 +218,9 @@ def world(wsgi_app, engine, smtp_server):
         session.flush()
         ids["alert_confirmation"] = alerts.confirm_token("secret-de-test", alert)
         ids["alert_link"] = alerts.link_token("secret-de-test", alert)
+        submitted.agreement = AgreementRequest(etat="attendue", demande_le=dt.datetime(2026, 11, 1))
+        session.flush()
+        ids["agreement"] = agreements.token("secret-de-test", submitted, dt.datetime(2100, 1, 1))
         session.commit()
     yield {"ids": ids, "factory": factory}
     _clean(engine)

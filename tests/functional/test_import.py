@@ -253,14 +253,14 @@ def test_rows_need_a_source_and_the_partners_identifier(ini, tmp_path, engine, c
 
 
 def test_header_problems_are_reported_on_line_one(ini, tmp_path, engine, capsys):
-    header = [name for name in HEADER if name != "bilan"] + ["thematique", "remarque"]
+    header = [name for name in HEADER if name != "nom_entite"] + ["thematique", "remarque"]
     rows = [dict(initiative(1), thematique="x", remarque="interne")]
     path = write(tmp_path, "a.csv", csv_file(rows, header=header))
     with pytest.raises(SystemExit):
         cli(["--config", ini, "import", path, "--source", SOURCE, "--silencieux"])
     out = capsys.readouterr().out
-    assert ("ligne 1, colonne « bilan » : « bilan » : cette colonne obligatoire manque dans "
-            "l'en-tête.") in out
+    assert ("ligne 1, colonne « nom_entite » : « nom_entite » : cette colonne obligatoire manque "
+            "dans l'en-tête.") in out
     assert ("ligne 1, colonne « thematique » : Colonne inconnue « thematique » : elle ne serait "
             "pas importée. Vouliez-vous dire « thematiques » ?") in out
     assert "ligne 1, colonne « remarque » : Colonne inconnue « remarque »" in out

@@ -282,7 +282,8 @@ def test_the_review_page_shows_everything_a_moderator_checks(moderator, factory,
     # what the form would refuse, with the form's own messages
     completude = text(page, id="completude")
     assert "Déclaration incomplète" in completude
-    assert "« Objectifs » est obligatoire" in completude
+    assert "Objectifs" not in completude  # optional at declaration: listed as missing
+    assert "Objectifs" in text(page, id="non-renseigne")
     assert "« Thématique » : vous avez choisi « Autre », précisez lequel." in completude
     assert "« Lieu » : pour une action locale, indiquez la commune" in completude
     # the similar published practices, linked

@@ -27,7 +27,8 @@ from .strategies import any_text
 STAFF = "moderatrice@fep.example.fr"
 PASSWORD = "une phrase de passe de modération"
 VALID = {**PRESENTATION, **LOCALISATION, **RESULTATS, **CONTACT,
-         "accepte_conditions": "true", "courriel": "julie.durand@exemple.fr",
+         "accepte_conditions": "true", "accord_hierarchie": "true",
+         "courriel": "julie.durand@exemple.fr",
          "nom": "Julie Durand", "message": "Bonjour, pouvons-nous échanger sur votre pratique ?",
          "source": "Départements de France"}
 STEPS = ("conditions", "presentation", "localisation", "resultats", "contact")

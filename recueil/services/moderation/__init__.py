@@ -36,6 +36,7 @@ from .review import (
     completeness,
     display,
     field_titles,
+    missing_fields,
     seniority,
     similar_practices,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "PER_PAGE", "QUEUE_STATUSES", "SORTS", "STATUSES", "STATUS_FILTERS", "TO_DO",
     "TO_DO_LABEL", "Change", "QueueFilters", "Section", "Seniority", "changes",
     "complement_message", "complement_request", "completeness", "counts", "decide", "display",
-    "field_titles", "find_original", "notify", "parse_filters", "queue", "received_at",
-    "resubmit", "sections", "seniority", "similar_practices", "sources", "status_label",
+    "field_titles", "find_original", "missing_fields", "notify", "parse_filters", "queue",
+    "received_at", "resubmit", "sections", "seniority", "similar_practices", "sources",
+    "status_label",
 ]

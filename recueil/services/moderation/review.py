@@ -10,11 +10,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ... import formatting
-from ...forms.practice import MIN_HISTORY_DAYS, STEPS, carried_codes
-from ...models import MULTI_FIELDS, Practice, Transition
+from ...forms.practice import COMPLETED_LATER, MIN_HISTORY_DAYS, STEPS, carried_codes
+from ...models import MULTI_FIELDS, PERSONAL_FIELDS, Practice, Transition
 from ...search.service import SearchService
 from .. import workflow
 from ..references import References
+
+#: what a moderator reads for a box of « Informations préalables » left unticked
+CONDITIONS_REFUSED = {
+    "accepte_conditions": "Le déclarant n'a pas accepté les conditions préalables.",
+    "accord_hierarchie": "Le déclarant n'a pas indiqué déclarer la pratique avec l'accord de "
+                         "sa hiérarchie.",
+}
 
 
 def completeness(practice: Practice, references: References, today: dt.date,
@@ -45,11 +52,28 @@ def completeness(practice: Practice, references: References, today: dt.date,
             schema.deserialize(schema.serialize(appstruct))
         except colander.Invalid as error:
             if slug == "conditions":
-                messages = ["Le déclarant n'a pas accepté les conditions préalables."]
+                refused = error.asdict()
+                messages = [message for name, message in CONDITIONS_REFUSED.items()
+                            if name in refused]
             else:
                 messages = [m for m in error.asdict(translate=translate).values() if m]
             problems.append((title, messages))
     return problems
+
+
+#: titles that the form's layout makes clear, and a list out of it would not
+_OUT_OF_THE_FORM = {"contact_fonction": "Fonction de la personne à contacter",
+                    "contact_telephone": "Téléphone de la personne à contacter"}
+
+
+def missing_fields(practice: Practice, personal: bool = True) -> list[str]:
+    """The titles of the fields FEP's form does not ask that the practice leaves empty
+    (« Non renseigné »); without `personal`, those of the contact person are left out, as
+    for the committee, who never sees them."""
+    titles = {**field_titles(), **_OUT_OF_THE_FORM}
+    return [titles[name] for name in COMPLETED_LATER
+            if (personal or name not in PERSONAL_FIELDS)
+            and getattr(practice, name, None) in (None, "")]
 
 
 @dataclasses.dataclass(frozen=True)

@@ -38,6 +38,8 @@ RESULTATS = {
 CONTACT = {
     "contact_nom": "Claire Martin",
     "contact_courriel": "claire.martin@departement.example.fr",
+    "accord_nom": "Paul Durand",
+    "accord_fonction": "Directeur enfance famille",
     "accord_courriel": "paul.durand@departement.example.fr",
 }
 PRECISIONS = {
@@ -188,25 +190,19 @@ def test_each_presentation_field_is_mandatory(references, field, title, absent):
     assert found[field].startswith(f"« {title} » est obligatoire")
 
 
-@pytest.mark.parametrize("field, title", [
-    ("objectifs", "Objectifs"),
-    ("moyens", "Moyens humains et financiers"),
-    ("bilan", "Bilan chiffré et qualitatif"),
-])
-def test_each_result_field_is_mandatory(references, field, title):
-    schema = bind(ResultatsSchema(), references)
-    cstruct = dict(RESULTATS)
-    del cstruct[field]
-    found = errors(schema, cstruct)
-    assert list(found) == [field]
-    assert found[field].startswith(f"« {title} » est obligatoire")
+def test_no_result_field_is_mandatory(references):
+    # FEP's form does not ask them: a moderator asks for them as a complement if needed
+    resultats = bind(ResultatsSchema(), references).deserialize({})
+    assert resultats["objectifs"] is None and resultats["moyens"] is None
+    assert resultats["bilan"] is None and resultats["budget_annuel"] is None
 
 
 @pytest.mark.parametrize("field, title", [
-    ("contact_courriel", "Courriel de la personne à contacter"),
+    ("accord_nom", "Nom du représentant du département"),
+    ("accord_fonction", "Fonction du représentant"),
     ("accord_courriel", "Courriel du représentant du département"),
 ])
-def test_each_contact_email_is_mandatory(references, field, title):
+def test_each_representative_field_is_mandatory(references, field, title):
     schema = bind(ContactSchema(), references)
     cstruct = dict(CONTACT)
     cstruct[field] = ""
@@ -220,10 +216,10 @@ def test_optional_fields_may_be_left_empty(references):
         dict(RESULTATS, budget_annuel="", nombre_beneficiaires=""))
     assert resultats["budget_annuel"] is None and resultats["nombre_beneficiaires"] is None
     assert resultats["pieces_jointes"] == []
-    contact = bind(ContactSchema(), references).deserialize(
-        {"contact_courriel": CONTACT["contact_courriel"],
-         "accord_courriel": CONTACT["accord_courriel"]})
+    representative = {k: v for k, v in CONTACT.items() if k.startswith("accord_")}
+    contact = bind(ContactSchema(), references).deserialize(representative)
     assert contact["contact_nom"] is None and contact["contact_telephone"] is None
+    assert contact["contact_courriel"] is None
 
 
 # --- dates -----------------------------------------------------------------------------------
@@ -577,4 +573,13 @@ def test_the_conditions_box_must_be_checked(references, posted):
     schema = bind(ConditionsSchema(), references)
     message = errors(schema, posted)["accepte_conditions"]
     assert message == "Pour continuer, cochez « J'ai lu et j'accepte les conditions ci-dessus »."
-    assert schema.deserialize({"accepte_conditions": "true"})["accepte_conditions"] is True
+    ticked = {"accepte_conditions": "true", "accord_hierarchie": "true"}
+    assert schema.deserialize(ticked)["accepte_conditions"] is True
+
+
+@pytest.mark.parametrize("posted", [{"accepte_conditions": "true"},
+                                    {"accepte_conditions": "true", "accord_hierarchie": "false"}])
+def test_the_hierarchy_box_must_be_checked(references, posted):
+    schema = bind(ConditionsSchema(), references)
+    assert errors(schema, posted) == {"accord_hierarchie": (
+        "Pour continuer, cochez « Je déclare cette pratique avec l'accord de ma hiérarchie ».")}

@@ -364,3 +364,24 @@ def test_every_state_is_reached_through_the_workflow_and_the_committee(dbsession
             assert p.date_publication == session.date + dt.timedelta(days=PUBLICATION_DELAY_DAYS)
         if p.status == "selectionnee":
             assert p.date_publication is None or p.date_publication > TODAY
+def test_the_representatives_answers_are_plausible(demo):
+    _, practices = demo
+    sent = [p for p in practices if p.submitted_at is not None]
+    assert all(p.accord_hierarchie for p in practices)
+    assert all(p.agreement is not None for p in sent)
+    assert all(p.agreement is None for p in practices if p.submitted_at is None)
+    states = Counter(p.agreement.etat for p in sent)
+    assert set(states) == {"attendue", "confirmee", "refusee"}
+    assert states["confirmee"] > states["attendue"] > states["refusee"]
+    for p in sent:
+        agreement = p.agreement
+        assert agreement.demande_le == p.submitted_at
+        if agreement.etat == "attendue":
+            assert agreement.reponse_le is None
+        else:
+            assert agreement.demande_le < agreement.reponse_le < NOW
+    # the committee only ever saw practices whose representative did not refuse
+    assert not [p.source_id for p in practices if p.agreement is not None
+                and p.agreement.etat == "refusee"
+                and p.status in ("recevable", "inscrite", "selectionnee", "publiee",
+                                 "depubliee", "non_retenue", "ajournee")]
