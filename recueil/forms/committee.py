@@ -339,6 +339,21 @@ class CorrectionSchema(DecisionSchema):
         "maximum.")
 
 
+def _period_order(node, value):
+    if value.get("du") and value.get("au") and value["du"] > value["au"]:
+        error = colander.Invalid(node)
+        error["du"] = "« Du » : le début de la période suit sa fin ; inversez les dates."
+        raise error
+
+
+class PeriodSchema(colander.MappingSchema):
+    """A period of sessions (the coups de cœur of the valorisation event); both ends optional."""
+
+    du = date_node("du", "Du", "Au format JJ/MM/AAAA.", required=False)
+    au = date_node("au", "Au", "Au format JJ/MM/AAAA.", required=False)
+    validator = staticmethod(_period_order)
+
+
 #: the decision a held session's form offers for each practice, « not examined » first
 HELD_DECISIONS = [("", "Non examinée"), *DECISIONS.items()]
 

@@ -17,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .meta import Base
-from .user import INSTITUTION_TYPES, User
+from .user import User
 
 #: Why the committee gave a « coup de cœur » (spec §3, valorisation), code -> label.
 COUP_DE_COEUR_MOTIFS = {

@@ -11,7 +11,7 @@ import datetime as dt
 import io
 import uuid
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from pyramid.request import Request
 from sqlalchemy import func, select, update
@@ -423,6 +423,19 @@ def _send_decision(request: Request, session: CommitteeSession, item: AgendaItem
                        **values)
 
 
+def moderation_notes(practice: Practice) -> list:
+    """The steps of its history before the committee that carry a comment: what moderation
+    asked and decided, for the session's dossier."""
+    notes = []
+    for transition in practice.transitions:
+        if transition.to_status == "inscrite":
+            notes = []  # an earlier session's history is not this one's dossier
+            continue
+        if transition.comment:
+            notes.append(transition)
+    return notes
+
+
 # -- corrections -----------------------------------------------------------------------------
 def _decided_status(item: AgendaItem) -> str:
     """The state the item's decision left its practice in, once sent or not."""
@@ -598,7 +611,7 @@ FAVOURITE_COLUMNS = ("Référence", "Intitulé", "Entité", "Départements", "S�
                      "Motifs du coup de cœur", "État", "Adresse publique")
 
 
-def favourites_csv(rows: list[Favourite], public_url_of) -> str:
+def favourites_csv(rows: list[Favourite], public_url_of: Callable[[Practice], str]) -> str:
     """The coups de cœur as a spreadsheet opens them in France: UTF-8 with a BOM, « ; »
     between cells, formula-like text neutralised; `public_url_of(practice)` gives the
     address of a published practice."""
