@@ -67,6 +67,8 @@ def solr_document(practice: Practice, url: str) -> dict:
             doc[name + EXACT] = value  # what record_from_document gives back
     for name in MULTI_FIELDS:
         doc[name] = list(getattr(practice, name))
+    # a filter of the catalogue, not a public field of §9: the open data does not carry it
+    doc["motifs_coup_de_coeur"] = list(practice.motifs_coup_de_coeur)
     return {k: v for k, v in doc.items() if v is not None and v != []}
 
 
