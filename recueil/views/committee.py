@@ -390,8 +390,8 @@ def _synthesis_page(request, failed=None, error=None, status=None, error_item=No
                 "version": practice.version, "decision": item.decision,
                 "coup_de_coeur": practice.coup_de_coeur,
                 "motifs_coup_de_coeur": practice.motifs_coup_de_coeur,
-                **({"complements": item.motivation} if item.decision == "ajournee"
-                   else {"motivation": item.motivation}),
+                **({} if not item.motivation else {"complements": item.motivation}
+                   if item.decision == "ajournee" else {"motivation": item.motivation}),
             })
     if status:
         request.response.status = status
