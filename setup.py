@@ -19,6 +19,8 @@ requires = [
     "orjson",  # the search API's JSON, read from Solr and written, many times faster
     "psycopg2-binary",
     "tzdata==2026.6",  # Europe/Paris for zoneinfo on machines without a system time-zone database
+    # the committee's dossier and minutes as tagged PDF (needs Debian's pango)
+    "weasyprint==68.1",
 ]
 
 tests_require = [
@@ -28,6 +30,8 @@ tests_require = [
     "aiosmtpd",
     "playwright",
     "frictionless",
+    # reads the text and the pages of the committee's PDF
+    "pypdf==6.6.2",
     # the fuzzing drill of tests/fuzz
     "hypothesis==6.170.27",
 ]
