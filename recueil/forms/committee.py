@@ -329,14 +329,15 @@ class DecisionSchema(CSRFSchema):
     validator = staticmethod(_decision_rules)
 
 
-class CorrectionSchema(DecisionSchema):
+def correction_schema() -> DecisionSchema:
     """The secretariat corrects a recorded decision, saying why (kept in the history)."""
-
-    motif_correction = text_node(
+    schema = DecisionSchema()
+    schema.add(text_node(
         "motif_correction", "Motif de la correction", MOTIVATION, textarea=True,
         description="Obligatoire : il figure dans l'historique de la pratique et, si la "
         f"décision a déjà été envoyée, dans le courriel au déclarant. {MOTIVATION} caractères "
-        "maximum.")
+        "maximum."))
+    return schema
 
 
 def _period_order(node, value):

@@ -11,9 +11,9 @@ from pyramid.view import view_config
 from ..forms.committee import (
     AgendaSchema,
     AttendanceSchema,
-    CorrectionSchema,
     DecisionSchema,
     SessionSchema,
+    correction_schema,
     grid_appstruct,
     grid_notes,
     held_fields,
@@ -356,7 +356,7 @@ def _decision_form(request, item, counter) -> deform.Form:
 
 
 def _correction_form(request, item, counter) -> deform.Form:
-    schema = CorrectionSchema().bind(csrf_token=get_csrf_token(request))
+    schema = correction_schema().bind(csrf_token=get_csrf_token(request))
     return deform.Form(
         schema, formid=f"correction-{item.id}", counter=counter,
         action=request.route_url("committee.correct", session_id=item.session_id,

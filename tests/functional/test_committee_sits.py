@@ -198,6 +198,10 @@ def test_a_sent_decision_is_corrected_and_the_declarant_told_it_replaces_the_fir
 
     second = practice_now(engine, seated.second)
     assert (second.status, second.coup_de_coeur) == ("selectionnee", True)
+    [item] = read(engine, AgendaItem, practice_id=second.id)
+    assert (item.decision, item.previous_decision) == ("selectionnee", "non_retenue")
+    assert item.corrected_by == "sophie.secretariat@france-enfance-protegee.example.fr"
+    assert item.corrected_at is not None
     [corrected] = read(engine, Transition, practice_id=second.id, to_status="selectionnee")
     assert corrected.from_status == "non_retenue"
     assert corrected.comment == ("Décision corrigée : « Non retenue » devient « Sélectionnée ». "
