@@ -18,12 +18,14 @@ requires = [
     "pysolr",
     "orjson",  # the search API's JSON, read from Solr and written, many times faster
     "psycopg2-binary",
-    "tzdata==2026.6",
+    "tzdata==2026.6",  # Europe/Paris for zoneinfo on machines without a system time-zone database
     # static files compressed (gzip, Brotli) and served before the router, by the maintained
     # WSGI server of static files; tinycss2 reads the DSFR's stylesheet to keep what is used
     "whitenoise==6.12.0",
     "Brotli==1.2.1",
-    "tinycss2==1.5.1",  # Europe/Paris for zoneinfo on machines without a system time-zone database
+    "tinycss2==1.5.1",
+    # the committee's dossier and minutes as tagged PDF (needs Debian's pango)
+    "weasyprint==68.1",
 ]
 
 tests_require = [
@@ -33,6 +35,8 @@ tests_require = [
     "aiosmtpd",
     "playwright",
     "frictionless",
+    # reads the text and the pages of the committee's PDF
+    "pypdf==6.6.2",
     # the fuzzing drill of tests/fuzz
     "hypothesis==6.170.27",
     # the API checked against its OpenAPI description (tests/fuzz/test_api.py)

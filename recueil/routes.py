@@ -78,6 +78,9 @@ def includeme(config):
     # selection committee
     config.add_route("committee.sessions", "/gestion/comite")
     config.add_route("committee.session_new", "/gestion/comite/seances/nouvelle")
+    config.add_route("committee.session_held", "/gestion/comite/seances/tenue")
+    config.add_route("committee.favourites", "/gestion/comite/coups-de-coeur")
+    config.add_route("committee.favourites_csv", "/gestion/comite/coups-de-coeur.csv")
     config.add_route("committee.session", "/gestion/comite/seances/{session_id}",
                      factory="recueil.security.CommitteeSessionContext")
     config.add_route("committee.agenda", "/gestion/comite/seances/{session_id}/ordre-du-jour",
@@ -93,6 +96,15 @@ def includeme(config):
                      "/gestion/comite/seances/{session_id}/pratiques/{id}/decision",
                      factory="recueil.security.CommitteeSessionContext")
     config.add_route("committee.send_decisions", "/gestion/comite/seances/{session_id}/envoi",
+                     factory="recueil.security.CommitteeSessionContext")
+    config.add_route("committee.attendance", "/gestion/comite/seances/{session_id}/presences",
+                     factory="recueil.security.CommitteeSessionContext")
+    config.add_route("committee.correct",
+                     "/gestion/comite/seances/{session_id}/pratiques/{id}/correction",
+                     factory="recueil.security.CommitteeSessionContext")
+    config.add_route("committee.dossier", "/gestion/comite/seances/{session_id}/dossier.pdf",
+                     factory="recueil.security.CommitteeSessionContext")
+    config.add_route("committee.minutes", "/gestion/comite/seances/{session_id}/releve.pdf",
                      factory="recueil.security.CommitteeSessionContext")
     # ONPE fiches dispositifs (spec §4)
     config.add_route("fiches.list", "/gestion/fiches")

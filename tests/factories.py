@@ -41,7 +41,8 @@ def make_practice(dbsession, status="publiee", **fields) -> Practice:
         values["date_publication"] = dt.date(2024, 1, 1) + dt.timedelta(days=number)
     values.update(fields)
     multi = {k: values.pop(k) for k in ("types_intervention", "thematiques", "publics",
-                                         "regions", "departements")}
+                                         "regions", "departements", "motifs_coup_de_coeur")
+             if k in values}
     practice = Practice(status=status, reference=f"PI-2024-{number:04d}", **values)
     for name, codes in multi.items():
         setattr(practice, name, codes)

@@ -20,10 +20,13 @@ trap cleanup EXIT
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# Debian's Chromium (browser tests) and openssl (the Solr client's TLS test certificate)
+# Debian's Chromium (browser tests), openssl (the Solr client's TLS test certificate) and
+# pango (WeasyPrint's text layout, for the committee's PDF)
 missing=""
 [ -x /usr/bin/chromium ] || missing="$missing chromium"
 command -v openssl >/dev/null || missing="$missing openssl"
+ldconfig -p | grep -q "libpango-1.0.so.0" || missing="$missing libpango-1.0-0"
+ldconfig -p | grep -q "libpangoft2-1.0.so.0" || missing="$missing libpangoft2-1.0-0"
 if [ -n "$missing" ]; then
   echo "Paquets Debian absents :$missing ; installation…" >&2
   as_root apt-get update -qq

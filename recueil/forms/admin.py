@@ -2,8 +2,8 @@
 import colander
 import deform
 
+from ..models.user import INSTITUTION_TYPES, ROLES, STAFF_ROLES
 from ..models.user import PASSWORD_MIN_LENGTH as MIN_LENGTH
-from ..models.user import ROLES, STAFF_ROLES
 from .practice import CSRFSchema, _email_node, version_node
 from .widgets import ChoiceWidget, CounterTextAreaWidget
 
@@ -37,6 +37,40 @@ class NewUserSchema(CSRFSchema):
         ),
     )
     roles = _roles_node()
+
+
+def _institution_both(node, value):
+    error = colander.Invalid(node)
+    if value.get("institution_type") and not value.get("institution_nom"):
+        error["institution_nom"] = ("« Nom de l'institution » : précisez laquelle, par exemple "
+                                    "« Conseil départemental de Maine-et-Loire ».")
+    if value.get("institution_nom") and not value.get("institution_type"):
+        error["institution_type"] = ("« Type d'institution » : choisissez le type de "
+                                     f"« {value['institution_nom']} ».")
+    if "comite" in (value.get("roles") or ()) and not value.get("institution_type"):
+        error["institution_type"] = ("« Type d'institution » : un membre du comité siège pour "
+                                     "une institution ; choisissez son type et son nom.")
+    if error.children:
+        raise error
+
+
+class InstitutionSchema(colander.MappingSchema):
+    """The institution a committee member sits for; required with the committee's role."""
+
+    roles = colander.SchemaNode(colander.List(), missing=())
+    institution_type = colander.SchemaNode(
+        colander.String(), title="Type d'institution", missing="",
+        validator=colander.OneOf(
+            ["", *INSTITUTION_TYPES],
+            msg_err="« Type d'institution » : choisissez un type proposé."),
+    )
+    institution_nom = colander.SchemaNode(
+        colander.String(), title="Nom de l'institution", missing="",
+        preparer=lambda v: v.strip() if isinstance(v, str) else v,
+        validator=colander.Length(
+            max=200, max_err="« Nom de l'institution » : 200 caractères au maximum."),
+    )
+    validator = staticmethod(_institution_both)
 
 
 class UnpublishSchema(CSRFSchema):

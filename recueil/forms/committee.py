@@ -1,14 +1,16 @@
-"""The selection committee's forms: a session, its agenda, a member's review grid, a decision.
+"""The selection committee's forms: a session, its agenda, its attendance, a member's review
+grid, a decision and its correction, a session recorded after it was held.
 
-Schemas are bound with ``csrf_token``; the session schema also needs ``today`` and the
-agenda schema ``admissible`` (the (id, label) of the practices that may be put on it).
+Schemas are bound with ``csrf_token``; the session schemas also need ``today``, the agenda
+schema ``admissible`` (the (id, label) of the practices that may be put on it) and the
+attendance ``members`` (the (id, label) of the committee's members).
 """
 import uuid
 
 import colander
 import deform
 
-from ..models.committee import CRITERIA, DECISIONS, OPINIONS, RATINGS
+from ..models.committee import COUP_DE_COEUR_MOTIFS, CRITERIA, DECISIONS, OPINIONS, RATINGS
 from .practice import CSRFSchema, date_node, text_node
 from .types import CodeList, Integer
 from .widgets import ChoiceWidget
@@ -28,8 +30,28 @@ def _not_in_past(node, kw):
             raise colander.Invalid(
                 node,
                 f"« {node.title} » : la date est passée (nous sommes le {today:%d/%m/%Y}) ; "
-                "une séance se crée avant de se tenir.",
+                "une séance déjà tenue s'enregistre avec « Enregistrer une séance tenue ».",
             )
+    return validator
+
+
+#: how far back a held session may be recorded: a year, so that a mistyped year is caught
+HELD_SINCE_DAYS = 366
+
+
+@colander.deferred
+def _held(node, kw):
+    today = kw["today"]
+
+    def validator(node, value):
+        if value > today:
+            raise colander.Invalid(
+                node, f"« {node.title} » : la séance n'a pas encore eu lieu (nous sommes le "
+                f"{today:%d/%m/%Y}) ; une séance à venir se crée avec « Nouvelle séance ».")
+        if (today - value).days > HELD_SINCE_DAYS:
+            raise colander.Invalid(
+                node, f"« {node.title} » : le {value:%d/%m/%Y} date de plus d'un an ; "
+                "vérifiez l'année.")
     return validator
 
 
@@ -43,6 +65,38 @@ class SessionSchema(CSRFSchema):
     lieu = text_node("lieu", "Lieu", LIEU,
                      description="Par exemple : Paris, ministère des Solidarités, ou "
                      f"« Visioconférence ». {LIEU} caractères maximum.")
+
+
+@colander.deferred
+def _members_widget(node, kw):
+    return ChoiceWidget(values=kw["members"], multiple=True, style="checkbox")
+
+
+@colander.deferred
+def _members_validator(node, kw):
+    allowed = {code for code, _ in kw["members"]}
+
+    def validator(node, values):
+        if any(v not in allowed for v in values):
+            raise colander.Invalid(
+                node, "« Membres présents » : une personne cochée n'est pas membre du comité ; "
+                "rechargez la page.")
+    return validator
+
+
+def _attendance_node() -> colander.SchemaNode:
+    return colander.SchemaNode(
+        CodeList(), name="presents", title="Membres présents",
+        description="Cochez les membres du comité qui ont siégé ; leur institution figure "
+        "entre parenthèses.",
+        widget=_members_widget, validator=_members_validator, missing=(),
+    )
+
+
+class AttendanceSchema(CSRFSchema):
+    """Who attended a session, ticked by the secretariat."""
+
+    presents = _attendance_node()
 
 
 def _uuids(node, values):
@@ -161,34 +215,95 @@ def grid_notes(appstruct: dict) -> dict:
     }
 
 
-def _decision_rules(node, value):
+def decision_errors(value: dict) -> dict[str, str]:
+    """Field name -> French message for what a decision lacks or holds in excess."""
     decision = value.get("decision")
-    error = colander.Invalid(node)
+    errors = {}
     if decision == "non_retenue" and not value.get("motivation"):
-        error["motivation"] = (
+        errors["motivation"] = (
             "« Motivation du comité » : une pratique non retenue l'est pour une raison "
             "que le déclarant recevra ; écrivez-la."
         )
     if decision == "ajournee" and not value.get("complements"):
-        error["complements"] = (
+        errors["complements"] = (
             "« Compléments demandés » : dites au déclarant ce qu'il doit apporter "
             "pour que sa pratique soit réexaminée."
         )
     if decision != "ajournee" and value.get("complements"):
-        error["complements"] = (
+        errors["complements"] = (
             "« Compléments demandés » ne concerne qu'une pratique ajournée : videz ce champ "
             "ou choisissez « Ajournée »."
         )
     if decision == "ajournee" and value.get("motivation"):
-        error["motivation"] = (
+        errors["motivation"] = (
             "« Motivation du comité » : pour une pratique ajournée, écrivez seulement les "
             "compléments demandés."
         )
     if value.get("coup_de_coeur") and decision != "selectionnee":
-        error["coup_de_coeur"] = (
+        errors["coup_de_coeur"] = (
             "« Coup de cœur » : seule une pratique sélectionnée peut le recevoir.")
-    if error.children:
+    if value.get("coup_de_coeur") and not value.get("motifs_coup_de_coeur"):
+        errors["motifs_coup_de_coeur"] = (
+            "« Motifs du coup de cœur » : cochez au moins un motif (pertinence, originalité, "
+            "efficacité).")
+    if value.get("motifs_coup_de_coeur") and not value.get("coup_de_coeur"):
+        errors["motifs_coup_de_coeur"] = (
+            "« Motifs du coup de cœur » : ils n'accompagnent qu'un coup de cœur ; cochez "
+            "« Coup de cœur du comité » ou décochez les motifs.")
+    return errors
+
+
+def _decision_rules(node, value):
+    errors = decision_errors(value)
+    if errors:
+        error = colander.Invalid(node)
+        for name, message in errors.items():
+            error[name] = message
         raise error
+
+
+def _coup_de_coeur_node(name: str = "coup_de_coeur") -> colander.SchemaNode:
+    return colander.SchemaNode(
+        colander.Boolean(false_choices=("", "false"), true_choices=("true",),
+                         false_val="false", true_val="true"),
+        name=name, title="Coup de cœur du comité",
+        description="Pour une pratique sélectionnée qui a particulièrement retenu l'attention "
+        "du comité par sa pertinence, son originalité ou son efficacité : elle sera mise en avant.",
+        widget=deform.widget.CheckboxWidget(true_val="true", false_val="false"),
+        missing=False,
+    )
+
+
+def _known_motifs(node, values):
+    if any(v not in COUP_DE_COEUR_MOTIFS for v in values):
+        raise colander.Invalid(
+            node, "« Motifs du coup de cœur » : choisissez parmi les motifs proposés.")
+
+
+def _motifs_node(name: str = "motifs_coup_de_coeur") -> colander.SchemaNode:
+    return colander.SchemaNode(
+        CodeList(), name=name, title="Motifs du coup de cœur",
+        description="Obligatoires avec un coup de cœur : un ou plusieurs. Ils sont publiés "
+        "sur la page de la pratique.",
+        widget=ChoiceWidget(values=list(COUP_DE_COEUR_MOTIFS.items()), multiple=True,
+                            style="checkbox", inline=True),
+        validator=_known_motifs,
+        missing=(),
+    )
+
+
+def _motivation_node(name: str = "motivation") -> colander.SchemaNode:
+    return text_node(
+        name, "Motivation du comité", MOTIVATION, required=False, textarea=True,
+        description="Obligatoire si la pratique n'est pas retenue : elle est envoyée au déclarant. "
+        f"{MOTIVATION} caractères maximum.")
+
+
+def _complements_node(name: str = "complements") -> colander.SchemaNode:
+    return text_node(
+        name, "Compléments demandés", MOTIVATION, required=False, textarea=True,
+        description="Obligatoire si la pratique est ajournée : ils sont envoyés au déclarant. "
+        f"{MOTIVATION} caractères maximum.")
 
 
 class DecisionSchema(CSRFSchema):
@@ -206,22 +321,98 @@ class DecisionSchema(CSRFSchema):
             list(DECISIONS), msg_err="« Décision du comité » : choisissez une décision proposée."),
         missing_msg="« Décision du comité » est obligatoire : choisissez une décision.",
     )
-    coup_de_coeur = colander.SchemaNode(
-        colander.Boolean(false_choices=("", "false"), true_choices=("true",),
-                         false_val="false", true_val="true"),
-        title="Coup de cœur du comité",
-        description="Pour une pratique sélectionnée qui a particulièrement retenu l'attention "
-        "du comité par sa pertinence, son originalité ou son efficacité : elle sera mise en avant.",
-        widget=deform.widget.CheckboxWidget(true_val="true", false_val="false"),
-        missing=False,
-    )
-    motivation = text_node(
-        "motivation", "Motivation du comité", MOTIVATION, required=False, textarea=True,
-        description="Obligatoire si la pratique n'est pas retenue : elle est envoyée au déclarant. "
-        f"{MOTIVATION} caractères maximum.")
-    complements = text_node(
-        "complements", "Compléments demandés", MOTIVATION, required=False, textarea=True,
-        description="Obligatoire si la pratique est ajournée : ils sont envoyés au déclarant. "
-        f"{MOTIVATION} caractères maximum.")
+    coup_de_coeur = _coup_de_coeur_node()
+    motifs_coup_de_coeur = _motifs_node()
+    motivation = _motivation_node()
+    complements = _complements_node()
 
     validator = staticmethod(_decision_rules)
+
+
+def correction_schema() -> DecisionSchema:
+    """The secretariat corrects a recorded decision, saying why (kept in the history)."""
+    schema = DecisionSchema()
+    schema.add(text_node(
+        "motif_correction", "Motif de la correction", MOTIVATION, textarea=True,
+        description="Obligatoire : il figure dans l'historique de la pratique et, si la "
+        f"décision a déjà été envoyée, dans le courriel au déclarant. {MOTIVATION} caractères "
+        "maximum."))
+    return schema
+
+
+def _period_order(node, value):
+    if value.get("du") and value.get("au") and value["du"] > value["au"]:
+        error = colander.Invalid(node)
+        error["du"] = "« Du » : le début de la période suit sa fin ; inversez les dates."
+        raise error
+
+
+class PeriodSchema(colander.MappingSchema):
+    """A period of sessions (the coups de cœur of the valorisation event); both ends optional."""
+
+    du = date_node("du", "Du", "Au format JJ/MM/AAAA.", required=False)
+    au = date_node("au", "Au", "Au format JJ/MM/AAAA.", required=False)
+    validator = staticmethod(_period_order)
+
+
+#: the decision a held session's form offers for each practice, « not examined » first
+HELD_DECISIONS = [("", "Non examinée"), *DECISIONS.items()]
+
+
+def held_fields(key: str) -> dict[str, str]:
+    """The flat field names of one practice's decision on the held session's form."""
+    return {name: f"{name}_{key}" for name in (
+        "decision", "motivation", "complements", "coup_de_coeur", "motifs_coup_de_coeur")}
+
+
+def held_session_schema(practices: list[tuple[str, str]]) -> colander.MappingSchema:
+    """A session recorded after it was held: its date (past), place, attendance, and for each
+    admissible practice (key, label) the committee's decision, if it examined it.
+
+    Field names are flat (``decision_<key>`` …) so that each practice's radio buttons form
+    their own group in the browser, as on the review grid.
+    """
+    def rules(node, value):
+        error = colander.Invalid(node)
+        decided = 0
+        for key, _ in practices:
+            names = held_fields(key)
+            row = {field: value.get(name) for field, name in names.items()}
+            if row["decision"]:
+                decided += 1
+            elif any(row[f] for f in ("motivation", "complements", "coup_de_coeur",
+                                      "motifs_coup_de_coeur")):
+                error[names["decision"]] = (
+                    "« Décision du comité » : choisissez la décision de cette pratique, ou "
+                    "videz ce que vous avez écrit pour elle.")
+                continue
+            for field, message in decision_errors(row).items():
+                error[names[field]] = message
+        if not decided and not error.children:
+            error.msg = ("Indiquez la décision du comité pour au moins une pratique : une séance "
+                         "tenue s'enregistre avec ses décisions.")
+        if error.children or error.msg:
+            raise error
+
+    schema = CSRFSchema(validator=rules)
+    schema.add(date_node("date", "Date de la séance",
+                         "Au format JJ/MM/AAAA : le jour où le comité s'est réuni.",
+                         validator=_held))
+    schema.add(text_node("lieu", "Lieu", LIEU))
+    schema.add(_attendance_node())
+    for key, _ in practices:
+        names = held_fields(key)
+        schema.add(colander.SchemaNode(
+            colander.String(), name=names["decision"], title="Décision du comité",
+            widget=ChoiceWidget(values=HELD_DECISIONS, multiple=False, style="radio",
+                                inline=True),
+            validator=colander.OneOf(
+                [code for code, _ in HELD_DECISIONS],
+                msg_err="« Décision du comité » : choisissez une décision proposée."),
+            missing="",
+        ))
+        schema.add(_motivation_node(names["motivation"]))
+        schema.add(_complements_node(names["complements"]))
+        schema.add(_coup_de_coeur_node(names["coup_de_coeur"]))
+        schema.add(_motifs_node(names["motifs_coup_de_coeur"]))
+    return schema

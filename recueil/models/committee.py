@@ -2,10 +2,31 @@
 import datetime as dt
 import uuid
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .meta import Base
+from .user import User
+
+#: Why the committee gave a « coup de cœur » (spec §3, valorisation), code -> label.
+COUP_DE_COEUR_MOTIFS = {
+    "pertinence": "Pertinence",
+    "originalite": "Originalité",
+    "efficacite": "Efficacité",
+}
+#: The institutions whose absence unbalances the pluri-institutional committee.
+BALANCE = ("etat", "departement", "association")
 
 #: The six criteria of the review grid (seed 002), code -> label.
 CRITERIA = {
@@ -37,6 +58,17 @@ DECISIONS = {
 PUBLICATION_DELAY_DAYS = 7
 
 
+#: Who attended a session: (session, member) pairs ticked by the secretariat.
+committee_attendance = Table(
+    "committee_attendance",
+    Base.metadata,
+    Column("session_id", Integer, ForeignKey("committee_sessions.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True,
+           index=True),
+)
+
+
 class CommitteeSession(Base):
     __tablename__ = "committee_sessions"
 
@@ -49,6 +81,8 @@ class CommitteeSession(Base):
     items: Mapped[list["AgendaItem"]] = relationship(
         back_populates="session", cascade="all, delete-orphan", order_by="AgendaItem.position"
     )
+    attendees: Mapped[list[User]] = relationship(secondary=committee_attendance,
+                                                 order_by=(User.nom, User.email))
 
     @property
     def publication_date(self) -> dt.date:
@@ -74,6 +108,11 @@ class AgendaItem(Base):
     motivation: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime())
     decided_by: Mapped[str | None] = mapped_column(String(254))
+    #: the last correction of the decision (every one is in the practice's history)
+    previous_decision: Mapped[str | None] = mapped_column(String(20))
+    correction_motif: Mapped[str | None] = mapped_column(Text)
+    corrected_at: Mapped[dt.datetime | None] = mapped_column(DateTime())
+    corrected_by: Mapped[str | None] = mapped_column(String(254))
     session: Mapped[CommitteeSession] = relationship(back_populates="items")
     practice = relationship("Practice")
 

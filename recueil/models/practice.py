@@ -231,6 +231,8 @@ class Practice(Base):
     publics = _MultiField()
     regions = _MultiField()
     departements = _MultiField()
+    #: why the committee gave its « coup de cœur » (models.committee.COUP_DE_COEUR_MOTIFS)
+    motifs_coup_de_coeur = _MultiField()
 
     @property
     def status_label(self) -> str:

@@ -15,6 +15,14 @@ ROLES = {
     "redacteur_onpe": "Rédacteur ONPE",
     "administrateur": "Administrateur",
 }
+#: the institution a committee member sits for (issue: « le comité tel qu'il siège »)
+INSTITUTION_TYPES = {
+    "etat": "État",
+    "departement": "Département",
+    "association": "Association",
+    "fep": "France Enfance Protégée",
+    "onpe": "ONPE",
+}
 STAFF_ROLES = tuple(code for code in ROLES if code != "declarant")
 #: the shortest password a staff account may have
 PASSWORD_MIN_LENGTH = 12
@@ -27,6 +35,9 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     nom: Mapped[str] = mapped_column(String(100), default="")
     password_hash: Mapped[str] = mapped_column(String(200))
+    #: for a committee member: INSTITUTION_TYPES code and the institution's name
+    institution_type: Mapped[str | None] = mapped_column(String(20))
+    institution_nom: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     #: a session remembers the epoch it was opened in; raising it ends every session of the
     #: account on the server's side (a signed cookie cannot be taken back)
@@ -39,6 +50,12 @@ class User(Base):
     @property
     def roles(self) -> list[str]:
         return sorted(r.role for r in self.role_rows)
+
+    @property
+    def institution_label(self) -> str:
+        """« Département – Conseil départemental de Maine-et-Loire », or empty."""
+        kind = INSTITUTION_TYPES.get(self.institution_type or "", "")
+        return " – ".join(p for p in (kind, self.institution_nom or "") if p)
 
     def end_sessions(self) -> None:
         """Every session opened so far stops opening the staff pages."""

@@ -37,6 +37,11 @@ RECORD_FIELDS = (
 )
 
 
+#: The multi-valued codes indexed: the public ones of §9, and the motifs of a coup de cœur,
+#: a filter of the catalogue that the open data does not carry.
+INDEXED_CODES = (*MULTI_FIELDS, "motifs_coup_de_coeur")
+
+
 def _solr_date(value: dt.date | None) -> str | None:
     return f"{value.isoformat()}T00:00:00Z" if value else None
 
@@ -66,7 +71,7 @@ def solr_document(practice: Practice, url: str) -> dict:
         doc[name] = normalise(value) if value else value
         if value and doc[name] != value and name in PUBLIC_FIELDS:
             doc[name + EXACT] = value  # what record_from_document gives back
-    for name in MULTI_FIELDS:
+    for name in INDEXED_CODES:
         doc[name] = list(getattr(practice, name))
     return {k: v for k, v in doc.items() if v is not None and v != []}
 

@@ -22,11 +22,13 @@ FACETS = {
     "niveau": "Niveau",
     "annee": "Année de mise en œuvre",
     "coup_de_coeur": "Coup de cœur du comité",
+    "motifs_coup_de_coeur": "Motif du coup de cœur",
 }
 #: Facets chosen by code (the year is chosen by range).
 CODE_FACETS = tuple(name for name in FACETS if name != "annee")
 #: Facets stored as several codes per practice.
-MULTI_VALUED = ("thematiques", "publics", "regions", "departements", "types_intervention")
+MULTI_VALUED = ("thematiques", "publics", "regions", "departements", "types_intervention",
+                "motifs_coup_de_coeur")
 SORTS = {
     "pertinence": "Pertinence",
     "publication": "Publication la plus récente",

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..clock import SystemClock
 from ..models import IndexTask, Practice, PracticeTerm
-from ..models.practice import MULTI_FIELDS, PUBLIC_FIELDS, PUBLIC_STATUSES
-from .documents import TEXT_FIELDS, is_public, searchable_text, solr_document
+from ..models.practice import PUBLIC_FIELDS, PUBLIC_STATUSES
+from .documents import INDEXED_CODES, TEXT_FIELDS, is_public, searchable_text, solr_document
 from .interfaces import ID_ONLY, SearchBackend, SearchResult, SearchUnavailable
 from .query import SearchRequest
 from .solr import SolrSearch
@@ -345,7 +345,7 @@ def published_documents(session: Session, url_for: Callable[[Any], str],
                 continue
             found = codes.get(row.id, {})
             practice = types.SimpleNamespace(
-                **row._mapping, **{name: found.get(name, []) for name in MULTI_FIELDS})
+                **row._mapping, **{name: found.get(name, []) for name in INDEXED_CODES})
             documents.append(solr_document(practice, url_for(practice)))
         if documents:
             yield documents

@@ -118,3 +118,9 @@ def set_roles(dbsession: Session, user_id: int, roles: Iterable[str], active: bo
         user.add_role(role)
     user.active = active
     return user
+
+
+def set_institution(user: User, kind: str, name: str) -> None:
+    """The institution a committee member sits for (type code and name; empty for none)."""
+    user.institution_type = kind or None
+    user.institution_nom = name or None

@@ -1,13 +1,17 @@
-"""The selection committee (spec §3): sessions, agendas, review grids, decisions, and the
-publication of selected practices one week after their session.
+"""The selection committee (spec §3): sessions, agendas, attendance, review grids, decisions
+and their corrections, sessions recorded after they were held, the coups de cœur of a
+period, and the publication of selected practices one week after their session.
 
 Every operation that refuses raises CommitteeError (or the workflow's errors) before it
 changes anything, so a view can show the message and let the transaction commit nothing.
 """
+import csv
 import dataclasses
 import datetime as dt
+import io
 import uuid
 from collections import Counter
+from collections.abc import Callable, Iterable
 
 from pyramid.request import Request
 from sqlalchemy import func, select, update
@@ -16,13 +20,26 @@ from sqlalchemy.orm import Session, selectinload
 from .. import formatting
 from ..clock import SystemClock
 from ..models import AgendaItem, CommitteeSession, Practice, ReviewGrid, User
-from ..models.committee import CRITERIA, DECISIONS, OPINIONS, PUBLICATION_DELAY_DAYS, RATINGS
+from ..models.columns import neutralise
+from ..models.committee import (
+    BALANCE,
+    COUP_DE_COEUR_MOTIFS,
+    CRITERIA,
+    DECISIONS,
+    OPINIONS,
+    PUBLICATION_DELAY_DAYS,
+    RATINGS,
+)
+from ..models.user import INSTITUTION_TYPES, UserRole
 from ..settings import public_url
 from . import access, notifications, workflow
 from .workflow import Actor, WorkflowError
 
 #: decision -> workflow step
 DECISION_STEPS = {"selectionnee": "select", "non_retenue": "reject", "ajournee": "postpone"}
+#: corrected decision -> workflow step
+CORRECTION_STEPS = {"selectionnee": "correct_to_selected", "non_retenue": "correct_to_rejected",
+                    "ajournee": "correct_to_postponed"}
 #: decision -> the e-mail that tells the declarant (templates/mail/)
 DECISION_MESSAGES = {"selectionnee": "committee_selected", "non_retenue": "committee_rejected",
                      "ajournee": "committee_postponed"}
@@ -258,11 +275,13 @@ def undecided(session: CommitteeSession) -> list[AgendaItem]:
 # -- decisions -------------------------------------------------------------------------------
 def decide(dbsession: Session, clock: SystemClock, session: CommitteeSession,
            item: AgendaItem, decision: str, actor: Actor, motivation: str | None = None,
-           coup_de_coeur: bool = False, expected_version: int | None = None) -> None:
+           coup_de_coeur: bool = False, expected_version: int | None = None,
+           motifs: Iterable[str] = ()) -> None:
     """Record the committee's decision on one practice, through the workflow.
 
     `motivation` is why it was not selected, or the complements asked when it is postponed;
     it becomes the transition's comment and is kept on the agenda item for the e-mail.
+    `motifs` say why the committee gave its coup de cœur (one at least with one).
     """
     practice = item.practice
     if decision not in DECISION_STEPS:
@@ -282,8 +301,7 @@ def decide(dbsession: Session, clock: SystemClock, session: CommitteeSession,
             f"La séance du {formatting.date(session.date)} n'a pas encore eu lieu : "
             "ses décisions s'enregistrent à partir de ce jour-là."
         )
-    if coup_de_coeur and decision != "selectionnee":
-        raise CommitteeError("Seule une pratique sélectionnée peut recevoir un coup de cœur.")
+    motifs = _checked_favourite(decision, coup_de_coeur, motifs)
     motivation = (motivation or "").strip() or None
     workflow.apply(dbsession, clock, practice, DECISION_STEPS[decision], actor, comment=motivation,
                    expected_version=expected_version)
@@ -293,7 +311,19 @@ def decide(dbsession: Session, clock: SystemClock, session: CommitteeSession,
     item.decided_by = actor.label
     if decision == "selectionnee":
         practice.coup_de_coeur = bool(coup_de_coeur)
+        practice.motifs_coup_de_coeur = motifs
     dbsession.flush()
+
+
+def _checked_favourite(decision: str, coup_de_coeur: bool, motifs: Iterable[str]) -> list[str]:
+    """The coup de cœur's motifs in their canonical order, or CommitteeError saying why not."""
+    motifs = [code for code in COUP_DE_COEUR_MOTIFS if code in set(motifs)]
+    if coup_de_coeur and decision != "selectionnee":
+        raise CommitteeError("Seule une pratique sélectionnée peut recevoir un coup de cœur.")
+    if coup_de_coeur and not motifs:
+        raise CommitteeError("Un coup de cœur dit pourquoi : pertinence, originalité ou "
+                             "efficacité (un motif au moins).")
+    return motifs if coup_de_coeur else []
 
 
 @dataclasses.dataclass
@@ -364,10 +394,26 @@ def send_decisions(request: Request, session: CommitteeSession, actor: Actor) ->
     return sent
 
 
+#: a motif of coup de cœur as the selection e-mail says it: « par sa pertinence »
+_MOTIF_PHRASES = {"pertinence": "sa pertinence", "originalite": "son originalité",
+                  "efficacite": "son efficacité"}
+
+
+def _motifs_phrase(codes: list[str]) -> str:
+    """« sa pertinence et son efficacité »."""
+    phrases = [_MOTIF_PHRASES[c] for c in codes if c in _MOTIF_PHRASES]
+    if len(phrases) < 2:
+        return "".join(phrases)
+    return ", ".join(phrases[:-1]) + " et " + phrases[-1]
+
+
 def _send_decision(request: Request, session: CommitteeSession, item: AgendaItem,
-                   publication: dt.date, email: str) -> None:
+                   publication: dt.date, email: str, replaces: str | None = None) -> None:
+    """The decision's e-mail; `replaces` is the label of the decision sent before, which a
+    correction replaces."""
     practice = item.practice
-    values = {}
+    values = {"replaces": replaces, "correction": item.correction_motif if replaces else None,
+              "motifs": _motifs_phrase(practice.motifs_coup_de_coeur)}
     if item.decision == "ajournee":
         values["days"] = request.registry.settings["recueil.access_link_days"]
         values["link"] = access.personal_link(
@@ -375,6 +421,214 @@ def _send_decision(request: Request, session: CommitteeSession, item: AgendaItem
     notifications.send(request, DECISION_MESSAGES[item.decision], email, practice=practice,
                        session=session, publication=publication, motivation=item.motivation,
                        **values)
+
+
+def moderation_notes(practice: Practice) -> list:
+    """The steps of its history before the committee that carry a comment: what moderation
+    asked and decided, for the session's dossier."""
+    notes = []
+    for transition in practice.transitions:
+        if transition.to_status == "inscrite":
+            notes = []  # an earlier session's history is not this one's dossier
+            continue
+        if transition.comment:
+            notes.append(transition)
+    return notes
+
+
+# -- corrections -----------------------------------------------------------------------------
+def _decided_status(item: AgendaItem) -> str:
+    """The state the item's decision left its practice in, once sent or not."""
+    if item.decision == "ajournee" and item.session.decisions_sent_at is not None:
+        return "complement_demande"
+    return item.decision
+
+
+def correctable(item: AgendaItem) -> bool:
+    """A decision the secretariat may still correct: its practice is where it left it."""
+    return item.decision is not None and item.practice.status == _decided_status(item)
+
+
+def correct(request: Request, session: CommitteeSession, item: AgendaItem, decision: str,
+            motif: str, actor: Actor, motivation: str | None = None, coup_de_coeur: bool = False,
+            motifs: Iterable[str] = (), expected_version: int | None = None) -> bool:
+    """Correct a recorded decision until the practice is published, with a reason kept in
+    its history; returns whether the declarant was e-mailed.
+
+    When the decisions were already sent, the declarant receives the corrected decision at
+    once, saying that it replaces the previous one; a practice corrected to « ajournée »
+    then goes back to its declarant for complements, as a sent postponement does.
+    """
+    dbsession, clock = request.dbsession, request.clock
+    practice = item.practice
+    if decision not in CORRECTION_STEPS:
+        raise CommitteeError(f"Décision inconnue : « {decision} ».")
+    if expected_version is not None and expected_version != practice.version:
+        raise workflow.ConflictError(workflow.CONFLICT)
+    if item.decision is None:
+        raise CommitteeError(f"« {practice.titre} » n'a pas encore de décision à corriger.")
+    if not correctable(item):
+        why = ("elle est publiée" if practice.status in ("publiee", "depubliee")
+               else f"elle est désormais « {practice.status_label} »")
+        raise CommitteeError(
+            f"La décision sur « {practice.titre} » ne se corrige plus : {why}.")
+    motif = (motif or "").strip()
+    if not motif:
+        raise CommitteeError("Indiquez le motif de la correction : il est gardé dans "
+                             "l'historique de la pratique.")
+    motifs = _checked_favourite(decision, coup_de_coeur, motifs)
+    motivation = (motivation or "").strip() or None
+    previous = item.decision
+    comment = (f"Décision corrigée : « {DECISIONS[previous]} » devient "
+               f"« {DECISIONS[decision]} ». Motif : {motif}")
+    if decision != previous:
+        workflow.apply(dbsession, clock, practice, CORRECTION_STEPS[decision], actor,
+                       comment=comment, expected_version=expected_version)
+    else:
+        workflow.note(dbsession, clock, practice, actor, comment)
+    item.previous_decision = previous
+    item.decision = decision
+    item.motivation = motivation
+    item.correction_motif = motif
+    item.corrected_at = clock.now()
+    item.corrected_by = actor.label
+    practice.coup_de_coeur = bool(coup_de_coeur) if decision == "selectionnee" else False
+    practice.motifs_coup_de_coeur = motifs
+    dbsession.flush()
+    if session.decisions_sent_at is None:
+        return False  # the declarant hears of the decision once, when it is sent
+    if decision == "ajournee":
+        workflow.apply(dbsession, clock, practice, "ask_postponed_complements", actor,
+                       comment=motivation, keep_snapshot=True)
+    email = _recipient(practice)
+    if email is None:
+        return False
+    publication = max(session.publication_date, clock.today())
+    _send_decision(request, session, item, publication, email, replaces=DECISIONS[previous])
+    return True
+
+
+# -- attendance ------------------------------------------------------------------------------
+def members(dbsession: Session) -> list[User]:
+    """The committee's active members, by name."""
+    return list(dbsession.scalars(
+        select(User).join(UserRole).where(UserRole.role == "comite", User.active.is_(True))
+        .order_by(User.nom, User.email)
+    ))
+
+
+def set_attendance(dbsession: Session, session: CommitteeSession,
+                   user_ids: Iterable[int]) -> None:
+    """The members who attended `session`; an id that is no member is refused."""
+    by_id = {m.id: m for m in members(dbsession)}
+    chosen = list(dict.fromkeys(user_ids))
+    if any(i not in by_id for i in chosen):
+        raise CommitteeError("Une personne cochée n'est pas membre du comité.")
+    session.attendees = [by_id[i] for i in chosen]
+    dbsession.flush()
+
+
+@dataclasses.dataclass
+class Attendance:
+    #: institution type code -> members present ("" for a member whose type is not set)
+    by_type: dict[str, list[User]]
+    #: the types of BALANCE that no member present represents
+    missing: list[str]
+
+    @property
+    def total(self) -> int:
+        return sum(len(people) for people in self.by_type.values())
+
+
+def attendance(session: CommitteeSession) -> Attendance:
+    """Who attended, by institution type, and which of État, département, association is
+    absent (the pluri-institutional balance the committee keeps)."""
+    by_type: dict[str, list[User]] = {code: [] for code in INSTITUTION_TYPES}
+    by_type[""] = []
+    for member in session.attendees:
+        by_type.get(member.institution_type or "", by_type[""]).append(member)
+    return Attendance(by_type, [code for code in BALANCE if not by_type[code]])
+
+
+# -- a session recorded after it was held ----------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class HeldDecision:
+    practice: Practice
+    decision: str
+    motivation: str | None = None
+    coup_de_coeur: bool = False
+    motifs: tuple[str, ...] = ()
+
+
+def record_held_session(dbsession: Session, clock: SystemClock, date: dt.date, lieu: str,
+                        attendee_ids: Iterable[int], decisions: list[HeldDecision],
+                        actor: Actor) -> CommitteeSession:
+    """A session typed after the committee met: created, its attendance set, its examined
+    practices put on its agenda and decided, each through the workflow's own steps."""
+    if date > clock.today():
+        raise CommitteeError(
+            f"La séance du {formatting.date(date)} n'a pas encore eu lieu : créez-la avec "
+            "« Nouvelle séance ».")
+    if not decisions:
+        raise CommitteeError("Une séance tenue s'enregistre avec au moins une décision.")
+    session = create_session(dbsession, clock, date, lieu)
+    set_attendance(dbsession, session, attendee_ids)
+    items = add_to_agenda(dbsession, clock, session, [d.practice for d in decisions], actor)
+    for item, held in zip(items, decisions, strict=True):
+        decide(dbsession, clock, session, item, held.decision, actor, motivation=held.motivation,
+               coup_de_coeur=held.coup_de_coeur, motifs=held.motifs)
+    return session
+
+
+# -- coups de cœur of a period (valorisation) ------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class Favourite:
+    practice: Practice
+    session: CommitteeSession
+
+
+def favourites(dbsession: Session, start: dt.date | None, end: dt.date | None) -> list[Favourite]:
+    """The practices the committee selected with a coup de cœur at a session held between
+    `start` and `end` (both included), in session order; not those published since and
+    taken offline."""
+    query = (
+        select(Practice, CommitteeSession)
+        .join(AgendaItem, AgendaItem.practice_id == Practice.id)
+        .join(CommitteeSession, CommitteeSession.id == AgendaItem.session_id)
+        .where(AgendaItem.decision == "selectionnee", Practice.coup_de_coeur.is_(True),
+               Practice.status.in_(("selectionnee", "publiee")))
+        .order_by(CommitteeSession.date, Practice.reference)
+    )
+    if start is not None:
+        query = query.where(CommitteeSession.date >= start)
+    if end is not None:
+        query = query.where(CommitteeSession.date <= end)
+    return [Favourite(p, s) for p, s in dbsession.execute(query).all()]
+
+
+#: the columns of the coups de cœur's CSV
+FAVOURITE_COLUMNS = ("Référence", "Intitulé", "Entité", "Départements", "Séance",
+                     "Motifs du coup de cœur", "État", "Adresse publique")
+
+
+def favourites_csv(rows: list[Favourite], public_url_of: Callable[[Practice], str]) -> str:
+    """The coups de cœur as a spreadsheet opens them in France: UTF-8 with a BOM, « ; »
+    between cells, formula-like text neutralised; `public_url_of(practice)` gives the
+    address of a published practice."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(FAVOURITE_COLUMNS)
+    for row in rows:
+        practice = row.practice
+        writer.writerow([neutralise(value) for value in (
+            practice.reference or "", practice.titre, practice.nom_entite or "",
+            ", ".join(practice.departements), formatting.date(row.session.date),
+            ", ".join(COUP_DE_COEUR_MOTIFS[c] for c in practice.motifs_coup_de_coeur),
+            practice.status_label,
+            public_url_of(practice) if practice.status == "publiee" else "",
+        )])
+    return out.getvalue()
 
 
 # -- publication -----------------------------------------------------------------------------

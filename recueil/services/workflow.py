@@ -71,6 +71,17 @@ STEPS = {step.name: step for step in (
          comment_required="les compléments demandés"),
     Step("ask_postponed_complements", "Demander les compléments", ("ajournee",),
          "complement_demande", ("secretariat",)),
+    # the secretariat corrects a decision until the practice is published (a postponed
+    # practice is « complement_demande » once its decision was sent)
+    Step("correct_to_selected", "Corriger la décision : sélectionnée",
+         ("non_retenue", "ajournee", "complement_demande"), "selectionnee", ("secretariat",),
+         comment_required="le motif de la correction", niveau=1),
+    Step("correct_to_rejected", "Corriger la décision : non retenue",
+         ("selectionnee", "ajournee", "complement_demande"), "non_retenue", ("secretariat",),
+         comment_required="le motif de la correction", niveau=1),
+    Step("correct_to_postponed", "Corriger la décision : ajournée",
+         ("selectionnee", "non_retenue"), "ajournee", ("secretariat",),
+         comment_required="le motif de la correction", niveau=1),
     Step("publish", "Publier", ("selectionnee",), "publiee", ("systeme",)),
     # a fiche is published and unpublished by the ONPE's editors (the *_fiche steps below);
     # the other steps start from states or need a declarant a fiche never has

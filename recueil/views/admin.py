@@ -1,11 +1,12 @@
 """Administration: staff accounts and roles, unpublishing and republishing practices."""
+import colander
 import deform
 from pyramid.csrf import get_csrf_token
 from pyramid.httpexceptions import HTTPFound
 from pyramid.view import view_config
 
-from ..forms.admin import NewUserSchema, UnpublishSchema
-from ..models.user import ROLES, STAFF_ROLES
+from ..forms.admin import InstitutionSchema, NewUserSchema, UnpublishSchema
+from ..models.user import INSTITUTION_TYPES, ROLES, STAFF_ROLES
 from ..security import Permissions, row_id
 from ..services import accounts, administration, declarations, workflow
 from .concurrency import reload_on_conflict, submitted_version
@@ -36,7 +37,7 @@ def users(request):
     form = deform.Form(schema, buttons=(deform.Button("creer", "Créer le compte"),),
                        formid="nouveau-compte")
     page = {"page_title": "Comptes de l'équipe", "roles": ROLES, "staff_roles": STAFF_ROLES,
-            "csrf_token": get_csrf_token(request)}
+            "csrf_token": get_csrf_token(request), "institution_types": INSTITUTION_TYPES}
     if request.method == "POST" and "creer" in request.POST:
         try:
             appstruct = form.validate(request.POST.items())
@@ -57,10 +58,21 @@ def users(request):
         return HTTPFound(request.route_url("admin.users"))
     if request.method == "POST" and "roles_de" in request.POST:
         try:
+            institution = InstitutionSchema().deserialize({
+                "roles": request.POST.getall("role"),
+                "institution_type": request.POST.get("institution_type", ""),
+                "institution_nom": request.POST.get("institution_nom", ""),
+            })
+        except colander.Invalid as error:
+            request.session.flash(" ".join(error.asdict().values()), "erreur")
+            return HTTPFound(request.route_url("admin.users"))
+        try:
             user = accounts.set_roles(request.dbsession,
                                       row_id(request.POST["roles_de"], "Compte"),
                                       request.POST.getall("role"), "actif" in request.POST,
                                       by=request.identity.user)
+            accounts.set_institution(user, institution["institution_type"],
+                                     institution["institution_nom"])
         except accounts.AccountError as error:
             request.session.flash(str(error), "erreur")
         else:

@@ -1,5 +1,6 @@
-"""The selection committee's pages: sessions and their agenda (secretariat), each member's
-review grid, the synthesis where the secretariat records decisions, and their sending."""
+"""The selection committee's pages: sessions and their agenda (secretariat), who attended,
+each member's review grid, the synthesis where the secretariat records decisions, corrects
+them and sends them, and a session recorded after it was held."""
 import itertools
 
 import deform
@@ -9,14 +10,19 @@ from pyramid.view import view_config
 
 from ..forms.committee import (
     AgendaSchema,
+    AttendanceSchema,
     DecisionSchema,
     SessionSchema,
+    correction_schema,
     grid_appstruct,
     grid_notes,
+    held_fields,
+    held_session_schema,
     review_grid_schema,
 )
 from ..models import Practice
-from ..models.committee import CRITERIA, DECISIONS, OPINIONS, RATINGS
+from ..models.committee import COUP_DE_COEUR_MOTIFS, CRITERIA, DECISIONS, OPINIONS, RATINGS
+from ..models.user import INSTITUTION_TYPES
 from ..security import Permissions
 from ..services import committee
 from ..services.moderation import missing_fields
@@ -26,6 +32,7 @@ from .concurrency import reload_on_conflict
 
 MEMBER_ROLE = "comite"
 GRID_FORM = "recueil:templates/committee/grid_form.pt"
+HELD_FORM = "recueil:templates/committee/held_form.pt"
 
 
 def _number(value: float | None) -> str:
@@ -43,7 +50,8 @@ def _common(request, **values) -> dict:
         criteria=CRITERIA, ratings=RATINGS, opinions=OPINIONS, decisions=DECISIONS,
         number=_number, today=request.clock.today(),
         states=committee.STATES, state=lambda s: committee.state(s, request.clock.today()),
-        withdrawn=committee.withdrawn,
+        withdrawn=committee.withdrawn, motifs=COUP_DE_COEUR_MOTIFS,
+        institution_types=INSTITUTION_TYPES,
         **values,
     )
 
@@ -86,6 +94,60 @@ def session_new(request):
     return dict(page, form=form.render())
 
 
+def _held_form(request) -> tuple[deform.Form, list[Practice]]:
+    practices = committee.admissible_practices(request.dbsession)
+    keys = [(p.id.hex, f"{p.reference or 'Sans référence'} – {p.titre} ({p.nom_entite or '—'})")
+            for p in practices]
+    schema = held_session_schema(keys).bind(
+        csrf_token=get_csrf_token(request), today=request.clock.today(),
+        members=_member_choices(request))
+    schema.widget = deform.widget.FormWidget(template=HELD_FORM, practices=keys,
+                                             fields=held_fields)
+    form = deform.Form(schema, formid="seance-tenue",
+                       buttons=(deform.Button("enregistrer", "Enregistrer la séance tenue"),))
+    return form, practices
+
+
+@view_config(route_name="committee.session_held",
+             renderer="recueil:templates/committee/session_held.pt",
+             permission=Permissions.SECRETARIAT)
+def session_held(request):
+    """A session typed after the committee met: date, place, who attended, decisions."""
+    form, practices = _held_form(request)
+    page = {"page_title": "Enregistrer une séance tenue", "any_admissible": bool(practices),
+            "error": None}
+    if request.method != "POST":
+        return dict(page, form=form.render())
+    try:
+        appstruct = form.validate(request.POST.items())
+    except deform.ValidationFailure as failure:
+        request.response.status = 400
+        return dict(page, form=failure.render(), page_title="Erreur – " + page["page_title"])
+    decisions = []
+    for practice in practices:
+        names = held_fields(practice.id.hex)
+        decision = appstruct[names["decision"]]
+        if not decision:
+            continue
+        decisions.append(committee.HeldDecision(
+            practice, decision,
+            motivation=appstruct[names["complements" if decision == "ajournee" else "motivation"]],
+            coup_de_coeur=appstruct[names["coup_de_coeur"]],
+            motifs=tuple(appstruct[names["motifs_coup_de_coeur"]])))
+    try:
+        session = committee.record_held_session(
+            request.dbsession, request.clock, appstruct["date"], appstruct["lieu"],
+            [int(v) for v in appstruct["presents"]], decisions,
+            Actor.from_identity(request.identity))
+    except WorkflowError as error:
+        return dict(page, form=form.render(appstruct), error=_refused(request, error),
+                    page_title="Erreur – " + page["page_title"])
+    request.session.flash(
+        f"La séance du {session.date:%d/%m/%Y} est enregistrée avec {len(decisions)} décision(s) : "
+        "relisez la synthèse, puis envoyez les décisions aux déclarants.", "succes")
+    return HTTPFound(request.route_url("committee.synthesis", session_id=session.id))
+
+
 def _agenda_form(request, session):
     admissible = [
         (str(p.id), f"{p.reference or 'Sans référence'} – {p.titre} ({p.nom_entite or '—'})")
@@ -100,7 +162,22 @@ def _agenda_form(request, session):
     return form, bool(admissible)
 
 
-def _session_page(request, agenda_form=None, error=None):
+def _member_choices(request) -> list[tuple[str, str]]:
+    return [(str(m.id), f"{m.nom or m.email} ({m.institution_label or 'institution à renseigner'})")
+            for m in committee.members(request.dbsession)]
+
+
+def _attendance_form(request, session) -> deform.Form:
+    schema = AttendanceSchema().bind(csrf_token=get_csrf_token(request),
+                                     members=_member_choices(request))
+    return deform.Form(
+        schema, formid="presences",
+        action=request.route_url("committee.attendance", session_id=session.id),
+        buttons=(deform.Button("enregistrer", "Enregistrer les présences"),),
+    )
+
+
+def _session_page(request, agenda_form=None, error=None, attendance_form=None):
     session = request.context.session
     page = _common(request, session=session, error=error,
                    page_title=f"Séance du {session.date:%d/%m/%Y}")
@@ -111,6 +188,12 @@ def _session_page(request, agenda_form=None, error=None):
         s.item.id: len(s.grids) for s in committee.synthesis(request.dbsession, session)
     } if page["is_secretariat"] else {}
     page["agenda_form"] = None
+    page["attendance"] = committee.attendance(session)
+    page["attendance_form"] = None
+    if page["is_secretariat"]:
+        form = _attendance_form(request, session)
+        page["attendance_form"] = attendance_form or form.render(
+            {"presents": [str(u.id) for u in session.attendees]})
     if page["is_secretariat"] and session.decisions_sent_at is None:
         form, any_admissible = _agenda_form(request, session)
         page["agenda_form"] = agenda_form or (form.render() if any_admissible else None)
@@ -160,6 +243,29 @@ def agenda(request):
         return _session_page(request, error=_refused(request, error))
     request.session.flash(f"{len(practices)} pratique(s) inscrite(s) à l'ordre du jour.", "succes")
     return HTTPFound(request.route_url("committee.session", session_id=session.id))
+
+
+@view_config(route_name="committee.attendance", request_method="POST",
+             renderer="recueil:templates/committee/session.pt", permission=Permissions.SECRETARIAT)
+def attendance(request):
+    """The secretariat ticks the members who attended the session."""
+    session = request.context.session
+    form = _attendance_form(request, session)
+    try:
+        appstruct = form.validate(request.POST.items())
+    except deform.ValidationFailure as failure:
+        request.response.status = 400
+        return _session_page(request, attendance_form=failure.render(),
+                             error="Le formulaire des présences contient des erreurs.")
+    try:
+        committee.set_attendance(request.dbsession, session,
+                                 [int(v) for v in appstruct["presents"]])
+    except WorkflowError as error:
+        return _session_page(request, error=_refused(request, error))
+    count = len(appstruct["presents"])
+    request.session.flash(f"Présences enregistrées : {count} membre(s) présent(s).", "succes")
+    return HTTPFound(request.route_url("committee.session", session_id=session.id,
+                                      _anchor="presences"))
 
 
 def _agenda_practice(request, value: str, missing_ok=False) -> Practice | None:
@@ -251,13 +357,26 @@ def _decision_form(request, item, counter) -> deform.Form:
     )
 
 
-def _synthesis_page(request, failed=None, error=None, status=None, error_item=None):
-    """The synthesis; `failed` is (item id, rendered form with its errors) after a bad post,
-    `error_item` the item whose section shows `error` (else it shows at the top)."""
+def _correction_form(request, item, counter) -> deform.Form:
+    schema = correction_schema().bind(csrf_token=get_csrf_token(request))
+    return deform.Form(
+        schema, formid=f"correction-{item.id}", counter=counter,
+        action=request.route_url("committee.correct", session_id=item.session_id,
+                                 id=item.practice_id, _anchor=f"pratique-{item.id}"),
+        buttons=(deform.Button("corriger", "Corriger la décision"),),
+    )
+
+
+def _synthesis_page(request, failed=None, error=None, status=None, error_item=None,
+                    failed_correction=None):
+    """The synthesis; `failed` (and `failed_correction`) is (item id, rendered form with its
+    errors) after a bad post, `error_item` the item whose section shows `error` (else it
+    shows at the top)."""
     session = request.context.session
     counter = itertools.count()
     rows = committee.synthesis(request.dbsession, session)
     forms = {}
+    corrections = {}
     for row in rows:
         item = row.item
         if failed and failed[0] == item.id:
@@ -265,11 +384,23 @@ def _synthesis_page(request, failed=None, error=None, status=None, error_item=No
         elif committee.undecided_item(item) and session.decisions_sent_at is None:
             form = _decision_form(request, item, counter)
             forms[item.id] = form.render({"version": item.practice.version})
+        if failed_correction and failed_correction[0] == item.id:
+            corrections[item.id] = failed_correction[1]
+        elif committee.correctable(item):
+            practice = item.practice
+            corrections[item.id] = _correction_form(request, item, counter).render({
+                "version": practice.version, "decision": item.decision,
+                "coup_de_coeur": practice.coup_de_coeur,
+                "motifs_coup_de_coeur": practice.motifs_coup_de_coeur,
+                **({} if not item.motivation else {"complements": item.motivation}
+                   if item.decision == "ajournee" else {"motivation": item.motivation}),
+            })
     if status:
         request.response.status = status
     return _common(
         request, session=session, rows=rows, forms=forms, error=error, error_item=error_item,
-        undecided=committee.undecided(session),
+        undecided=committee.undecided(session), corrections=corrections,
+        attendance=committee.attendance(session),
         page_title=("Erreur – " if error or failed else "") +
         f"Synthèse – séance du {session.date:%d/%m/%Y}",
     )
@@ -301,6 +432,7 @@ def decide(request):
             motivation=appstruct.get("complements") if decision == "ajournee"
             else appstruct.get("motivation"),
             coup_de_coeur=appstruct["coup_de_coeur"], expected_version=appstruct["version"],
+            motifs=appstruct["motifs_coup_de_coeur"],
         )
     except ConflictError as error:
         return _synthesis_page(request, error=_refused(request, error, 409), error_item=item.id)
@@ -310,6 +442,42 @@ def decide(request):
     extra = " Coup de cœur du comité." if practice.coup_de_coeur else ""
     request.session.flash(
         f"Décision enregistrée pour « {practice.titre} » : {DECISIONS[decision]}.{extra}", "succes")
+    return HTTPFound(request.route_url("committee.synthesis", session_id=session.id,
+                                      _anchor=f"pratique-{item.id}"))
+
+
+@view_config(route_name="committee.correct", request_method="POST",
+             renderer="recueil:templates/committee/synthesis.pt",
+             permission=Permissions.SECRETARIAT,
+             decorator=reload_on_conflict("committee.synthesis"))
+def correct(request):
+    """The secretariat corrects a decision, until the practice is published."""
+    session = request.context.session
+    item = _item(request)
+    form = _correction_form(request, item, itertools.count(2000))
+    try:
+        appstruct = form.validate(request.POST.items())
+    except deform.ValidationFailure as failure:
+        return _synthesis_page(request, failed_correction=(item.id, failure.render()), status=400)
+    decision = appstruct["decision"]
+    try:
+        mailed = committee.correct(
+            request, session, item, decision, appstruct["motif_correction"],
+            Actor.from_identity(request.identity),
+            motivation=appstruct.get("complements") if decision == "ajournee"
+            else appstruct.get("motivation"),
+            coup_de_coeur=appstruct["coup_de_coeur"], motifs=appstruct["motifs_coup_de_coeur"],
+            expected_version=appstruct["version"],
+        )
+    except ConflictError as error:
+        return _synthesis_page(request, error=_refused(request, error, 409), error_item=item.id)
+    except WorkflowError as error:
+        return _synthesis_page(request, error=_refused(request, error), error_item=item.id)
+    told = (" Le déclarant a reçu la décision corrigée, qui remplace la précédente."
+            if mailed else "")
+    request.session.flash(
+        f"Décision corrigée pour « {item.practice.titre} » : {DECISIONS[decision]}.{told}",
+        "succes")
     return HTTPFound(request.route_url("committee.synthesis", session_id=session.id,
                                       _anchor=f"pratique-{item.id}"))
 

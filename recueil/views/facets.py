@@ -3,6 +3,7 @@ their labels and counts, the groups of checkboxes and the removable tags of the 
 The API and the statistics read the same values."""
 import dataclasses
 
+from ..models.committee import COUP_DE_COEUR_MOTIFS
 from ..search.query import (
     CODE_FACETS,
     FACETS,
@@ -30,12 +31,14 @@ def allowed_codes(references) -> dict[str, set[str]]:
     codes["departements"] = {d.code for d in references.departements}
     codes["niveau"] = set(NIVEAUX)
     codes["coup_de_coeur"] = {"true"}
+    codes["motifs_coup_de_coeur"] = set(COUP_DE_COEUR_MOTIFS)
     derived["allowed_codes"] = codes
     return codes
 
 
 #: facets whose values do not come from the reference data
-FIXED_PAIRS = {"niveau": tuple(NIVEAUX.items()), "coup_de_coeur": (("true", COUP_DE_COEUR),)}
+FIXED_PAIRS = {"niveau": tuple(NIVEAUX.items()), "coup_de_coeur": (("true", COUP_DE_COEUR),),
+               "motifs_coup_de_coeur": tuple(COUP_DE_COEUR_MOTIFS.items())}
 
 
 def facet_values(references, facet: str, counts: dict[str, int], chosen=()) -> list[dict]:
@@ -164,6 +167,8 @@ def active_filters(request, state: SearchRequest) -> list[dict]:
                 label = NIVEAUX.get(code, code)
             elif name == "coup_de_coeur":
                 label = COUP_DE_COEUR
+            elif name == "motifs_coup_de_coeur":
+                label = COUP_DE_COEUR_MOTIFS.get(code, code)
             else:
                 label = references.label(name, code)
                 if name == "departements":

@@ -10,6 +10,7 @@ from pyramid.view import view_config
 from .. import formatting
 from ..forms.contact import HONEYPOT, HolderMessageSchema
 from ..forms.fiche import SECTION_TITLES, FicheSchema
+from ..models.committee import COUP_DE_COEUR_MOTIFS
 from ..search.query import NIVEAUX
 from ..security import Permissions
 from ..services import catalogue, contact, fiches
@@ -65,6 +66,7 @@ def _practice_page(request, practice, form_html: str | None = None, limited: str
         "search_url": lambda facet, code: search_url(request, [(facet, code)]),
         "territory": lambda p: territory(p, references),
         "niveau_label": NIVEAUX.get(str(practice.niveau), ""),
+        "motifs_coup_de_coeur": COUP_DE_COEUR_MOTIFS,
         # a fiche's practices and a practice's fiches (spec §4), published ones only
         "linked": fiches.published_links(practice) if practice.is_fiche else [],
         "fiches": [] if practice.is_fiche else fiches.published_fiches_of(practice),

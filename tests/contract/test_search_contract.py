@@ -22,7 +22,8 @@ CORPUS = [
     # key, fields
     ("ecole", dict(intitule="Le lien avec l'École primaire", thematiques=["education"],
                    publics=["4-12-ans"], echelle="departementale", departements=["49"],
-                   regions=["52"], date_mise_en_oeuvre=dt.date(2019, 3, 1), coup_de_coeur=True)),
+                   regions=["52"], date_mise_en_oeuvre=dt.date(2019, 3, 1), coup_de_coeur=True,
+                   motifs_coup_de_coeur=["pertinence", "originalite"])),
     ("ecoles", dict(intitule="Des écoles ouvertes aux parents",
                     thematiques=["education", "liens-parents-enfants"],
                     publics=["parents"], echelle="regionale", regions=["52"],
@@ -35,7 +36,7 @@ CORPUS = [
                         thematiques=["education"], publics=["enfants"], echelle="departementale",
                         departements=["971"], regions=["01"],
                         date_mise_en_oeuvre=dt.date(2023, 1, 1),
-                        coup_de_coeur=True)),
+                        coup_de_coeur=True, motifs_coup_de_coeur=["efficacite", "pertinence"])),
     ("enfant", dict(intitule="La parole de l'enfant au tribunal",
                     thematiques=["violences-sexuelles"], publics=["enfants"], echelle="nationale",
                     date_mise_en_oeuvre=dt.date(2010, 5, 1))),
@@ -89,7 +90,8 @@ def allowed(wsgi_app):
         codes = {f: references.codes(f) for f in
                  ("thematiques", "publics", "echelle", "regions", "departements",
                   "types_intervention", "relais")}
-    codes.update(niveau={"1", "2"}, coup_de_coeur={"true"})
+    codes.update(niveau={"1", "2"}, coup_de_coeur={"true"},
+                 motifs_coup_de_coeur={"pertinence", "originalite", "efficacite"})
     return codes
 
 
@@ -256,3 +258,18 @@ def test_a_practice_in_moderation_finds_its_published_lookalikes(backends, corpu
         similar = backend.similar_text(text, None, 5)
         assert similar and set(similar) <= {corpus[k] for k in PUBLISHED}
         assert set(similar[:2]) == {corpus["ecole"], corpus["ecoles"]}
+
+
+def test_the_motifs_of_a_coup_de_coeur_filter_and_are_counted(backends, corpus, allowed):
+    everything = both(backends, ask(allowed))
+    assert everything.facets["motifs_coup_de_coeur"] == {
+        "pertinence": 2, "originalite": 1, "efficacite": 1}
+    result = both(backends, ask(allowed, motifs_coup_de_coeur="originalite"))
+    assert keys_of(corpus, result) == {"ecole"}
+    # several motifs combine with OR, and the facet is counted without its own filter
+    result = both(backends, ask(allowed, motifs_coup_de_coeur=["originalite", "efficacite"]))
+    assert keys_of(corpus, result) == {"ecole", "educatives"}
+    assert result.facets["motifs_coup_de_coeur"]["pertinence"] == 2
+    result = both(backends, ask(allowed, motifs_coup_de_coeur="efficacite",
+                                thematiques="education"))
+    assert keys_of(corpus, result) == {"educatives"}

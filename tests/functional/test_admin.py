@@ -63,7 +63,20 @@ def test_roles_change_but_an_administrator_keeps_their_own(testapp, wsgi_app, en
     form.get("role", index=0).checked = False  # moderateur
     form.get("role", index=1).checked = True  # comite
     form["actif"] = False
-    assert "Compte de membre@fep.example.fr mis à jour." in form.submit().follow()
+    # a committee member sits for an institution
+    refused = form.submit().follow()
+    assert ("« Type d'institution » : un membre du comité siège pour une institution ; "
+            "choisissez son type et son nom.") in refused
+    assert _account(engine, "membre@fep.example.fr") == (True, ["moderateur"])
+    form = refused.forms[f"roles-{member_id}"]
+    form.get("role", index=0).checked = False
+    form.get("role", index=1).checked = True
+    form["actif"] = False
+    form["institution_type"] = "departement"
+    form["institution_nom"] = "Conseil départemental de Maine-et-Loire"
+    updated = form.submit().follow()
+    assert "Compte de membre@fep.example.fr mis à jour." in updated
+    assert "Département – Conseil départemental de Maine-et-Loire" in updated
     assert _account(engine, "membre@fep.example.fr") == (False, ["comite"])
 
     form = testapp.get("/gestion/admin/comptes").forms[f"roles-{admin_id}"]

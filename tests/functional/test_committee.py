@@ -133,14 +133,22 @@ def decision_form(page, practice):
     return next(iter(forms.values()))
 
 
+def tick(form, *codes):
+    """Tick the checkboxes of these codes (a choice of codes posts each as « valeur »)."""
+    for field in form.fields.get("valeur", []):
+        field.checked = field._value in codes
+
+
 def decide(app, session_id, practice, decision, motivation="", complements="", coup=False,
-           status=302, page=None):
+           status=302, page=None, motifs=None):
+    """A coup de cœur comes with its motifs: « pertinence » unless `motifs` says otherwise."""
     page = page or app.get(f"/gestion/comite/seances/{session_id}/synthese")
     form = decision_form(page, practice)
     form["decision"] = decision
     form["motivation"] = motivation
     form["complements"] = complements
     form["coup_de_coeur"] = coup
+    tick(form, *(motifs if motifs is not None else (["pertinence"] if coup else [])))
     return form.submit("enregistrer", status=status)
 
 

@@ -32,6 +32,12 @@ EXPECTED = {
     "reject": ({"inscrite"}, "non_retenue", "secretariat", True),
     "postpone": ({"inscrite"}, "ajournee", "secretariat", True),
     "ask_postponed_complements": ({"ajournee"}, "complement_demande", "secretariat", False),
+    # issue 14: a decision is corrected, with a reason, until the practice is published
+    "correct_to_selected": ({"non_retenue", "ajournee", "complement_demande"}, "selectionnee",
+                            "secretariat", True),
+    "correct_to_rejected": ({"selectionnee", "ajournee", "complement_demande"}, "non_retenue",
+                            "secretariat", True),
+    "correct_to_postponed": ({"selectionnee", "non_retenue"}, "ajournee", "secretariat", True),
     "publish": ({"selectionnee"}, "publiee", "systeme", False),
     "unpublish": ({"publiee"}, "depubliee", "administrateur", True),
     "republish": ({"depubliee"}, "publiee", "administrateur", False),
