@@ -22,6 +22,7 @@ FACETS = {
     "niveau": "Niveau",
     "annee": "Année de mise en œuvre",
     "coup_de_coeur": "Coup de cœur du comité",
+    "essaimee": "Essaimage",
 }
 #: Facets chosen by code (the year is chosen by range).
 CODE_FACETS = tuple(name for name in FACETS if name != "annee")

@@ -49,10 +49,13 @@ CONTACT_PER_PRACTICE = Limit("contact:pratique", "recueil.contact_messages_per_p
 #: alerts asked for one address, and from one connection: each sends a link, as personal links do
 ALERTS_PER_ADDRESS = Limit("alerte:courriel", "recueil.alert_requests_per_address", 3, HOUR)
 ALERTS_PER_CLIENT = Limit("alerte:client", "recueil.alert_requests_per_client", 20, HOUR)
+#: accounts of a practice taken up (essaimage) sent from one connection, and about one practice
+ESSAIMAGES_PER_CLIENT = Limit("essaimage:client", "recueil.essaimages_per_client", 5, HOUR)
+ESSAIMAGES_PER_PRACTICE = Limit("essaimage:pratique", "recueil.essaimages_per_practice", 20, DAY)
 
 LIMITS = (LINKS_PER_ADDRESS, LINKS_PER_CLIENT, SIGNIN_FAILURES_PER_ACCOUNT,
           SIGNIN_FAILURES_PER_CLIENT, CONTACT_PER_CLIENT, CONTACT_PER_PRACTICE,
-          ALERTS_PER_ADDRESS, ALERTS_PER_CLIENT)
+          ALERTS_PER_ADDRESS, ALERTS_PER_CLIENT, ESSAIMAGES_PER_CLIENT, ESSAIMAGES_PER_PRACTICE)
 #: an event older than this counts for no limit any more
 KEPT_FOR = max(limit.window for limit in LIMITS)
 

@@ -16,6 +16,7 @@ from ..search.query import (
 #: facets whose codes are a controlled vocabulary (spec §6)
 VOCABULARY_FACETS = ("thematiques", "publics", "echelle", "types_intervention", "relais")
 COUP_DE_COEUR = "Coup de cœur"
+ESSAIMEE = "Reprise ailleurs au moins une fois"
 
 
 def allowed_codes(references) -> dict[str, set[str]]:
@@ -30,12 +31,14 @@ def allowed_codes(references) -> dict[str, set[str]]:
     codes["departements"] = {d.code for d in references.departements}
     codes["niveau"] = set(NIVEAUX)
     codes["coup_de_coeur"] = {"true"}
+    codes["essaimee"] = {"true"}
     derived["allowed_codes"] = codes
     return codes
 
 
 #: facets whose values do not come from the reference data
-FIXED_PAIRS = {"niveau": tuple(NIVEAUX.items()), "coup_de_coeur": (("true", COUP_DE_COEUR),)}
+FIXED_PAIRS = {"niveau": tuple(NIVEAUX.items()), "coup_de_coeur": (("true", COUP_DE_COEUR),),
+               "essaimee": (("true", ESSAIMEE),)}
 
 
 def facet_values(references, facet: str, counts: dict[str, int], chosen=()) -> list[dict]:
@@ -162,8 +165,8 @@ def active_filters(request, state: SearchRequest) -> list[dict]:
         for code in state.values(name):
             if name == "niveau":
                 label = NIVEAUX.get(code, code)
-            elif name == "coup_de_coeur":
-                label = COUP_DE_COEUR
+            elif name in FIXED_PAIRS:
+                label = dict(FIXED_PAIRS[name]).get(code, code)
             else:
                 label = references.label(name, code)
                 if name == "departements":
