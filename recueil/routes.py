@@ -66,7 +66,7 @@ def includeme(config):
                      factory="recueil.security.StaffPractice")
     # essaimage: the accounts of teams that took up a practice, before they are published
     config.add_route("essaimages.queue", "/gestion/essaimages")
-    config.add_route("essaimages.decide", r"/gestion/essaimages/{essaimage_id:\d{1,9}}")
+    config.add_route("essaimages.decide", "/gestion/essaimages/{essaimage_id}")
     # selection committee
     config.add_route("committee.sessions", "/gestion/comite")
     config.add_route("committee.session_new", "/gestion/comite/seances/nouvelle")

@@ -10,7 +10,15 @@ import uuid
 import pytest
 import webtest
 
-from recueil.models import AgendaItem, Attachment, CommitteeSession, ImportBatch, SearchAlert, User
+from recueil.models import (
+    AgendaItem,
+    Attachment,
+    CommitteeSession,
+    Essaimage,
+    ImportBatch,
+    SearchAlert,
+    User,
+)
 from recueil.services import alerts
 from recueil.services.imports import Options, Report
 from recueil.services.passwords import hash_password
@@ -90,6 +98,7 @@ MATRIX = {
     "staff.home": ("GET", "/gestion", staff_only(*ANY_STAFF)),
     "auth.password": ("GET", "/gestion/mot-de-passe", staff_only(*ANY_STAFF)),
     "moderation.queue": ("GET", "/gestion/moderation", staff_only("moderateur")),
+    "essaimages.queue": ("GET", "/gestion/essaimages", staff_only("moderateur")),
     "moderation.review": ("GET", "/gestion/moderation/{submitted}", staff_only("moderateur")),
     "moderation.attachment": ("GET",
                               "/gestion/moderation/{submitted}/pieces/{submitted_attachment}",
@@ -124,6 +133,11 @@ MATRIX = {
     # state-changing routes: the allowed persona's empty form is refused for its content,
     # never for its authorisation
     "catalogue.contact": ("POST", "/pratiques/{published}/contact", {p: ALLOWED for p in PERSONAS}),
+    "catalogue.essaimage": ("POST", "/pratiques/{published}/essaimage",
+                            {p: ALLOWED for p in PERSONAS}),
+    # no action given: nothing is decided
+    "essaimages.decide": ("POST", "/gestion/essaimages/{essaimage}",
+                          staff_only("moderateur", ok=ALLOWED)),
     "declaration.new": ("POST", "/mon-espace/nouvelle",
                         declarant_only(owner_only=False, ok=ALLOWED)),
     "committee.agenda": ("POST", "/gestion/comite/seances/{session}/ordre-du-jour",
@@ -196,6 +210,12 @@ def world(wsgi_app, engine, smtp_server):
         session.add(batch)
         session.flush()
         ids["import_batch"] = batch.id
+        essaimage = Essaimage(practice_id=ids["published"], structure="Une équipe",
+                              departement="46", recit="Repris.", courriel=OTHER,
+                              status="a_moderer", created_at=dt.datetime(2026, 11, 1))
+        session.add(essaimage)
+        session.flush()
+        ids["essaimage"] = essaimage.id
         alert = SearchAlert(email=OTHER, query="thematiques=education",
                             description="Thématique : Éducation", nonce="0" * 32,
                             created_at=wsgi_app.registry["clock"].now(), confirmed_at=None)

@@ -329,9 +329,11 @@ def test_the_catalogue_filters_on_practices_taken_up(testapp, spread):
     assert titles == ["Des visites médiatisées dans un lieu neutre"]
     assert "Essaimage : Reprise ailleurs au moins une fois" in filtered.text
     api = testapp.get("/api/pratiques?essaimee=true").json
-    assert [r["intitule"] for r in api["resultats"]] == ["Des visites médiatisées dans un lieu neutre"]
+    assert [r["intitule"] for r in api["resultats"]] == [
+        "Des visites médiatisées dans un lieu neutre"]
     assert api["resultats"][0]["nombre_essaimages"] == 2
-    facet = {v["code"]: v["nombre"] for v in testapp.get("/api/pratiques").json["facettes"]["essaimee"]}
+    facets = testapp.get("/api/pratiques").json["facettes"]
+    facet = {v["code"]: v["nombre"] for v in facets["essaimee"]}
     assert facet == {"true": 1}
     testapp.get("/api/pratiques?essaimee=peut-etre", status=400)
 
