@@ -143,12 +143,21 @@ def json_head(links: Links, generated_at: dt.datetime) -> dict:
 
 
 def json_records(batch: Batch, links: Links, vocabularies: Vocabularies) -> Iterator[dict]:
-    """The public records of a batch, each code with its label."""
+    """The public records of a batch, each code with its label, then the list of the
+    practice's essaimages (structure, département with its label, date)."""
+    departements = vocabularies.labels_of("departements")
     for row in batch.rows:
         practice = types.SimpleNamespace(**row._mapping)
         for field in MULTI_VALUED:
             setattr(practice, field, batch.multi(practice.id, field))
-        yield public_record(practice, links.practice(practice.id), vocabularies)
+        record = public_record(practice, links.practice(practice.id), vocabularies)
+        record["essaimages"] = [
+            {"structure": structure,
+             "departement": {"code": code, "libelle": departements.get(code, code)},
+             "date": day}
+            for structure, code, day in batch.essaimages.get(practice.id, ())
+        ]
+        yield record
 
 
 def _dumps(value: object) -> str:

@@ -24,7 +24,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
+from recueil.formatting import in_paris
 from recueil.models.columns import COLUMNS, MULTI_VALUED, SEPARATOR
+from recueil.models.essaimage import Essaimage
 from recueil.models.practice import PUBLIC_STATUSES, Practice, PracticeTerm
 
 BATCH = 1000
@@ -34,6 +36,7 @@ SCALARS: tuple[str, ...] = tuple(n for n in COLUMNS if n not in MULTI_VALUED and
 
 _practices = Practice.__table__
 _terms = PracticeTerm.__table__
+_essaimages = Essaimage.__table__
 PUBLISHED = _practices.c.status.in_(PUBLIC_STATUSES)
 
 
@@ -64,6 +67,9 @@ class Batch:
 
     rows: list  # Row objects, columns in SCALARS order
     codes: dict  # id -> one cell per MULTI_VALUED field: its codes joined by SEPARATOR
+    #: id -> the published essaimages of the practice, (structure, département, date) each,
+    #: when the batch was read for the files (the JSON lists them)
+    essaimages: dict = dataclasses.field(default_factory=dict)
 
     def cells(self, practice_id: str) -> tuple[str, ...]:
         return self.codes.get(practice_id, NO_CODES)
@@ -81,7 +87,8 @@ def batches(connection: Connection, size: int | None = None) -> Iterator[Batch]:
         published_query(connection.dialect.name))
     try:
         for rows in result.partitions():
-            yield Batch(rows, _codes(connection, [row[0] for row in rows]))
+            ids = [row[0] for row in rows]
+            yield Batch(rows, _codes(connection, ids), _published_essaimages(connection, ids))
     finally:
         result.close()
 
@@ -107,6 +114,22 @@ def _codes(connection: Connection, ids: list[str]) -> dict:
         lists.setdefault(pid, {}).setdefault(field, []).append(code)
     return {pid: tuple(SEPARATOR.join(by_field.get(f, ())) for f in MULTI_VALUED)
             for pid, by_field in lists.items()}
+
+
+def _published_essaimages(connection: Connection, ids: list[str]) -> dict:
+    """The published essaimages of these practices (never their authors' addresses), the
+    oldest first, in one query; only practices that have one are keys."""
+    found: dict = {}
+    practice_id = _as_text(_essaimages.c.practice_id, connection.dialect.name)
+    query = (select(practice_id, _essaimages.c.structure, _essaimages.c.departement,
+                    _essaimages.c.decided_at)
+             .where(type_coerce(_essaimages.c.practice_id, Uuid(as_uuid=False)).in_(ids),
+                    _essaimages.c.status == "publie")
+             .order_by(_essaimages.c.decided_at, _essaimages.c.id))
+    for pid, structure, departement, decided_at in connection.execute(query):
+        day = in_paris(decided_at).date().isoformat() if decided_at else None
+        found.setdefault(pid, []).append((structure, departement, day))
+    return found
 
 
 @dataclasses.dataclass(frozen=True)

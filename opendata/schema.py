@@ -137,6 +137,8 @@ def datapackage(links: Links, files: dict | None = None, paths: dict | None = No
                               "lineTerminator": "\r\n", "header": True}),
             resource(metadata.JSON, profile="data-resource",
                      description="Les mêmes pratiques, les champs à plusieurs valeurs en "
-                                 "tableaux, chaque code avec son libellé."),
+                                 "tableaux, chaque code avec son libellé ; « essaimages » "
+                                 "liste les reprises publiées de chaque pratique (structure, "
+                                 "département, date)."),
         ],
     }

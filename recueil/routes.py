@@ -18,6 +18,7 @@ def includeme(config):
     config.add_route("catalogue.feed", "/pratiques.atom")
     config.add_route("catalogue.show", "/pratiques/{id}")
     config.add_route("catalogue.contact", "/pratiques/{id}/contact")
+    config.add_route("catalogue.essaimage", "/pratiques/{id}/essaimage")
     config.add_route("catalogue.map", "/carte")
     config.add_route("catalogue.stats", "/statistiques")
     # alerts on a search: the links of their e-mails carry a signed token
@@ -75,6 +76,9 @@ def includeme(config):
                      factory="recueil.security.StaffPractice")
     config.add_route("moderation.attachment", "/gestion/moderation/{id}/pieces/{attachment_id}",
                      factory="recueil.security.StaffPractice")
+    # essaimage: the accounts of teams that took up a practice, before they are published
+    config.add_route("essaimages.queue", "/gestion/essaimages")
+    config.add_route("essaimages.decide", "/gestion/essaimages/{essaimage_id}")
     # selection committee
     config.add_route("committee.sessions", "/gestion/comite")
     config.add_route("committee.session_new", "/gestion/comite/seances/nouvelle")

@@ -7,6 +7,7 @@ from .access import AccessLink, RateEvent  # noqa: F401
 from .alert import SearchAlert  # noqa: F401
 from .committee import AgendaItem, CommitteeSession, ReviewGrid  # noqa: F401
 from .erasure import Erasure  # noqa: F401
+from .essaimage import ESSAIMAGE_STATUSES, Essaimage  # noqa: F401
 from .imports import ImportBatch  # noqa: F401
 from .meta import Base  # noqa: F401
 from .page import Page  # noqa: F401

@@ -168,6 +168,12 @@ _DOCUMENTED = [
     Column("coup_de_coeur", "Coup de cœur du comité",
            "true si le comité de sélection a distingué la pratique, false sinon.",
            type="boolean", required=True, example="false"),
+    Column("nombre_essaimages", "Nombre d'essaimages",
+           "Nombre d'équipes qui ont fait savoir, sur la page de la pratique, qu'elles l'ont "
+           "reprise ailleurs (essaimage), récits relus et publiés par l'équipe du recueil ; 0 "
+           "si aucune. Le JSON donne aussi la liste de ces reprises (structure, département, "
+           "date de publication).",
+           type="integer", required=True, example="2", minimum=0),
     Column("date_publication", "Date de publication",
            "Date à laquelle la pratique a été publiée dans le recueil, au format AAAA-MM-JJ.",
            type="date", format="%Y-%m-%d", required=True, example="2024-03-15"),

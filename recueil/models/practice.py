@@ -31,7 +31,8 @@ PUBLIC_FIELDS = (
     "date_mise_en_oeuvre", "echelle", "types_intervention", "types_intervention_autre",
     "thematiques", "thematiques_autre", "publics", "publics_autre", "relais", "relais_autre",
     "regions", "departements", "lieu", "objectifs", "moyens", "bilan", "budget_annuel",
-    "nombre_beneficiaires", "coup_de_coeur", "date_publication", "source", "url",
+    "nombre_beneficiaires", "coup_de_coeur", "nombre_essaimages", "date_publication", "source",
+    "url",
 )
 #: The sections and follow-up of an ONPE fiche dispositif (level 2, spec §4), public and
 #: empty for a practice (level 1). They come after `url`, so that a reader of the earlier
@@ -152,6 +153,9 @@ class Practice(Base):
     budget_annuel: Mapped[int | None] = mapped_column(BigInteger)
     nombre_beneficiaires: Mapped[int | None] = mapped_column(Integer)
     coup_de_coeur: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: the published accounts of teams that took the practice up (essaimages), counted here
+    #: so that the indexes and the open data read it with the practice's other columns
+    nombre_essaimages: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     date_publication: Mapped[dt.date | None] = mapped_column(Date)
     source: Mapped[str | None] = mapped_column(String(100))
     source_id: Mapped[str | None] = mapped_column(String(100))

@@ -118,6 +118,8 @@ def _purge(env, args):
     anonymised = f" : {', '.join(done.anonymised)}" if done.anonymised else ""
     print(f"  les données personnelles de {len(done.anonymised)} pratique(s) close(s)"
           f"{anonymised}")
+    if done.essaimages:
+        print(f"  l'adresse de {done.essaimages} récit(s) d'essaimage décidé(s)")
 
 
 def _alerts(env, args):

@@ -60,6 +60,8 @@ def solr_document(practice: Practice, url: str) -> dict:
         "budget_annuel": practice.budget_annuel,
         "nombre_beneficiaires": practice.nombre_beneficiaires,
         "coup_de_coeur": bool(practice.coup_de_coeur),
+        "nombre_essaimages": practice.nombre_essaimages or 0,
+        "essaimee": bool(practice.nombre_essaimages),
         "date_publication": _solr_date(practice.date_publication),
         "date_revision": _solr_date(practice.date_revision),
         "source": practice.source,
@@ -132,6 +134,8 @@ def record_from_document(document: dict, url: str,
     for name in MULTI_FIELDS:
         if record[name] is None:
             record[name] = []
+    if record["nombre_essaimages"] is None:
+        record["nombre_essaimages"] = 0  # a document indexed before the field existed
     for name in DATE_FIELDS:
         if record[name]:
             record[name] = record[name][:10]

@@ -23,6 +23,7 @@ FACETS = {
     "annee": "Année de mise en œuvre",
     "coup_de_coeur": "Coup de cœur du comité",
     "motifs_coup_de_coeur": "Motif du coup de cœur",
+    "essaimee": "Essaimage",
 }
 #: Facets chosen by code (the year is chosen by range).
 CODE_FACETS = tuple(name for name in FACETS if name != "annee")

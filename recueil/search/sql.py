@@ -42,6 +42,8 @@ COLUMN_FACETS = {
     "relais": Practice.relais,
     "niveau": Practice.niveau,
     "coup_de_coeur": Practice.coup_de_coeur,
+    # taken up at least once (essaimage): Solr indexes the same test as its `essaimee` field
+    "essaimee": Practice.nombre_essaimages > 0,
 }
 #: the facets counted by every search
 COUNTED_FACETS = (*CODE_FACETS, "annee")
@@ -58,7 +60,7 @@ SIMILAR_TERMS = 25
 
 
 def _code(facet: str, value: object) -> str:
-    if facet == "coup_de_coeur":
+    if facet in ("coup_de_coeur", "essaimee"):
         return "true" if value else "false"
     return str(value)
 

@@ -15,7 +15,9 @@ was typed on an unfinished step, the person's own words and address in the histo
 personal fields of the history's snapshots; erasure also removes the documents joined (never
 public, they may name people). On other declarants' practices, the contact or agreement block
 that holds the address is emptied. The person's personal links and link requests go too, and
-the alerts on searches the address follows.
+the alerts on searches the address follows. Their accounts of practices taken up (essaimages)
+lose the address; those never published are deleted, the published ones stay on the
+practice's page (a structure's words, published under the Licence Ouverte).
 """
 import dataclasses
 import datetime as dt
@@ -24,7 +26,7 @@ from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..clock import SystemClock
-from ..models import AccessLink, Erasure, Practice, RateEvent, SearchAlert, Transition
+from ..models import AccessLink, Erasure, Essaimage, Practice, RateEvent, SearchAlert, Transition
 from ..models.practice import MULTI_FIELDS, PERSONAL_FIELDS, PUBLIC_FIELDS, STATUSES
 from . import ratelimit, workflow
 from .access import normalise_email
@@ -54,6 +56,14 @@ def declared_by(dbsession: Session, email: str) -> list[Practice]:
     return list(dbsession.scalars(
         select(Practice).where(_lower(Practice.declarant_courriel) == email)
         .order_by(Practice.created_at, Practice.id)
+    ))
+
+
+def essaimages_of(dbsession: Session, email: str) -> list[Essaimage]:
+    """The accounts of practices taken up sent with this address, oldest first."""
+    return list(dbsession.scalars(
+        select(Essaimage).where(_lower(Essaimage.courriel) == email)
+        .order_by(Essaimage.created_at, Essaimage.id)
     ))
 
 
@@ -152,6 +162,13 @@ def export(dbsession: Session, email: str, now: dt.datetime) -> dict:
                 select(SearchAlert).where(SearchAlert.email == email)
                 .order_by(SearchAlert.created_at, SearchAlert.id))
         ],
+        "essaimages": [
+            {"pratique": e.practice.reference, "intitule": e.practice.intitule,
+             "structure": e.structure, "departement": e.departement, "recit": e.recit,
+             "etat": e.status, "etat_libelle": e.status_label,
+             "envoye_le": _json(e.created_at), "decide_le": _json(e.decided_at)}
+            for e in essaimages_of(dbsession, email)
+        ],
     }
 
 
@@ -167,12 +184,15 @@ class Plan:
     closed: list[Practice]
     public: list[Practice]
     mentions: list[Practice]
+    #: accounts of practices taken up (essaimages) sent with the address
+    essaimages: list[Essaimage] = dataclasses.field(default_factory=list)
 
 
 def plan(dbsession: Session, email: str) -> Plan:
     """What erasure would do to the data held about `email`."""
     email = normalise_email(email)
-    found = Plan(email, [], [], [], [], mentioning(dbsession, email))
+    found = Plan(email, [], [], [], [], mentioning(dbsession, email),
+                 essaimages_of(dbsession, email))
     for practice in declared_by(dbsession, email):
         if practice.status == "brouillon":
             found.drafts.append(practice)
@@ -265,6 +285,7 @@ def erase(dbsession: Session, clock: SystemClock, email: str, requester: Request
     for practice in found.mentions:
         _forget_block(practice, email)
         workflow.note(dbsession, clock, practice, requester.actor, NOTE.format(why=why))
+    forget_essaimages(dbsession, found.essaimages)
     dbsession.execute(delete(AccessLink).where(AccessLink.email == email))
     dbsession.execute(delete(SearchAlert).where(SearchAlert.email == email))
     dbsession.execute(delete(RateEvent).where(RateEvent.key.in_(
@@ -278,6 +299,17 @@ def erase(dbsession: Session, clock: SystemClock, email: str, requester: Request
     dbsession.add(record)
     dbsession.flush()
     return record
+
+
+def forget_essaimages(dbsession: Session, essaimages: list[Essaimage]) -> None:
+    """Remove the address of these accounts: a published one stays without it, the others
+    (waiting or refused: nobody will read them again) are deleted."""
+    for essaimage in essaimages:
+        if essaimage.status == "publie":
+            essaimage.courriel = None
+        else:
+            dbsession.delete(essaimage)
+    dbsession.flush()
 
 
 def recent_erasures(dbsession: Session, limit: int = 50) -> list[Erasure]:

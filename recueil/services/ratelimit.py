@@ -53,10 +53,14 @@ ALERTS_PER_CLIENT = Limit("alerte:client", "recueil.alert_requests_per_client", 
 #: e-mails a person outside the platform
 AGREEMENT_REQUESTS_PER_PRACTICE = Limit("accord:pratique",
                                         "recueil.agreement_requests_per_practice", 3, DAY)
+#: accounts of a practice taken up (essaimage) sent from one connection, and about one practice
+ESSAIMAGES_PER_CLIENT = Limit("essaimage:client", "recueil.essaimages_per_client", 5, HOUR)
+ESSAIMAGES_PER_PRACTICE = Limit("essaimage:pratique", "recueil.essaimages_per_practice", 20, DAY)
 
 LIMITS = (LINKS_PER_ADDRESS, LINKS_PER_CLIENT, SIGNIN_FAILURES_PER_ACCOUNT,
           SIGNIN_FAILURES_PER_CLIENT, CONTACT_PER_CLIENT, CONTACT_PER_PRACTICE,
-          ALERTS_PER_ADDRESS, ALERTS_PER_CLIENT, AGREEMENT_REQUESTS_PER_PRACTICE)
+          ALERTS_PER_ADDRESS, ALERTS_PER_CLIENT, AGREEMENT_REQUESTS_PER_PRACTICE,
+          ESSAIMAGES_PER_CLIENT, ESSAIMAGES_PER_PRACTICE)
 #: an event older than this counts for no limit any more
 KEPT_FOR = max(limit.window for limit in LIMITS)
 

@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..clock import SystemClock
-from ..models import AccessLink, Practice, RateEvent, Transition
+from ..models import AccessLink, Essaimage, Practice, RateEvent, Transition
 from ..models.practice import PERSONAL_FIELDS
 from . import ratelimit, workflow
 from .personal_data import anonymise
@@ -108,10 +108,13 @@ class Purged:
     rate_events: int = 0
     drafts: list[str] = dataclasses.field(default_factory=list)
     anonymised: list[str] = dataclasses.field(default_factory=list)
+    #: accounts of practices taken up (essaimages) whose address was removed
+    essaimages: int = 0
 
     @property
     def nothing(self) -> bool:
-        return not (self.links or self.rate_events or self.drafts or self.anonymised)
+        return not (self.links or self.rate_events or self.drafts or self.anonymised
+                    or self.essaimages)
 
 
 def _holds_personal():
@@ -153,6 +156,16 @@ def purge(dbsession: Session, clock: SystemClock, retention: Retention) -> Purge
             workflow.note(dbsession, clock, practice, RETENTION,
                           PURGE_NOTE.format(months=retention.personal_months))
             done.anonymised.append(practice.reference or practice.titre)
+
+    # an account's address serves to reach its author while it waits for the moderators,
+    # and for a while after their decision: then it goes, as the closed practices' data does
+    decided = list(dbsession.scalars(select(Essaimage).where(
+        Essaimage.status != "a_moderer", Essaimage.courriel.is_not(None),
+        Essaimage.decided_at < months_before(now, retention.personal_months),
+    )))
+    for essaimage in decided:
+        essaimage.courriel = None  # the account and its decision stay on record
+    done.essaimages = len(decided)
     dbsession.flush()
     return done
 

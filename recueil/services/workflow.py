@@ -142,7 +142,8 @@ def snapshot(practice: Practice) -> dict:
     values = {}
     for name in (*PUBLIC_FIELDS, *PERSONAL_FIELDS):
         if name in (
-            "id", "reference", "url", "date_publication", "coup_de_coeur", "source", "niveau"
+            "id", "reference", "url", "date_publication", "coup_de_coeur", "source", "niveau",
+            "nombre_essaimages",
         ):
             continue
         value = getattr(practice, name, None)

@@ -62,6 +62,8 @@ def signout(request):
 STAFF_SECTIONS = (
     (Permissions.MODERATE, "Modération", "moderation.queue",
      "Vérifier les déclarations, demander des compléments, repérer les doublons."),
+    (Permissions.MODERATE, "Essaimages", "essaimages.queue",
+     "Publier ou refuser les récits des équipes qui ont repris une pratique."),
     (Permissions.COMMITTEE, "Comité de sélection", "committee.sessions",
      "Les séances, leur ordre du jour et les grilles d'examen."),
     (Permissions.WRITE_FICHES, "Fiches dispositifs", "fiches.list",

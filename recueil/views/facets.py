@@ -17,6 +17,7 @@ from ..search.query import (
 #: facets whose codes are a controlled vocabulary (spec §6)
 VOCABULARY_FACETS = ("thematiques", "publics", "echelle", "types_intervention", "relais")
 COUP_DE_COEUR = "Coup de cœur"
+ESSAIMEE = "Reprise ailleurs au moins une fois"
 
 
 def allowed_codes(references) -> dict[str, set[str]]:
@@ -32,13 +33,15 @@ def allowed_codes(references) -> dict[str, set[str]]:
     codes["niveau"] = set(NIVEAUX)
     codes["coup_de_coeur"] = {"true"}
     codes["motifs_coup_de_coeur"] = set(COUP_DE_COEUR_MOTIFS)
+    codes["essaimee"] = {"true"}
     derived["allowed_codes"] = codes
     return codes
 
 
 #: facets whose values do not come from the reference data
 FIXED_PAIRS = {"niveau": tuple(NIVEAUX.items()), "coup_de_coeur": (("true", COUP_DE_COEUR),),
-               "motifs_coup_de_coeur": tuple(COUP_DE_COEUR_MOTIFS.items())}
+               "motifs_coup_de_coeur": tuple(COUP_DE_COEUR_MOTIFS.items()),
+               "essaimee": (("true", ESSAIMEE),)}
 
 
 def facet_values(references, facet: str, counts: dict[str, int], chosen=()) -> list[dict]:
@@ -165,10 +168,8 @@ def active_filters(request, state: SearchRequest) -> list[dict]:
         for code in state.values(name):
             if name == "niveau":
                 label = NIVEAUX.get(code, code)
-            elif name == "coup_de_coeur":
-                label = COUP_DE_COEUR
-            elif name == "motifs_coup_de_coeur":
-                label = COUP_DE_COEUR_MOTIFS.get(code, code)
+            elif name in FIXED_PAIRS:
+                label = dict(FIXED_PAIRS[name]).get(code, code)
             else:
                 label = references.label(name, code)
                 if name == "departements":

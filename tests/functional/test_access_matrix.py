@@ -15,6 +15,7 @@ from recueil.models import (
     AgreementRequest,
     Attachment,
     CommitteeSession,
+    Essaimage,
     ImportBatch,
     SearchAlert,
     User,
@@ -103,6 +104,7 @@ MATRIX = {
     "staff.home": ("GET", "/gestion", staff_only(*ANY_STAFF)),
     "auth.password": ("GET", "/gestion/mot-de-passe", staff_only(*ANY_STAFF)),
     "moderation.queue": ("GET", "/gestion/moderation", staff_only("moderateur")),
+    "essaimages.queue": ("GET", "/gestion/essaimages", staff_only("moderateur")),
     "moderation.review": ("GET", "/gestion/moderation/{submitted}", staff_only("moderateur")),
     "moderation.attachment": ("GET",
                               "/gestion/moderation/{submitted}/pieces/{submitted_attachment}",
@@ -145,6 +147,11 @@ MATRIX = {
     # state-changing routes: the allowed persona's empty form is refused for its content,
     # never for its authorisation
     "catalogue.contact": ("POST", "/pratiques/{published}/contact", {p: ALLOWED for p in PERSONAS}),
+    "catalogue.essaimage": ("POST", "/pratiques/{published}/essaimage",
+                            {p: ALLOWED for p in PERSONAS}),
+    # no action given: nothing is decided
+    "essaimages.decide": ("POST", "/gestion/essaimages/{essaimage}",
+                          staff_only("moderateur", ok=ALLOWED)),
     "declaration.new": ("POST", "/mon-espace/nouvelle",
                         declarant_only(owner_only=False, ok=ALLOWED)),
     "moderation.agreement": ("POST", "/gestion/moderation/{submitted}/accord",
@@ -224,6 +231,12 @@ def world(wsgi_app, engine, smtp_server):
         session.add(batch)
         session.flush()
         ids["import_batch"] = batch.id
+        essaimage = Essaimage(practice_id=ids["published"], structure="Une équipe",
+                              departement="46", recit="Repris.", courriel=OTHER,
+                              status="a_moderer", created_at=dt.datetime(2026, 11, 1))
+        session.add(essaimage)
+        session.flush()
+        ids["essaimage"] = essaimage.id
         alert = SearchAlert(email=OTHER, query="thematiques=education",
                             description="Thématique : Éducation", nonce="0" * 32,
                             created_at=wsgi_app.registry["clock"].now(), confirmed_at=None)

@@ -1,8 +1,8 @@
 """Fuzzing the forms anyone can post: every step of the declaration, the link request, the
-staff sign-in and the message to a practice's holder. Whatever is posted — fields missing,
-twice, oversized, out of the vocabulary, impossible dates, control characters, HTML,
-formulas, files of any bytes, broken multipart — the answer is never a 5xx, a refused post
-stores nothing, and every field error names its field."""
+staff sign-in, the message to a practice's holder and the account of a practice taken up.
+Whatever is posted — fields missing, twice, oversized, out of the vocabulary, impossible
+dates, control characters, HTML, formulas, files of any bytes, broken multipart — the answer
+is never a 5xx, a refused post stores nothing, and every field error names its field."""
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -128,6 +128,22 @@ def holder_target(wsgi_app, testapp):
 @given(data=st.data())
 def test_the_message_to_a_holder(engine, holder_target, data):
     holder_target.post(data, engine)
+
+
+@pytest.fixture
+def essaimage_target(wsgi_app, testapp):
+    with wsgi_app.registry["dbsession_factory"]() as session:
+        practice = make_practice(session)
+        session.commit()
+        path = f"/pratiques/{practice.id}"
+    valid = dict(VALID, structure="Service ASE du Lot", departement="46",
+                 recit="Nous l'avons reprise à Cahors, avec une psychologue en plus.")
+    return Target(testapp, path, "formulaire-essaimage", "envoyer", valid)
+
+
+@given(data=st.data())
+def test_the_essaimage_account(engine, essaimage_target, data):
+    essaimage_target.post(data, engine)
 
 
 # -- multipart bodies as no browser writes them ---------------------------------------------
