@@ -36,9 +36,9 @@
   "use strict";
   var summary = document.querySelector("[data-resume-erreurs]");
   if (!summary) { return; }
-  if (document.activeElement === document.body || document.activeElement === null) {
-    summary.focus();
-  }
+  // also when the address has a fragment (a link followed before the post), which stops
+  // the browser's autofocus
+  summary.focus();
   summary.addEventListener("click", function (event) {
     var link = event.target.closest("a[href^='#']");
     if (!link) { return; }
