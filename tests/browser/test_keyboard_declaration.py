@@ -1,6 +1,7 @@
 """A declarant fills the whole form with the keyboard alone, with and without JavaScript:
 Enter moves forward, a refused step puts the focus on its error summary whose links lead
 to the fields, and the focused element is never out of sight or under another one."""
+import os
 import re
 
 import pytest
@@ -94,6 +95,13 @@ def press_enter(page) -> None:
         page.keyboard.press("Enter")
 
 
+def screenshot(page, name: str) -> None:
+    """Kept for people to look at when RECUEIL_SCREENSHOTS names a directory."""
+    if os.environ.get("RECUEIL_SCREENSHOTS"):
+        page.screenshot(path=os.path.join(os.environ["RECUEIL_SCREENSHOTS"], name + ".png"),
+                        full_page=True)
+
+
 def step_is(page, slug: str) -> None:
     assert re.search(rf"/{slug}$", page.url), page.url
 
@@ -159,6 +167,7 @@ def test_a_declarant_fills_the_form_with_the_keyboard_alone(live_server, keyboar
         assert focused(page, "input[value='94']")
         page.keyboard.press("Space")
         assert tabs < 40
+        screenshot(page, "localisation-filtre")
     else:
         assert page.locator("[data-filtre]").is_hidden()
         check_box(page, "valeur", "94")
@@ -180,6 +189,7 @@ def test_a_declarant_fills_the_form_with_the_keyboard_alone(live_server, keyboar
     type_in(page, field("accord_courriel"), "paul.durand@departement.example.fr")
     press_enter(page)
     step_is(page, "contact")
+    screenshot(page, "contact-erreurs-" + ("js" if javascript else "sans-js"))
     assert focused(page, "#formulaire-erreurs")
     focus_seen(page)
     page.keyboard.press("Tab")
