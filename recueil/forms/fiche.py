@@ -13,6 +13,7 @@ import colander
 from ..models.reference import PRACTICE_PREFIX, PRACTICE_REFERENCE, format_reference, shape
 from .practice import (
     SHORT,
+    AllErrorsAtOnce,
     CSRFSchema,
     _departement_codes,
     _departements_widget,
@@ -140,7 +141,7 @@ def _fiche_rules(node, value):
         raise error
 
 
-class FicheSchema(CSRFSchema):
+class FicheSchema(AllErrorsAtOnce, CSRFSchema):
     version = version_node()
 
     intitule = _in("presentation", text_node("intitule", "Intitulé de la fiche", SHORT))

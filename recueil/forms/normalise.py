@@ -5,9 +5,12 @@ fields its scale asks; the régions always include those of the départements. T
 their save paths store what `normalise` returns (a value the answers made irrelevant is
 dropped); an imported file, whose cells nobody sees again, is refused where `lost` finds a
 cell that would be dropped. The départements' régions are reference data: callers pass
-`regions_for` (départements -> their régions, in code order).
+`regions_for` (départements -> their régions, in code order). An amount typed in euros
+becomes the whole number stored (`euros`).
 """
+import re
 from collections.abc import Callable, Iterable
+from decimal import ROUND_HALF_UP, Decimal
 
 #: The vocabularies whose « autre » asks for a precision, in `<field>_autre`.
 WITH_PRECISION = ("types_intervention", "thematiques", "publics", "relais")
@@ -92,3 +95,50 @@ def lost(values: dict, regions_for: RegionsFor) -> dict[str, str]:
                 f"« {field} » : une action à l'échelle « {echelle} » n'a pas de {field} ; "
                 "videz la cellule ou corrigez l'échelle.")
     return messages
+
+
+class NotAnAmount(ValueError):
+    """The text is no amount in euros."""
+
+
+class AmbiguousAmount(NotAnAmount):
+    """A comma followed by three digits: « 62,000 » reads 62 in French and 62 000 in English."""
+
+
+#: What may surround the figures: spaces of every kind (French writes « 62 000 » with a
+#: non-breaking or a narrow one), and apostrophes (« 62'000 », as in Switzerland).
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2007\u2009'’]+")
+_CURRENCY = re.compile(r"(€|euros?|eur)$")
+_SCALE = {"k": 1_000, "m": 1_000_000}
+_THOUSANDS_DOT = re.compile(r"^\d{1,3}(\.\d{3})+$")
+_THOUSANDS_COMMA = re.compile(r"^\d{1,3}(,\d{3}){2,}$")
+_NUMBER = re.compile(r"^\d+([.,]\d+)?$")
+
+
+def euros(text: str) -> int:
+    """An amount as people write it, in whole euros (rounded half up): « 62 000 € »,
+    « 62000 », « 62 000,50 », « 62.000 € », « 62 k€ », « 1,5 M€ », « 45 000 euros ».
+
+    A dot followed by groups of three digits separates thousands (« 62.000 »), as a space
+    does; a comma is the decimal mark, except in « 1,000,000 »; « 62,000 » is refused as
+    ambiguous (AmbiguousAmount); anything else that is no amount raises NotAnAmount."""
+    value = _SPACES.sub("", text).lower().replace("\u2212", "-")
+    sign = -1 if value.startswith("-") else 1
+    value = value.lstrip("+-")
+    value = value.removeprefix("€")
+    value = _CURRENCY.sub("", value)
+    scale = _SCALE.get(value[-1:], 1)
+    if scale != 1:
+        value = value[:-1]
+    if "." in value and "," in value:
+        # the last mark is the decimal one: « 62.000,50 », « 62,000.50 »
+        thousands = "." if value.rindex(",") > value.rindex(".") else ","
+        value = value.replace(thousands, "")
+    elif _THOUSANDS_DOT.match(value) or _THOUSANDS_COMMA.match(value):
+        value = value.replace(".", "").replace(",", "")
+    elif re.match(r"^\d+,\d{3}$", value) and scale == 1:
+        raise AmbiguousAmount(text)
+    if not _NUMBER.match(value):
+        raise NotAnAmount(text)
+    amount = Decimal(value.replace(",", ".")) * scale * sign
+    return int(amount.to_integral_value(rounding=ROUND_HALF_UP))

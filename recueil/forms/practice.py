@@ -11,7 +11,7 @@ import deform
 from ..models.vocabulary import VOCABULARIES
 from . import attachments as attachment_types
 from .normalise import SCALES, TERRITORY_ASKED, TERRITORY_FIELDS, WITH_PRECISION
-from .types import CodeList, FrenchDate, Integer, in_vocabulary, max_length, strip_text
+from .types import CodeList, Euros, FrenchDate, Integer, in_vocabulary, max_length, strip_text
 from .widgets import ChoiceWidget, CounterTextAreaWidget, FilesWidget
 
 SHORT = 100
@@ -71,6 +71,42 @@ class CSRFSchema(colander.MappingSchema):
     csrf_token = colander.SchemaNode(
         colander.String(), widget=deform.widget.HiddenWidget(), default=_csrf_token, missing=""
     )
+
+
+class AllErrorsAtOnce:
+    """A form schema whose rules across fields (« Autre » asks for its precision, the
+    territory follows the scale) are checked even when some fields are refused, so that a
+    person sees every error of the form in one round, not a second list after correcting
+    the first. Its validator must read the values with ``.get``: a refused field is absent.
+    """
+
+    def deserialize(self, cstruct=colander.null):
+        try:
+            return super().deserialize(cstruct)
+        except colander.Invalid as error:
+            if self.validator is not None and isinstance(cstruct, dict):
+                _add_rule_errors(self, error, cstruct)
+            raise
+
+
+def _add_rule_errors(node, error, cstruct):
+    """Adds to `error` what `node`'s validator finds in the values its fields accepted, on the
+    fields that have no error yet."""
+    accepted = {}
+    for child in node.children:
+        try:
+            accepted[child.name] = child.deserialize(cstruct.get(child.name, colander.null))
+        except colander.Invalid:
+            continue
+    try:
+        node.validator(node, accepted)
+    except colander.Invalid as more:
+        refused = {child.node.name for child in error.children}
+        for child in more.children:
+            if child.node.name not in refused:
+                error[child.node.name] = child.msg
+        if more.msg and not error.msg:
+            error.msg = more.msg
 
 
 @colander.deferred
@@ -192,7 +228,7 @@ class ConditionsSchema(CSRFSchema):
             raise error
 
 
-class PresentationSchema(CSRFSchema):
+class PresentationSchema(AllErrorsAtOnce, CSRFSchema):
     date_mise_en_oeuvre = date_node(
         "date_mise_en_oeuvre", "Date de mise en œuvre",
         "Au format JJ/MM/AAAA, par exemple 15/09/2022. "
@@ -255,7 +291,7 @@ def _departement_codes(node, kw):
     return in_vocabulary("Départements", kw["references"].codes("departements"))
 
 
-class LocalisationSchema(CSRFSchema):
+class LocalisationSchema(AllErrorsAtOnce, CSRFSchema):
     """The territory follows the scale chosen on the previous step."""
 
     regions = colander.SchemaNode(
@@ -408,13 +444,14 @@ class ResultatsSchema(CSRFSchema):
     bilan = text_node("bilan", "Bilan chiffré et qualitatif", RESULT, required=False,
                       textarea=True, description="Facultatif. 500 caractères maximum.")
     budget_annuel = colander.SchemaNode(
-        Integer(), title="Budget annuel (en euros)", missing=None,
-        description="Facultatif. Un nombre entier, par exemple 45000.",
+        Euros(), title="Budget annuel (en euros)", missing=None,
+        description="Facultatif. Par exemple 62 000 € ; arrondi à l'euro.",
         validator=colander.Range(
             min=0, min_err="« Budget annuel » : le montant ne peut pas être négatif.",
             max=MAX_BIGINT, max_err="« Budget annuel » : ce montant est trop grand ; vérifiez-le.",
         ),
-        widget=deform.widget.TextInputWidget(attributes={"inputmode": "numeric"}),
+        # « decimal »: a phone's keypad with the comma of « 62 000,50 »
+        widget=deform.widget.TextInputWidget(attributes={"inputmode": "decimal"}),
     )
     nombre_beneficiaires = colander.SchemaNode(
         Integer(), title="Nombre de bénéficiaires par an", missing=None,
@@ -460,33 +497,48 @@ def _email_node(name, title, required, description=None):
     )
 
 
+#: Step 5's two groups of fields (legend, hint), drawn as fieldsets by deform/form.pt.
+CONTACT_PERSON = ("Personne à contacter",
+                  "Elle répond aux questions de l'équipe de modération et aux messages des "
+                  "visiteurs, transmis sans que son adresse leur soit donnée.")
+REPRESENTATIVE = ("Représentant du département ayant donné son accord",
+                  "La personne du département d'implantation qui a donné son accord préalable.")
+
+
+def _grouped(group: tuple[str, str], node: colander.SchemaNode) -> colander.SchemaNode:
+    node.fieldset = group
+    return node
+
+
 class ContactSchema(CSRFSchema):
-    contact_nom = text_node("contact_nom", "Nom de la personne à contacter", SHORT, required=False,
-                            description="Facultatif. 100 caractères maximum.")
-    contact_fonction = text_node("contact_fonction", "Fonction", SHORT, required=False,
-                                 description="Facultatif. 100 caractères maximum.")
+    contact_nom = _grouped(CONTACT_PERSON, text_node(
+        "contact_nom", "Nom de la personne à contacter", SHORT, required=False,
+        description="Facultatif. 100 caractères maximum."))
+    contact_fonction = _grouped(CONTACT_PERSON, text_node(
+        "contact_fonction", "Fonction de la personne à contacter", SHORT, required=False,
+        description="Facultatif. 100 caractères maximum."))
     #: left empty, the declarant's own address stands for it (services.declarations)
-    contact_courriel = _email_node(
+    contact_courriel = _grouped(CONTACT_PERSON, _email_node(
         "contact_courriel", "Courriel de la personne à contacter", False,
         description="Facultatif : laissé vide, c'est votre adresse qui est retenue. "
-        "Format attendu : nom@domaine.fr")
-    contact_telephone = colander.SchemaNode(
-        colander.String(), title="Téléphone", preparer=strip_text, missing=None,
-        description="Facultatif. Par exemple 01 23 45 67 89.",
+        "Format attendu : nom@domaine.fr"))
+    contact_telephone = _grouped(CONTACT_PERSON, colander.SchemaNode(
+        colander.String(), name="contact_telephone", title="Téléphone", preparer=strip_text,
+        missing=None, description="Facultatif. Par exemple 01 23 45 67 89.",
         validator=colander.Regex(
             r"^\+?[0-9 .()-]{6,25}$",
             "« Téléphone » : saisissez uniquement des chiffres, espaces, points ou tirets.",
         ),
         widget=deform.widget.TextInputWidget(attributes={"type": "tel", "autocomplete": "tel"}),
-    )
+    ))
     # the conditions the declarant accepts demand the representative's prior agreement
-    accord_nom = text_node("accord_nom", "Nom du représentant du département", SHORT,
-                           description="La personne qui a donné son accord préalable. "
-                           "100 caractères maximum.")
-    accord_fonction = text_node("accord_fonction", "Fonction du représentant", SHORT)
-    accord_courriel = _email_node(
-        "accord_courriel", "Courriel du représentant du département", True
-    )
+    accord_nom = _grouped(REPRESENTATIVE, text_node(
+        "accord_nom", "Nom du représentant du département", SHORT,
+        description="La personne qui a donné son accord préalable. 100 caractères maximum."))
+    accord_fonction = _grouped(REPRESENTATIVE, text_node(
+        "accord_fonction", "Fonction du représentant", SHORT))
+    accord_courriel = _grouped(REPRESENTATIVE, _email_node(
+        "accord_courriel", "Courriel du représentant du département", True))
 
 
 #: Fields that FEP's form does not ask: optional at declaration, shown to moderators and to

@@ -4,6 +4,8 @@ import re
 
 import colander
 
+from .normalise import AmbiguousAmount, NotAnAmount, euros
+
 DATE_FR = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 DATE_ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
 
@@ -76,6 +78,29 @@ class Integer(colander.Integer):
             raise colander.Invalid(
                 node, f"« {node.title} » : saisissez un nombre entier, sans décimale ni unité."
             ) from None
+
+
+class Euros(colander.Integer):
+    """An amount in whole euros, typed as people write it (normalise.euros)."""
+
+    def deserialize(self, node, cstruct):
+        if isinstance(cstruct, str):
+            if not cstruct.strip():
+                return colander.null
+            try:
+                return euros(cstruct)
+            except AmbiguousAmount:
+                raise colander.Invalid(
+                    node, f"« {node.title} » : « {cstruct.strip()[:30]} » peut se lire de deux "
+                    "façons ; écrivez 62 000 pour soixante-deux mille euros, ou 62,50 pour "
+                    "soixante-deux euros cinquante."
+                ) from None
+            except NotAnAmount:
+                raise colander.Invalid(
+                    node, f"« {node.title} » : saisissez un montant en euros, en chiffres, "
+                    "par exemple 62 000 € ou 62000."
+                ) from None
+        return super().deserialize(node, cstruct)
 
 
 def max_length(title: str, limit: int):

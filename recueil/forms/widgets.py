@@ -76,3 +76,16 @@ class PracticePickerWidget(TextAreaWidget):
     template = "dsfr_practice_picker"
     query = ""
     results = None
+
+
+def name_ids(form):
+    """The form with each field's id made of its form's id and its name (``fiche-motif``).
+
+    Deform numbers the fields of each form from zero: two forms on one page would share
+    their ids, and a label of the second would lead to a field of the first."""
+    def rename(field, prefix):
+        for child in field.children:
+            child.oid = f"{prefix}-{child.name}"
+            rename(child, child.oid)
+    rename(form, form.formid)
+    return form

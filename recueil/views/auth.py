@@ -22,7 +22,7 @@ LIMITED = {
 def signin(request):
     schema = SignInSchema().bind(csrf_token=get_csrf_token(request))
     form = deform.Form(schema, buttons=(deform.Button("connexion", "Se connecter"),),
-                       formid="connexion")
+                       formid="connexion", action=request.path_qs)
     target = request.params.get("suite", "")
     if not target.startswith("/") or target.startswith("//"):
         target = request.route_path("staff.home")

@@ -24,7 +24,10 @@ def _form(request, schema, buttons, practice=None, **bind):
         max_upload_bytes=request.registry.settings["recueil.max_upload_bytes"],
         **bind,
     )
-    return deform.Form(bound, buttons=buttons, formid="formulaire")
+    # posted to the page's address without its fragment: after a summary link (#field), a
+    # fragment kept through the post and its redirect would stop the browser from focusing
+    # the next error summary
+    return deform.Form(bound, buttons=buttons, formid="formulaire", action=request.path_qs)
 
 
 @view_config(route_name="declaration.start", renderer="recueil:templates/declaration/start.pt",

@@ -13,6 +13,7 @@ from ..forms.fiche import (
     UnpublishFicheSchema,
 )
 from ..forms.practice import carried_codes
+from ..forms.widgets import name_ids
 from ..models.practice import STATUSES
 from ..security import Permissions
 from ..services import fiches, workflow
@@ -95,8 +96,8 @@ def _form(request, action: str, button: str, version=None, query="", results=Non
         search_query=query,
         search_results=results,
     )
-    form = deform.Form(schema, action=action, formid="fiche",
-                       buttons=(deform.Button("enregistrer", button),))
+    form = name_ids(deform.Form(schema, action=action, formid="fiche",
+                                buttons=(deform.Button("enregistrer", button),)))
     form.widget = deform.widget.FormWidget(template="dsfr_form_sections")
     return form
 
@@ -179,8 +180,9 @@ def _action_form(request, fiche, name: str) -> deform.Form:
     bound = schema().bind(csrf_token=get_csrf_token(request), version=fiche.version,
                           today=request.clock.today())
     css = "fr-btn--secondary" if name == "depublier" else None
-    return deform.Form(bound, action=request.route_url("fiches.transition", id=fiche.id),
-                       formid="publication", buttons=(deform.Button(name, title, css_class=css),))
+    return name_ids(deform.Form(
+        bound, action=request.route_url("fiches.transition", id=fiche.id), formid="publication",
+        buttons=(deform.Button(name, title, css_class=css),)))
 
 
 @view_config(route_name="fiches.transition", request_method="POST",

@@ -501,10 +501,6 @@ def test_empty_file_inputs_are_ignored(references):
 
 # --- numbers, e-mails, conditions ------------------------------------------------------------
 
-@pytest.mark.parametrize("field, title", [
-    ("budget_annuel", "Budget annuel"),
-    ("nombre_beneficiaires", "Nombre de bénéficiaires"),
-])
 @pytest.mark.parametrize("typed, problem", [
     ("-1", "ne peut pas être négatif"),
     ("-45000", "ne peut pas être négatif"),
@@ -514,10 +510,39 @@ def test_empty_file_inputs_are_ignored(references):
     ("45000 €", "saisissez un nombre entier"),
     ("1e6", "saisissez un nombre entier"),
 ])
-def test_numbers_are_whole_and_not_negative(references, field, title, typed, problem):
+def test_beneficiaries_are_a_whole_number_not_negative(references, typed, problem):
     schema = bind(ResultatsSchema(), references)
-    message = errors(schema, dict(RESULTATS, **{field: typed}))[field]
-    assert message.startswith(f"« {title}") and problem in message
+    message = errors(schema, dict(RESULTATS, nombre_beneficiaires=typed))["nombre_beneficiaires"]
+    assert message.startswith("« Nombre de bénéficiaires") and problem in message
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("62 000 €", 62000), ("62000", 62000), ("62\u00a0000\u00a0€", 62000),
+    ("62\u202f000 €", 62000), ("62 000,50", 62001), ("62 000,49 €", 62000),
+    ("62.000 €", 62000), ("1.234.567", 1234567), ("62.000,50 €", 62001), ("62'000", 62000),
+    ("45 000 euros", 45000), ("45000 EUR", 45000), ("62k€", 62000), ("62 k€", 62000),
+    ("1,5 M€", 1500000), ("12,5", 13), ("0", 0), ("  7 500  ", 7500),
+])
+def test_the_budget_is_read_as_people_write_amounts(references, typed, expected):
+    schema = bind(ResultatsSchema(), references)
+    assert schema.deserialize(dict(RESULTATS, budget_annuel=typed))["budget_annuel"] == expected
+
+
+@pytest.mark.parametrize("typed, problem", [
+    ("-1", "le montant ne peut pas être négatif"),
+    ("-45 000 €", "le montant ne peut pas être négatif"),
+    ("beaucoup", "saisissez un montant en euros, en chiffres, par exemple 62 000 €"),
+    ("50 000 à 60 000", "saisissez un montant en euros"),
+    ("1e6", "saisissez un montant en euros"),
+    ("12..5", "saisissez un montant en euros"),
+    ("€", "saisissez un montant en euros"),
+    ("62,000", "« 62,000 » peut se lire de deux façons ; écrivez 62 000 pour soixante-deux "
+               "mille euros, ou 62,50"),
+])
+def test_an_amount_that_is_none_is_refused_in_french(references, typed, problem):
+    schema = bind(ResultatsSchema(), references)
+    message = errors(schema, dict(RESULTATS, budget_annuel=typed))["budget_annuel"]
+    assert message.startswith("« Budget annuel") and problem in message
 
 
 @pytest.mark.parametrize("field, title, largest", [
