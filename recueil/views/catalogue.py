@@ -32,6 +32,7 @@ from .facets import (
     hidden_fields,
     lenient_request,
     search_url,
+    suggested_filters,
 )
 from .pagination import pagination
 
@@ -80,6 +81,7 @@ def search(request):
             for y in years
         ],
         "tags": active_filters(request, state),
+        "suggestions": suggested_filters(request, state),
         "sorts": SORTS,
         "pagination": _pagination(request, state, result.total),
         "hidden_fields": hidden_fields,
