@@ -16,8 +16,13 @@ def _renderer_globals(event):
     from pyramid.renderers import get_renderer
 
     from ..formatting import TEMPLATE_GLOBALS
+    from ..models.practice import STATUSES
+    from ..models.user import ROLES
 
     event.setdefault("layout", get_renderer("recueil:templates/layout.pt").implementation())
     # date(), datetime() and long_date(): every page shows dates and times one way, in Paris
     for name, function in TEMPLATE_GLOBALS.items():
         event.setdefault(name, function)
+    # codes are never shown: a state or a role reads as its French label
+    event.setdefault("status_label", lambda code: STATUSES.get(code, code))
+    event.setdefault("role_label", lambda code: ROLES.get(code, code))
