@@ -404,7 +404,8 @@ def publish_due(dbsession: Session, clock: SystemClock, request: Request) -> lis
         # set before the step so that the index receives the practice complete, once
         practice.date_publication = today
         workflow.apply(dbsession, clock, practice, "publish", workflow.SYSTEM,
-                       comment=f"Sélectionnée par la séance du {formatting.date(session.date)}")
+                       comment="Sélectionnée par le comité de sélection lors de sa séance du "
+                               f"{formatting.date(session.date)}")
         url = public_url(request, "catalogue.show", id=practice.id)
         email = _recipient(practice)
         if email:
