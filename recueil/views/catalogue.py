@@ -82,6 +82,8 @@ def search(request):
         ],
         "tags": active_filters(request, state),
         "suggestions": suggested_filters(request, state),
+        "active_count": (sum(len(codes) for codes in state.filters.values())
+                         + (state.annee_min is not None) + (state.annee_max is not None)),
         "sorts": SORTS,
         "pagination": _pagination(request, state, result.total),
         "hidden_fields": hidden_fields,
