@@ -10,6 +10,14 @@ def includeme(config):
     # accented French stays readable in JSON answers
     config.add_renderer("json", JSON(ensure_ascii=False))
     config.add_subscriber(_renderer_globals, BeforeRender)
+    config.add_request_method(_moderation_waiting, "moderation_waiting", reify=True)
+
+
+def _moderation_waiting(request) -> int:
+    """What the moderators' « À traiter » holds, for the header of their pages."""
+    from ..services.moderation.digest import waiting
+
+    return waiting(request.dbsession)
 
 
 def _renderer_globals(event):
