@@ -132,6 +132,7 @@ MATRIX = {
                          staff_only("secretariat", ok=ALLOWED)),
     "committee.send_decisions": ("POST", "/gestion/comite/seances/{session}/envoi",
                                  staff_only("secretariat", ok=ALLOWED)),
+    "staff.digest": ("POST", "/gestion/resume-quotidien", staff_only(*ANY_STAFF, ok=ALLOWED)),
     "fiches.transition": ("POST", "/gestion/fiches/{fiche}/publication",
                           staff_only("redacteur_onpe", ok=ALLOWED)),
     "declaration.withdraw": ("POST", "/mon-espace/pratiques/{withdrawable}/retirer",
