@@ -46,8 +46,32 @@ def long_date(value: dt.date | dt.datetime | None) -> str | None:
     return f"{number} {MONTHS[day.month - 1]} {day.year}"
 
 
+def file_size(size: int) -> str:
+    """« 12 Ko » under a megabyte, « 1,5 Mo » or « 5 Mo » from there (French decimal comma)."""
+    if size >= 1024 * 1024:
+        text = f"{size / 1024 / 1024:.1f}".replace(".", ",").removesuffix(",0")
+        return f"{text} Mo"
+    return f"{max(1, round(size / 1024))} Ko"
+
+
+#: media type -> what a reader calls such a file (the types attachments may have)
+FILE_KINDS = {
+    "application/pdf": "Document PDF",
+    "application/vnd.oasis.opendocument.text": "Document ODT",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Document Word",
+    "application/msword": "Document Word",
+}
+
+
+def file_details(media_type: str, size: int) -> str:
+    """« Document ODT – 12 Ko »: the kind of a file and its size, as a download link says."""
+    kind = FILE_KINDS.get(media_type, "Document")
+    return f"{kind} – {file_size(size)}"
+
+
 #: what every page and e-mail template may call
-TEMPLATE_GLOBALS = {"date": date, "datetime": datetime, "long_date": long_date}
+TEMPLATE_GLOBALS = {"date": date, "datetime": datetime, "long_date": long_date,
+                    "file_size": file_size, "file_details": file_details}
 
 
 def excerpt(text: str | None, length: int = 160) -> str:

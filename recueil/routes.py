@@ -68,6 +68,7 @@ def includeme(config):
     config.add_route("auth.signout", "/deconnexion")
     config.add_route("staff.home", "/gestion")
     config.add_route("auth.password", "/gestion/mot-de-passe")
+    config.add_route("staff.digest", "/gestion/resume-quotidien")
     # moderation (spec §3)
     config.add_route("moderation.queue", "/gestion/moderation")
     config.add_route("moderation.review", "/gestion/moderation/{id}",

@@ -8,6 +8,7 @@ attachments node also needs ``attachments_kept`` and ``max_upload_bytes``; ``car
 import colander
 import deform
 
+from ..formatting import file_size
 from ..models.vocabulary import VOCABULARIES
 from . import attachments as attachment_types
 from .normalise import SCALES, TERRITORY_ASKED, TERRITORY_FIELDS, WITH_PRECISION
@@ -381,14 +382,6 @@ class Uploads(colander.SchemaType):
         return files or colander.null
 
 
-def _size(n: int) -> str:
-    """A size as a French reader writes it: « 5 Mo », « 5,2 Mo », « 300 Ko »."""
-    if n >= 1024 * 1024:
-        text = f"{n / 1024 / 1024:.1f}".replace(".", ",").removesuffix(",0")
-        return f"{text} Mo"
-    return f"{max(1, round(n / 1024))} Ko"
-
-
 @colander.deferred
 def _attachments_validator(node, kw):
     kept = kw.get("attachments_kept", 0)
@@ -405,8 +398,8 @@ def _attachments_validator(node, kw):
             name = attachment_types.readable_name(item["filename"])
             if len(item["content"]) > max_bytes:
                 messages.append(
-                    f"« Pièces jointes » : « {name} » pèse {_size(len(item['content']))} ; "
-                    f"la limite est de {_size(max_bytes)} par document."
+                    f"« Pièces jointes » : « {name} » pèse {file_size(len(item['content']))} ; "
+                    f"la limite est de {file_size(max_bytes)} par document."
                 )
                 continue
             try:

@@ -43,6 +43,9 @@ class User(Base):
     #: account on the server's side (a signed cookie cannot be taken back)
     session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(), server_default=func.now())
+    #: the daily e-mail of what reached moderation: None follows the roles (moderators
+    #: receive it), True or False is the person's own choice
+    resume_quotidien: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     role_rows: Mapped[list["UserRole"]] = relationship(
         cascade="all, delete-orphan", back_populates="user", lazy="selectin"
     )
@@ -56,6 +59,13 @@ class User(Base):
         """« Département – Conseil départemental de Maine-et-Loire », or empty."""
         kind = INSTITUTION_TYPES.get(self.institution_type or "", "")
         return " – ".join(p for p in (kind, self.institution_nom or "") if p)
+
+    @property
+    def receives_digest(self) -> bool:
+        """Whether the daily digest of moderation is sent to this person."""
+        if self.resume_quotidien is not None:
+            return self.resume_quotidien
+        return "moderateur" in self.roles
 
     def end_sessions(self) -> None:
         """Every session opened so far stops opening the staff pages."""

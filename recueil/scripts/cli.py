@@ -137,6 +137,17 @@ def _alerts(env, args):
                          "seront à la prochaine exécution.")
 
 
+def _digest(env, args):
+    from ..services.moderation.digest import send_digest
+
+    request = env["request"]
+    with request.tm:  # the e-mails leave when it commits
+        digest = send_digest(request)
+    print(f"Résumé de la modération le {request.clock.today():%d/%m/%Y} : "
+          f"{len(digest.declarations)} déclaration(s), {len(digest.complements)} pratique(s) "
+          f"complétée(s) ; envoyé à {len(digest.recipients)} personne(s).")
+
+
 def _read_password() -> str:
     password = os.environ.get("RECUEIL_PASSWORD")
     if password:
@@ -262,6 +273,11 @@ def build_parser() -> argparse.ArgumentParser:
         "alertes", help="envoyer à chaque alerte les pratiques publiées depuis son dernier "
         "courriel qui répondent à sa recherche (à lancer par cron, chaque jour)",
     ).set_defaults(func=_alerts)
+
+    commands.add_parser(
+        "resume", help="envoyer aux modérateurs le résumé des déclarations et compléments "
+        "arrivés depuis la veille (à lancer par cron, chaque matin)",
+    ).set_defaults(func=_digest)
 
     imported = commands.add_parser(
         "import", help="importer un fichier CSV de pratiques (initiatives des départements, "

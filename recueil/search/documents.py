@@ -3,6 +3,7 @@ import datetime as dt
 from typing import Protocol
 
 from ..models.practice import MULTI_FIELDS, PUBLIC_FIELDS, PUBLIC_STATUSES, Practice
+from .labels import CodeLabels, practice_labels
 from .text import normalise, normalise_for_sort
 
 #: Free-text fields searched in full text.
@@ -18,8 +19,14 @@ def is_public(practice: Practice) -> bool:
     return practice.status in PUBLIC_STATUSES
 
 
-def searchable_text(practice: Practice) -> str:
-    return "\n".join(getattr(practice, name) or "" for name in TEXT_FIELDS)
+def searchable_text(practice: Practice, labels: CodeLabels | None = None) -> str:
+    """The text searched for the practice; with `labels`, its reference and the labels of
+    its codes too (what Solr's ``libelles`` and ``reference`` give its ``texte``)."""
+    texts = [getattr(practice, name) or "" for name in TEXT_FIELDS]
+    if labels is not None:
+        texts.append(practice.reference or "")
+        texts.extend(practice_labels(practice, labels))
+    return "\n".join(texts)
 
 
 #: Public fields of spec §9 that are dates (Solr stores them as midnight UTC).
@@ -46,8 +53,9 @@ def _solr_date(value: dt.date | None) -> str | None:
     return f"{value.isoformat()}T00:00:00Z" if value else None
 
 
-def solr_document(practice: Practice, url: str) -> dict:
-    """The Solr document of a published practice (schema.xml has the same names)."""
+def solr_document(practice: Practice, url: str, labels: CodeLabels | None = None) -> dict:
+    """The Solr document of a published practice (schema.xml has the same names); with
+    `labels`, the labels of its codes, searched as its text (``libelles``)."""
     doc = {
         "id": str(practice.id),
         "reference": practice.reference,
@@ -75,6 +83,8 @@ def solr_document(practice: Practice, url: str) -> dict:
             doc[name + EXACT] = value  # what record_from_document gives back
     for name in INDEXED_CODES:
         doc[name] = list(getattr(practice, name))
+    if labels is not None:
+        doc["libelles"] = [normalise(label) for label in practice_labels(practice, labels)]
     return {k: v for k, v in doc.items() if v is not None and v != []}
 
 

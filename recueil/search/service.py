@@ -22,6 +22,7 @@ from ..models import IndexTask, Practice, PracticeTerm
 from ..models.practice import PUBLIC_FIELDS, PUBLIC_STATUSES
 from .documents import INDEXED_CODES, TEXT_FIELDS, is_public, searchable_text, solr_document
 from .interfaces import ID_ONLY, SearchBackend, SearchResult, SearchUnavailable
+from .labels import LABELLED_FIELDS, code_labels
 from .query import SearchRequest
 from .solr import SolrSearch
 from .sql import SqlSearch
@@ -149,6 +150,21 @@ def _touched_practices(session: Session) -> list[Practice]:
     return touched
 
 
+def reindex_code(session: Session, field: str, code: str) -> int:
+    """Have the published practices carrying this code indexed again by the session's next
+    flush, which must write the code's new label (the hooks below read it then); returns
+    how many. A code whose label is not searched (labels.LABELLED_FIELDS) needs none."""
+    if field not in LABELLED_FIELDS:
+        return 0
+    carrying = select(PracticeTerm.practice_id).where(
+        PracticeTerm.field == field, PracticeTerm.code == code)
+    with session.no_autoflush:
+        practices = list(session.scalars(select(Practice).where(
+            Practice.status.in_(PUBLIC_STATUSES), Practice.id.in_(carrying))))
+    session.info.setdefault("search_touched", set()).update(practices)
+    return len(practices)
+
+
 def attach_index_hooks(session_factory: sessionmaker, settings: Mapping[str, Any],
                        solr_factory: Callable[[], SolrSearch],
                        waiting: WaitingUpdates | None = None) -> None:
@@ -208,7 +224,7 @@ def drain_queue(session_factory: sessionmaker, solr: SolrSearch, limit: int | No
             practices = list(session.scalars(select(Practice).where(Practice.id.in_(ids))))
             missing = set(ids) - {p.id for p in practices}
             try:
-                solr.index(practices, commit=False)
+                solr.index(practices, commit=False, labels=code_labels(session))
                 solr.remove_ids(missing, commit=False)
                 solr.commit()
             except SearchUnavailable as error:
@@ -321,6 +337,7 @@ def published_documents(session: Session, url_for: Callable[[Any], str],
     """The Solr documents of the published practices, `batch` at a time, in the order of
     their ids: two queries per batch (the practices' columns, then their codes)."""
     terms = PracticeTerm.__table__.c
+    labels = code_labels(session)
     last = None
     while True:
         # every practice by its primary key, the unpublished ones skipped below: with the
@@ -346,7 +363,7 @@ def published_documents(session: Session, url_for: Callable[[Any], str],
             found = codes.get(row.id, {})
             practice = types.SimpleNamespace(
                 **row._mapping, **{name: found.get(name, []) for name in INDEXED_CODES})
-            documents.append(solr_document(practice, url_for(practice)))
+            documents.append(solr_document(practice, url_for(practice), labels))
         if documents:
             yield documents
 

@@ -25,6 +25,7 @@ import requests
 from ..models import Practice
 from .documents import is_public, solr_document
 from .interfaces import ID_ONLY, SearchBackend, SearchResult, SearchUnavailable
+from .labels import CodeLabels
 from .query import CODE_FACETS, SearchRequest
 
 log = logging.getLogger(__name__)
@@ -228,9 +229,13 @@ class SolrSearch(SearchBackend):
         if documents:
             self.update(orjson.dumps(documents), commit=commit)
 
-    def index(self, practices: Iterable[Practice], commit: bool = True) -> None:
+    def index(self, practices: Iterable[Practice], commit: bool = True,
+              labels: CodeLabels | None = None) -> None:
+        """Send these practices (removed if not public); `labels` (labels.code_labels) makes
+        the labels of their codes searchable."""
         practices = list(practices)
-        documents = [solr_document(p, self.url_for(p)) for p in practices if is_public(p)]
+        documents = [solr_document(p, self.url_for(p), labels)
+                     for p in practices if is_public(p)]
         removed = [str(p.id) for p in practices if not is_public(p)]
         self.add(documents)
         self.remove_ids(removed, commit=False)

@@ -33,6 +33,7 @@ from ..models.practice import PUBLIC_STATUSES
 from ..models.search import SearchGeneration
 from .documents import is_public, searchable_text
 from .interfaces import ID_ONLY, SearchBackend, SearchResult
+from .labels import code_labels
 from .query import CODE_FACETS, MULTI_VALUED, SearchRequest
 from .text import char_mappings, tokens
 
@@ -434,10 +435,12 @@ class SqlSearch(SearchBackend):
         self.dbsession.execute(
             table.delete().where(table.c.practice_id.in_([p.id for p in practices]))
         )
+        public = [practice for practice in practices if is_public(practice)]
+        labels = code_labels(self.dbsession) if public else {}
         rows = [
             (term, practice.id)
-            for practice in practices if is_public(practice)
-            for term in sorted(index_terms(searchable_text(practice)))
+            for practice in public
+            for term in sorted(index_terms(searchable_text(practice, labels)))
         ]
         if not rows:
             return

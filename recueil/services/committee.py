@@ -33,6 +33,7 @@ from ..models.committee import (
 from ..models.user import INSTITUTION_TYPES, UserRole
 from ..settings import public_url
 from . import access, notifications, workflow
+from .seniority import seniority
 from .workflow import Actor, WorkflowError
 
 #: decision -> workflow step
@@ -172,19 +173,10 @@ class Age:
 
 def age(practice: Practice, on: dt.date) -> Age | None:
     """How long the practice had been running on the session's day: « 2 ans et 3 mois »."""
-    started = practice.date_mise_en_oeuvre
-    if started is None:
+    found = seniority(practice, on)
+    if found is None:
         return None
-    months = max(0, (on.year - started.year) * 12 + on.month - started.month
-                 - (1 if on.day < started.day else 0))
-    years, months = divmod(months, 12)
-    parts = []
-    if years:
-        parts.append(f"{years} an{'s' if years > 1 else ''}")
-    if months or not years:
-        parts.append(f"{months} mois")
-    young = (on - started).days < 365
-    return Age(" et ".join(parts), young)
+    return Age(found.text, found.too_young)
 
 
 # -- review grids ----------------------------------------------------------------------------
@@ -666,7 +658,8 @@ def publish_due(dbsession: Session, clock: SystemClock, request: Request) -> lis
         # set before the step so that the index receives the practice complete, once
         practice.date_publication = today
         workflow.apply(dbsession, clock, practice, "publish", workflow.SYSTEM,
-                       comment=f"Sélectionnée par la séance du {formatting.date(session.date)}")
+                       comment="Sélectionnée par le comité de sélection lors de sa séance du "
+                               f"{formatting.date(session.date)}")
         url = public_url(request, "catalogue.show", id=practice.id)
         email = _recipient(practice)
         if email:

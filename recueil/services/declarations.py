@@ -10,11 +10,12 @@ from sqlalchemy.orm import Session
 from ..clock import SystemClock
 from ..forms.attachments import stored_name
 from ..forms.normalise import fit_territory, without_orphan_precisions
-from ..forms.practice import MIN_HISTORY_DAYS, STEP_SLUGS
+from ..forms.practice import STEP_SLUGS
 from ..models import Attachment, Practice, Transition
 from . import workflow
 from .numbering import next_reference
 from .references import References
+from .seniority import seniority
 
 
 def new_draft(dbsession: Session, clock: SystemClock, email: str) -> Practice:
@@ -125,12 +126,11 @@ def _codes(widget: deform.widget.Widget) -> set[str]:
 
 def history_warning(practice: Practice, today: dt.date) -> str | None:
     """The visible warning for a practice younger than one year, or None."""
-    started = practice.date_mise_en_oeuvre
-    if started is None or (today - started).days >= MIN_HISTORY_DAYS:
+    found = seniority(practice, today)
+    if found is None or not found.too_young:
         return None
-    months = max(0, (today.year - started.year) * 12 + today.month - started.month)
     return (
-        f"Cette pratique est mise en œuvre depuis moins d'un an (environ {months} mois). "
+        f"Cette pratique est mise en œuvre depuis moins d'un an ({found.text}). "
         "Une antériorité d'au moins un an est souhaitée : vous pouvez l'envoyer, "
         "le comité de sélection verra son ancienneté."
     )

@@ -19,6 +19,7 @@ from ..forms.vocabularies import CODE
 from ..models import Practice, PracticeTerm
 from ..models.practice import PUBLIC_STATUSES
 from ..models.vocabulary import VOCABULARIES, VocabularyChange, VocabularyTerm
+from ..search.service import reindex_code
 
 #: who the history names for the changes `recueil initdb` brings to an existing database
 SHIPPED_BY = "mise à jour de l'application"
@@ -96,6 +97,7 @@ def load_vocabularies(dbsession: Session, now: dt.datetime | None = None) -> tup
                 if term.label != entry["label"]:
                     _record(dbsession, term, "libelle", SHIPPED_BY, now, term.label,
                             entry["label"])
+                    reindex_code(dbsession, term.vocabulary, term.code)
                     relabelled += 1
                 term.label, term.to_confirm = entry["label"], to_confirm
         _renumber(terms)
@@ -175,6 +177,8 @@ def edit_label(dbsession: Session, term: VocabularyTerm, label: str, seen: str |
         raise VocabularyError(f"Le terme « {twin.label} » ({twin.code}) porte déjà ce libellé : "
                               "choisissez un libellé qui s'en distingue.")
     _record(dbsession, term, "libelle", actor, now, term.label, label)
+    # the practices are found before the flush that writes the label, which indexes them
+    reindex_code(dbsession, term.vocabulary, term.code)
     term.label, term.edited, term.to_confirm = label, True, False
     dbsession.flush()
     return True

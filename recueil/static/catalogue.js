@@ -6,6 +6,10 @@
   var KEY = "recueil-filtre-focus";
 
   var filters = document.getElementById("filtres");
+  var fold = document.getElementById("filtres-repli");
+  if (fold && window.matchMedia && window.matchMedia("(min-width: 48em)").matches) {
+    fold.open = true;  // wide screens show the filters beside the results
+  }
   if (filters) {
     var hint = document.createElement("p");
     hint.className = "fr-hint-text";
@@ -23,7 +27,10 @@
       var id = window.sessionStorage.getItem(KEY);
       window.sessionStorage.removeItem(KEY);
       var box = id && document.getElementById(id);
-      if (box) { box.focus(); }
+      if (box) {
+        if (fold) { fold.open = true; }
+        box.focus();
+      }
     } catch (e) { /* private mode */ }
   }
 

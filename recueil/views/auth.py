@@ -7,6 +7,7 @@ from pyramid.view import view_config
 from ..forms.auth import PasswordChangeSchema, SignInSchema
 from ..security import Permissions, remember_staff, sign_out
 from ..services import accounts, ratelimit
+from ..services.moderation import digest
 from ..settings import public_url
 
 LIMITED = {
@@ -81,7 +82,20 @@ def staff_home(request):
         for permission, title, route, description in STAFF_SECTIONS
         if request.has_permission(permission)
     ]
-    return {"page_title": "Gestion", "csrf_token": get_csrf_token(request), "sections": sections}
+    return {"page_title": "Gestion", "csrf_token": get_csrf_token(request), "sections": sections,
+            "receives_digest": request.identity.user.receives_digest}
+
+
+@view_config(route_name="staff.digest", request_method="POST", permission=Permissions.STAFF)
+def digest_choice(request):
+    """Receive the moderation's daily digest, or no longer."""
+    wanted = request.POST.get("resume_quotidien") == "oui"
+    digest.set_choice(request.dbsession, request.identity.user, wanted)
+    request.session.flash(
+        "Vous recevrez chaque matin le résumé de la modération, quand des déclarations ou des "
+        "compléments sont arrivés." if wanted else
+        "Vous ne recevrez plus le résumé quotidien de la modération.", "succes")
+    return HTTPFound(request.route_url("staff.home"))
 
 
 @view_config(route_name="auth.password", renderer="recueil:templates/auth/password.pt",

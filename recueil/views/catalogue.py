@@ -33,6 +33,7 @@ from .facets import (
     hidden_fields,
     lenient_request,
     search_url,
+    suggested_filters,
 )
 from .pagination import pagination
 
@@ -81,6 +82,9 @@ def search(request):
             for y in years
         ],
         "tags": active_filters(request, state),
+        "suggestions": suggested_filters(request, state),
+        "active_count": (sum(len(codes) for codes in state.filters.values())
+                         + (state.annee_min is not None) + (state.annee_max is not None)),
         "sorts": SORTS,
         "pagination": _pagination(request, state, result.total),
         "hidden_fields": hidden_fields,

@@ -2,6 +2,7 @@
 their labels and counts, the groups of checkboxes and the removable tags of the search page.
 The API and the statistics read the same values."""
 import dataclasses
+import re
 
 from ..models.committee import COUP_DE_COEUR_MOTIFS
 from ..search.query import (
@@ -13,6 +14,7 @@ from ..search.query import (
     SearchRequest,
     parse,
 )
+from ..search.text import normalise_for_sort
 
 #: facets whose codes are a controlled vocabulary (spec §6)
 VOCABULARY_FACETS = ("thematiques", "publics", "echelle", "types_intervention", "relais")
@@ -189,3 +191,40 @@ def hidden_fields(state: SearchRequest, keep=None, drop=()) -> list[tuple[str, s
     """The state as hidden inputs, so that each form of the page keeps what the others set."""
     return [(k, v) for k, v in state.params(page=1)
             if (keep is None or k in keep) and k not in drop]
+
+
+#: how a suggestion names each facet whose values a query can name
+NAMED_FACETS = {
+    "thematiques": "la thématique",
+    "publics": "le public",
+    "types_intervention": "le type d'intervention",
+    "regions": "la région",
+    "departements": "le département",
+}
+
+
+def _words(text: str) -> str:
+    """The words of a text, lower case and without accents, for comparing labels."""
+    return " ".join(re.findall(r"\w+", normalise_for_sort(text)))
+
+
+def suggested_filters(request, state: SearchRequest) -> list[dict]:
+    """The facet values the text query names exactly (« santé mentale »): each offered as
+    the filter that replaces the text, unless it is already chosen."""
+    if not state.q:
+        return []
+    wanted = _words(state.q)
+    if not wanted:
+        return []
+    suggestions = []
+    for name, named in NAMED_FACETS.items():
+        for value in facet_values(request.references, name, {}):
+            if value["code"] in state.values(name) or _words(value["libelle"]) != wanted:
+                continue
+            filters = dict(state.filters)
+            filters[name] = (*state.values(name), value["code"])
+            suggestions.append({
+                "label": f"Filtrer sur {named} {value['libelle']}",
+                "url": search_url(request, state.params(q="", filters=filters, page=1)),
+            })
+    return suggestions

@@ -11,6 +11,7 @@ import webtest
 from recueil import main
 from recueil.models import Practice, VocabularyTerm
 from recueil.search.documents import solr_document
+from recueil.search.labels import code_labels
 from recueil.search.query import SearchRequest
 from recueil.search.service import drain_queue, published_documents, reindex
 
@@ -163,7 +164,8 @@ def test_the_reindex_sends_the_documents_of_solr_document(wsgi_app, engine):
         with factory() as session:
             query = sa.select(Practice).where(Practice.status == "publiee")
             published = sorted(session.scalars(query), key=lambda p: p.id)
-            expected = [solr_document(p, url_for(p)) for p in published]
+            labels = code_labels(session)
+            expected = [solr_document(p, url_for(p), labels) for p in published]
             batches = list(published_documents(session, url_for, batch=2))
     finally:
         _clean(engine)

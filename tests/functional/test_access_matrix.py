@@ -167,6 +167,7 @@ MATRIX = {
     "committee.correct": ("POST",
                           "/gestion/comite/seances/{session}/pratiques/{listed}/correction",
                           staff_only("secretariat", ok=ALLOWED)),
+    "staff.digest": ("POST", "/gestion/resume-quotidien", staff_only(*ANY_STAFF, ok=ALLOWED)),
     "fiches.transition": ("POST", "/gestion/fiches/{fiche}/publication",
                           staff_only("redacteur_onpe", ok=ALLOWED)),
     "declaration.withdraw": ("POST", "/mon-espace/pratiques/{withdrawable}/retirer",

@@ -71,7 +71,8 @@ def test_a_selected_practice_is_published_on_the_seventh_day(decided, wsgi_app, 
     [published] = read(engine, Transition, practice_id=first.id, to_status="publiee")
     assert (published.from_status, published.actor) == ("selectionnee", SYSTEM.label)
     assert published.actor_user_id is None
-    assert published.comment == "Sélectionnée par la séance du 23/11/2026"
+    assert published.comment == ("Sélectionnée par le comité de sélection lors de sa séance du "
+                                 "23/11/2026")
 
     page = testapp.get(f"/pratiques/{first.id}")
     assert "Des visites médiatisées dans un lieu neutre" in page
@@ -150,3 +151,21 @@ def test_the_command_publishes_and_says_what_it_did(decided, ini_file, engine, c
     assert cli(["--config", str(ini), "publish-due"]) == 0
     assert capsys.readouterr().out == f"Aucune pratique à publier le {today}.\n"
     assert len(mailbox.messages) == 1
+
+
+def test_the_declarant_reads_the_publication_and_reaches_the_public_page(
+        decided, wsgi_app, clock, engine, mailbox, testapp):
+    from .helpers import sign_in_declarant
+
+    first = decided.first
+    clock.advance(days=7)
+    run_publication(wsgi_app, clock)
+    space = sign_in_declarant(testapp, mailbox, DECLARANT_1)
+    link = space.html.select_one("a.page-publique")
+    assert link is not None and link["href"].endswith(f"/pratiques/{first.id}")
+    testapp.get(link["href"], status=200)
+    view = testapp.get(f"/mon-espace/pratiques/{first.id}")
+    events = [li.get_text(" ", strip=True) for li in view.html.select("#historique li")]
+    assert any(e.endswith("Publiée – Sélectionnée par le comité de sélection lors de sa séance "
+                          "du 23/11/2026") for e in events), events
+    assert view.html.select_one("#page-publique a")["href"].endswith(f"/pratiques/{first.id}")

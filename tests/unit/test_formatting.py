@@ -37,3 +37,17 @@ def test_today_is_the_day_in_france():
     assert FixedClock(dt.datetime(2026, 6, 30, 21, 59)).today() == dt.date(2026, 6, 30)
     assert FixedClock(dt.datetime(2026, 6, 30, 22, 0)).today() == dt.date(2026, 7, 1)
     assert FixedClock(dt.datetime(2026, 12, 31, 23, 0)).today() == dt.date(2027, 1, 1)
+
+
+@pytest.mark.parametrize("size, shown", [
+    (300, "1 Ko"), (12 * 1024, "12 Ko"), (1023 * 1024, "1023 Ko"), (1024 * 1024, "1 Mo"),
+    (int(1.5 * 1024 * 1024), "1,5 Mo"), (5 * 1024 * 1024, "5 Mo"),
+])
+def test_a_file_size_is_written_as_in_french(size, shown):
+    assert formatting.file_size(size) == shown
+
+
+def test_a_file_is_named_by_its_kind_not_its_media_type():
+    odt = "application/vnd.oasis.opendocument.text"
+    assert formatting.file_details(odt, 12 * 1024) == "Document ODT – 12 Ko"
+    assert formatting.file_details("application/pdf", 3 * 1024 * 1024) == "Document PDF – 3 Mo"

@@ -10,11 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ... import formatting
-from ...forms.practice import COMPLETED_LATER, MIN_HISTORY_DAYS, STEPS, carried_codes
+from ...forms.practice import COMPLETED_LATER, STEPS, carried_codes
 from ...models import MULTI_FIELDS, PERSONAL_FIELDS, Practice, Transition
 from ...search.service import SearchService
 from .. import workflow
 from ..references import References
+from ..seniority import Seniority, seniority  # noqa: F401 - the moderation package gives them
 
 #: what a moderator reads for a box of « Informations préalables » left unticked
 CONDITIONS_REFUSED = {
@@ -74,35 +75,6 @@ def missing_fields(practice: Practice, personal: bool = True) -> list[str]:
     return [titles[name] for name in COMPLETED_LATER
             if (personal or name not in PERSONAL_FIELDS)
             and getattr(practice, name, None) in (None, "")]
-
-
-@dataclasses.dataclass(frozen=True)
-class Seniority:
-    years: int
-    months: int
-    #: under one year: the committee wishes at least one year of history (spec §2)
-    too_young: bool
-
-    @property
-    def text(self) -> str:
-        parts = []
-        if self.years:
-            parts.append(f"{self.years} an{'s' if self.years > 1 else ''}")
-        if self.months:
-            parts.append(f"{self.months} mois")
-        return " et ".join(parts) or "moins d'un mois"
-
-
-def seniority(practice: Practice, today: dt.date) -> Seniority | None:
-    """How long the practice has been implemented (« antériorité »), or None without a date."""
-    started = practice.date_mise_en_oeuvre
-    if started is None:
-        return None
-    months = (today.year - started.year) * 12 + today.month - started.month
-    if today.day < started.day:
-        months -= 1
-    months = max(0, months)
-    return Seniority(months // 12, months % 12, (today - started).days < MIN_HISTORY_DAYS)
 
 
 def similar_practices(dbsession: Session, search: SearchService, practice: Practice,
