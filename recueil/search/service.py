@@ -175,7 +175,7 @@ def attach_index_hooks(session_factory: sessionmaker, settings: Mapping[str, Any
         if not touched:
             return
         live = [p for p in touched if p not in session.deleted and inspect(p).persistent]
-        SqlSearch(session).index(live)
+        SqlSearch(session).index(live, gone=[p.id for p in touched if p not in live])
         if uses_solr:
             now = _now(session)
             session.execute(insert(IndexTask), [
