@@ -18,7 +18,9 @@ requires = [
     "pysolr",
     "orjson",  # the search API's JSON, read from Solr and written, many times faster
     "psycopg2-binary",
-    "tzdata==2026.6",  # Europe/Paris for zoneinfo on machines without a system time-zone database
+    "tzdata==2026.6",
+    # /metriques, added up over the processes (multiprocess mode)
+    "prometheus-client==0.26.0",  # Europe/Paris for zoneinfo on machines without a system time-zone database
 ]
 
 tests_require = [
@@ -43,6 +45,8 @@ dev_require = [
     # PyPI's vulnerability data
     "bandit==1.9.4",
     "pip-audit==2.10.1",
+    # the load run of make bench-load (bench/load.py)
+    "locust==2.47.0",
 ]
 
 setup(

@@ -16,6 +16,7 @@ def main(_global_config, **settings):
         config.include(".models")
         config.include(".security")
         config.include(".headers")
+        config.include(".requestlog")
         config.include(".bodylimit")
         config.include(".services")
         config.include(".search")

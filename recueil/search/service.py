@@ -17,6 +17,7 @@ from pyramid.request import Request
 from sqlalchemy import delete, event, func, insert, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from .. import metrics
 from ..clock import SystemClock
 from ..models import IndexTask, Practice, PracticeTerm
 from ..models.practice import MULTI_FIELDS, PUBLIC_FIELDS, PUBLIC_STATUSES
@@ -108,6 +109,8 @@ class SearchService:
             try:
                 return ask(self.backend)
             except SearchUnavailable as error:
+                metrics.SEARCH_ERRORS.labels(self.backend.name, what).inc()
+                metrics.SEARCH_FALLBACKS.labels(what).inc()
                 log.warning("Moteur « %s » indisponible, %s servie par la base : %s",
                             self.backend.name, what, error)
         return ask(self.embedded)
@@ -212,6 +215,7 @@ def drain_queue(session_factory: sessionmaker, solr: SolrSearch, limit: int | No
                 solr.remove_ids(missing, commit=False)
                 solr.commit()
             except SearchUnavailable as error:
+                metrics.SEARCH_ERRORS.labels(solr.name, "indexation").inc()
                 log.warning(
                     "Solr indisponible, %d mise(s) à jour en attente : %s", len(tasks), error
                 )
