@@ -58,14 +58,14 @@ class KeyValueFormatter(logging.Formatter):
     """time=… level=… logger=… request_id=… msg="…" [fields of `extra`] [exc="…"], one line."""
 
     #: attributes of every LogRecord: anything else was given in `extra` and is written out
-    _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+    _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "request_id"}
 
     def format(self, record: logging.LogRecord) -> str:
         fields = {
             "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}",
             "level": record.levelname,
             "logger": record.name,
-            "request_id": REQUEST_ID.get(),
+            "request_id": getattr(record, "request_id", "-"),
             "msg": scrubbed(record.getMessage()),
         }
         for key, value in vars(record).items():
@@ -74,6 +74,18 @@ class KeyValueFormatter(logging.Formatter):
         if record.exc_info:
             fields["exc"] = scrubbed(self.formatException(record.exc_info))
         return " ".join(f"{key}={_value(value)}" for key, value in fields.items())
+
+
+def _stamping(factory):
+    """A LogRecord factory that writes the request id on each record when it is made: a
+    handler may format it later, in another thread."""
+    def make_record(*args, **kwargs):
+        record = factory(*args, **kwargs)
+        record.request_id = REQUEST_ID.get()
+        return record
+
+    make_record.stamps_request_id = True
+    return make_record
 
 
 def request_log_tween_factory(handler, registry):
@@ -101,6 +113,9 @@ def request_log_tween_factory(handler, registry):
 
 
 def includeme(config):
+    factory = logging.getLogRecordFactory()
+    if not getattr(factory, "stamps_request_id", False):
+        logging.setLogRecordFactory(_stamping(factory))
     # outermost but the debug toolbar: it sees the error pages and the security headers' tween
     config.add_tween("recueil.requestlog.request_log_tween_factory",
                      under=("pyramid_debugtoolbar.toolbar_tween_factory", INGRESS),

@@ -150,13 +150,27 @@ class _Snapshot:
         self.published = published
         self.started = started
         self.size = len(keys)
-        self.position = {key: p for p, key in enumerate(keys)}
         self.everything = (1 << self.size) - 1
         self.facets = facets
         self.years = {int(code): bitmap for code, bitmap in facets["annee"].items()}
         self.oldest = oldest
         self._terms = terms if terms is not None else collections.OrderedDict()
         self._terms_lock = threading.Lock()
+
+    @functools.cached_property
+    def position(self) -> dict[str, int]:
+        """The position of each key: made when first needed (a term's practices), not by a
+        patch, which would pay for it at each change."""
+        return {key: p for p, key in enumerate(self.keys)}
+
+    def _position_of(self, key: str) -> int | None:
+        known = self.__dict__.get("position")
+        if known is not None:
+            return known.get(key)
+        try:
+            return self.keys.index(key)
+        except ValueError:
+            return None
 
     @functools.cached_property
     def rank(self) -> list[int]:
@@ -265,8 +279,8 @@ class _Snapshot:
         keys, published, started = list(self.keys), list(self.published), list(self.started)
         facets = {facet: dict(bitmaps) for facet, bitmaps in self.facets.items()}
         # highest first: the lower positions stay where they are
-        for position in sorted((self.position[k] for k in changed if k in self.position),
-                               reverse=True):
+        removed = sorted(p for p in map(self._position_of, changed) if p is not None)
+        for position in reversed(removed):
             del keys[position], published[position], started[position]
             _splice(facets, terms, position, removed=True)
 
@@ -275,11 +289,13 @@ class _Snapshot:
         def place(position: int) -> tuple[int, str]:
             return -published[position].toordinal(), keys[position]
 
+        inserted = []
         for key, day, begun, *columns in sorted(
                 rows, key=lambda row: (-(row[1] or MISSING_DATE).toordinal(), row[0])):
             day_or_epoch = day or MISSING_DATE
             position = bisect.bisect_left(range(len(keys)), (-day_or_epoch.toordinal(), key),
                                           key=place)
+            inserted.append(position)
             keys.insert(position, key)
             published.insert(position, day_or_epoch)
             started.insert(position, begun or MISSING_DATE)
@@ -295,12 +311,22 @@ class _Snapshot:
             for term in holding[key]:
                 terms[term] |= bit
 
-        position = {key: p for p, key in enumerate(keys)}
-        oldest = [position[self.keys[p]] for p in self.oldest if self.keys[p] not in changed]
-        for key, *_ in rows:
-            at = bisect.bisect_left(oldest, (started[position[key]], key),
+        # the old positions' new ones, -1 for those taken out, made of ranges: the practices
+        # that stayed keep their order, around those put back
+        moved, previous = [], 0
+        for position in inserted:  # ascending, each one final
+            moved.extend(range(previous, position))
+            previous = position + 1
+        moved.extend(range(previous, len(keys)))
+        for position in removed:
+            moved.insert(position, -1)
+        oldest = list(map(moved.__getitem__, self.oldest))  # no loop in Python: 100 000 long
+        for _ in removed:
+            oldest.remove(-1)
+        for position in inserted:
+            at = bisect.bisect_left(oldest, (started[position], keys[position]),
                                     key=lambda p: (started[p], keys[p]))
-            oldest.insert(at, position[key])
+            oldest.insert(at, position)
         facets = {facet: {code: bitmap for code, bitmap in bitmaps.items() if bitmap}
                   for facet, bitmaps in facets.items()}
         return _Snapshot(token, serial, keys, published, started, facets, oldest, terms)
