@@ -7,7 +7,7 @@ DSFR := node_modules/@gouvfr/dsfr/dist
 STATIC_DSFR := recueil/static/dsfr
 DB := var/recueil.sqlite
 
-.PHONY: help install assets run run-solr test test-sqlite test-postgresql fuzz lint bench clean
+.PHONY: help install assets run run-solr test test-sqlite test-postgresql fuzz lint bench bench-load clean
 
 help:  ## this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -63,8 +63,11 @@ fuzz: install  ## the fuzzing drill with thousands of examples per target (tests
 	HYPOTHESIS_PROFILE=fuzz tools/run-tests.sh sqlite -q -p no:cacheprovider \
 		--hypothesis-show-statistics tests/fuzz
 
-bench: install  ## benchmarks of bench/ (results in bench/RESULTS.md)
+bench: install  ## benchmarks of bench/ (results in bench/RESULTS.md), a short load run included
 	tools/run-bench.sh
+
+bench-load: install  ## the same with the full load run: 3 000 requests per level, and SolrCloud
+	BENCH_LOAD_REQUESTS=3000 BENCH_LOAD_CLOUD=1 BENCH_BUDGET=3600 tools/run-bench.sh
 
 # pip-audit fails on a known vulnerability; a dependency whose advisories cannot be fetched
 # (no access to PyPI's vulnerability data) is listed as "could not be audited", not failed.

@@ -26,6 +26,8 @@ requires = [
     "tinycss2==1.5.1",
     # the committee's dossier and minutes as tagged PDF (needs Debian's pango)
     "weasyprint==68.1",
+    # /metriques, added up over the processes (multiprocess mode)
+    "prometheus-client==0.26.0",
 ]
 
 tests_require = [
@@ -54,6 +56,8 @@ dev_require = [
     # PyPI's vulnerability data
     "bandit==1.9.4",
     "pip-audit==2.10.1",
+    # the load run of make bench-load (bench/load.py)
+    "locust==2.47.0",
 ]
 
 setup(

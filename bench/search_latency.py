@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
 import json
 import os
 import random
@@ -471,11 +472,13 @@ def sql_latency(db: str, samples: int, warmup: int) -> dict:
             SqlSearch(session).search(SearchRequest(q=word))
             new_word.append(time.perf_counter() - started)
 
-    # a change committed elsewhere (a published practice indexed again), then the empty search
+    # a change committed elsewhere (a published practice indexed again, a different one each
+    # time), then the empty search: the process patches its bitmaps
     with Session(engine) as session:
-        changed = session.scalar(select(Practice.id).where(Practice.status == "publiee").limit(1))
+        changes = list(session.scalars(
+            select(Practice.id).where(Practice.status == "publiee").limit(samples)))
     after_change = []
-    for _ in range(samples):
+    for changed in itertools.islice(itertools.cycle(changes), samples):
         with Session(engine) as session:
             SqlSearch(session).index([session.get(Practice, changed)])
             session.commit()
@@ -499,7 +502,8 @@ def run_sql(args) -> None:
         f"par requête**. Puis, hors du mélange : la première recherche d'un mot jamais cherché "
         f"({args.samples} mots différents, les plus fréquents de l'index : une requête pour ses "
         f"pratiques), et la première recherche après une modification validée par une autre "
-        f"transaction (une pratique publiée réindexée : le cache est reconstruit), "
+        f"transaction (une pratique publiée réindexée, une autre à chaque fois : le cache est mis à "
+        f"jour par les pratiques modifiées, sans tout reconstruire), "
         f"{args.samples} fois.",
     ]
     for db in args.db:
@@ -529,13 +533,15 @@ def run_sql(args) -> None:
             lines.append(f"| mot jamais cherché | `q=` {examples}… ({w['n']} mots) | | "
                          f"{common.ms(w['median'])} | {common.ms(w['p95'])} | {common.ms(w['max'])} |")
         c = common.summary(result["after_change"])
-        lines.append(f"| après une modification (cache reconstruit) | `(aucun)` | {result['totals'][0]} | "
+        lines.append(f"| après une modification (cache mis à jour) | `(aucun)` | {result['totals'][0]} | "
                      f"{common.ms(c['median'])} | {common.ms(c['p95'])} | {common.ms(c['max'])} |")
         lines += ["", f"- Objectif « p95 < 50 ms » ({label}, mélange de requêtes) : {common.ms(s['p95'])} ms — "
                       f"{common.verdict(s['p95'] < 0.050)}."]
-        lines.append(f"- Première recherche après une modification de l'index (reconstruction du cache, "
-                     f"une fois par processus et par modification) : médiane {common.ms(c['median'])} ms, "
-                     f"p95 {common.ms(c['p95'])} ms.")
+        goal = 0.100 if result["published"] <= 10_000 else 0.300
+        lines.append(f"- Objectif « première recherche après une modification < {goal * 1000:.0f} ms » "
+                     f"({common.number(result['published'])} pratiques ; une fois par processus et par "
+                     f"modification) : médiane {common.ms(c['median'])} ms, p95 {common.ms(c['p95'])} ms — "
+                     f"{common.verdict(c['median'] < goal)}.")
     common.append(args.results, "\n".join(lines))
 
 

@@ -21,6 +21,7 @@ def main(_global_config, **settings):
         config.include(".security")
         config.include(".headers")
         config.include(".compression")
+        config.include(".requestlog")
         config.include(".bodylimit")
         config.include(".services")
         config.include(".search")

@@ -147,3 +147,6 @@ def includeme(config):
     config.add_route("opendata.datapackage", "/opendata/datapackage.json")
     config.add_route("opendata.catalogue", "/opendata/catalogue.jsonld")
     config.add_route("opendata.atom", "/opendata/nouveautes.atom")
+    # operations: the load balancer's health check, Prometheus's metrics
+    config.add_route("operations.health", "/sante")
+    config.add_route("operations.metrics", "/metriques")

@@ -1,4 +1,5 @@
 """Settings: the .ini file, overridden by the environment in production."""
+import ipaddress
 import os
 import urllib.parse
 
@@ -22,6 +23,8 @@ ENVIRONMENT = {
     "RECUEIL_SMTP_PORT": "mail.port",
     "RECUEIL_SEARCH_BACKEND": "search.backend",
     "RECUEIL_PUBLIC_URL": "recueil.public_url",
+    "RECUEIL_METRICS_ALLOWED_ADDRESSES": "metrics.allowed_addresses",
+    "PROMETHEUS_MULTIPROC_DIR": "metrics.directory",
 }
 
 DEFAULTS = {
@@ -43,6 +46,8 @@ DEFAULTS = {
     # where compiled templates are kept, for the next start and the other processes; empty:
     # in memory only
     "recueil.template_cache": "",
+    # who may read /metriques: addresses or networks, separated by spaces
+    "metrics.allowed_addresses": "127.0.0.1 ::1",
 }
 
 
@@ -77,7 +82,24 @@ def load(settings: dict, environ=None) -> dict:
                 "recueil.link_requests_per_address", "recueil.link_requests_per_client",
                 "recueil.hsts_max_age"):
         result[key] = int(result[key])
+    result["metrics.allowed_addresses"] = _networks(result["metrics.allowed_addresses"])
+    directory = result.get("metrics.directory")
+    if directory and environ is os.environ:
+        # prometheus_client reads it when first imported, which the application does next
+        os.makedirs(directory, exist_ok=True)
+        os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", directory)
     return result
+
+
+def _networks(value: str | list) -> list:
+    if isinstance(value, list):
+        return value
+    try:
+        return [ipaddress.ip_network(item, strict=False) for item in value.split()]
+    except ValueError as error:
+        raise SettingsError(
+            f"metrics.allowed_addresses : adresse ou réseau invalide ({error})."
+        ) from error
 
 
 def _check_production_secret(secret: str) -> None:

@@ -10,6 +10,10 @@
 #   BENCH_SQL_SAMPLES=12  samples per query of the embedded backend (12 queries)
 #   BENCH_REINDEX_LIMIT=240  seconds after which the application's reindex is stopped (its
 #                         rate so far is the measure; 0: never)
+#   BENCH_LOAD_REQUESTS=300  requests per level of concurrency and side of the load run
+#   BENCH_LOAD_CLIENTS=8,32,128  its levels of concurrency
+#   BENCH_LOAD_CLOUD=0    1: the load run also measures two processes on a 2-node SolrCloud
+#                         (make bench-load: BENCH_LOAD_REQUESTS=3000 BENCH_LOAD_CLOUD=1)
 #   BENCH_RESULTS=bench/RESULTS.md   where the run is written (newest run first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +26,9 @@ SAMPLES=${BENCH_SAMPLES:-60}
 SQL_SAMPLES=${BENCH_SQL_SAMPLES:-12}
 REINDEX_LIMIT=${BENCH_REINDEX_LIMIT:-240}
 RESULTS=${BENCH_RESULTS:-bench/RESULTS.md}
+LOAD_REQUESTS=${BENCH_LOAD_REQUESTS:-300}
+LOAD_CLIENTS=${BENCH_LOAD_CLIENTS:-8,32,128}
+LOAD_CLOUD=${BENCH_LOAD_CLOUD:-0}
 PY=.venv/bin/python
 export PYTHONWARNINGS=ignore
 
@@ -96,7 +103,11 @@ step "Réindexation" $PY bench/reindex.py --db "$PG_N" --solr "$SOLR" \
 step "API et Solr brut" $PY bench/search_latency.py api \
   --db "$PG_N" --db "$SQLITE_N" --solr "$SOLR" --samples "$SAMPLES"
 step "Moteur SQL embarqué" $PY bench/search_latency.py sql \
-  --db "$SQLITE_SMALL" --db "$PG_SMALL" --samples "$SQL_SAMPLES" --warmup 1
+  --db "$SQLITE_SMALL" --db "$PG_SMALL" --db "$SQLITE_N" --samples "$SQL_SAMPLES" --warmup 1
+cloud_flag=()
+[ "$LOAD_CLOUD" = 1 ] && cloud_flag=(--cloud)
+step "Débit sous charge" $PY bench/load.py run --db "$PG_N" --solr "$SOLR" \
+  --clients "$LOAD_CLIENTS" --requests "$LOAD_REQUESTS" "${cloud_flag[@]}"
 
 step "Pages à froid et à chaud" $PY bench/pages.py --db "$SQLITE_SMALL"
 # Lighthouse 12.2.3 beside the project (never in its package.json: make test does not need it)

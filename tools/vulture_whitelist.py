@@ -76,3 +76,13 @@ _.close_connection
 # io.RawIOBase's read methods call these on a stream of the tests
 _.readable
 _.readinto
+
+# Locust reads these attributes of a user class (bench/load.py)
+_.wait_time
+_.network_timeout
+_.connection_timeout
+
+# prometheus_client calls a collector's collect(); Pyramid builds tweens from their factory's
+# dotted name
+_.collect
+request_log_tween_factory

@@ -22,7 +22,7 @@ from .practice import (  # noqa: F401
     Transition,
 )
 from .reference import ReferenceCounter  # noqa: F401
-from .search import IndexTask, SearchTerm  # noqa: F401
+from .search import IndexTask, SearchChange, SearchTerm  # noqa: F401
 from .territory import Departement, Region  # noqa: F401
 from .user import ROLES, STAFF_ROLES, User, UserRole  # noqa: F401
 from .vocabulary import VOCABULARIES, VocabularyChange, VocabularyTerm  # noqa: F401

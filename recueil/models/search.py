@@ -36,6 +36,26 @@ class SearchGeneration(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     token: Mapped[str] = mapped_column(String(32))
+    #: counts the generations: the upsert that raises it locks the row, so writers take
+    #: their numbers in the order they commit
+    serial: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class SearchChange(Base):
+    """A practice whose public entry changed in a generation of the embedded index.
+
+    A process holding the bitmaps of an earlier generation reads the practices changed
+    since and patches its copy instead of rebuilding it. A row without practice stands for
+    a change too large to patch (a reindex, the index emptied). Rows older than the last
+    thousand generations are removed by the writers.
+    """
+
+    __tablename__ = "search_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    serial: Mapped[int] = mapped_column(Integer, index=True)
+    token: Mapped[str] = mapped_column(String(32))
+    practice_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
 
 
 #: the practices holding a code of a field (catalogue filters, moderation's lists)

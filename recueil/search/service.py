@@ -17,6 +17,7 @@ from pyramid.request import Request
 from sqlalchemy import delete, event, func, insert, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from .. import metrics
 from ..clock import SystemClock
 from ..models import IndexTask, Practice, PracticeTerm
 from ..models.practice import PUBLIC_FIELDS, PUBLIC_STATUSES
@@ -109,6 +110,8 @@ class SearchService:
             try:
                 return ask(self.backend)
             except SearchUnavailable as error:
+                metrics.SEARCH_ERRORS.labels(self.backend.name, what).inc()
+                metrics.SEARCH_FALLBACKS.labels(what).inc()
                 log.warning("Moteur « %s » indisponible, %s servie par la base : %s",
                             self.backend.name, what, error)
         return ask(self.embedded)
@@ -191,7 +194,7 @@ def attach_index_hooks(session_factory: sessionmaker, settings: Mapping[str, Any
         if not touched:
             return
         live = [p for p in touched if p not in session.deleted and inspect(p).persistent]
-        SqlSearch(session).index(live)
+        SqlSearch(session).index(live, gone=[p.id for p in touched if p not in live])
         if uses_solr:
             now = _now(session)
             session.execute(insert(IndexTask), [
@@ -228,6 +231,7 @@ def drain_queue(session_factory: sessionmaker, solr: SolrSearch, limit: int | No
                 solr.remove_ids(missing, commit=False)
                 solr.commit()
             except SearchUnavailable as error:
+                metrics.SEARCH_ERRORS.labels(solr.name, "indexation").inc()
                 log.warning(
                     "Solr indisponible, %d mise(s) à jour en attente : %s", len(tasks), error
                 )

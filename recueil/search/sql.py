@@ -6,14 +6,20 @@ with a new token in search_generation.
 
 Searching works on a snapshot of the public practices that the process keeps in memory: a
 bitmap (a Python int, one bit per practice) for each facet code and each year, and the
-practices in the order of each sort. A search reads the token (one tiny query), rebuilds the
-snapshot when the token changed, fetches the bitmaps of the text terms it has not seen yet
-(one query), then filters and counts with `&`, `|` and `int.bit_count()`. A snapshot is
-never changed once built (only its bounded cache of term bitmaps grows): a rebuild makes a
-new one and swaps it, so the threads of a process share it safely.
+practices in the order of each sort. A search reads the token (one tiny query), brings the
+snapshot up to date when the token changed, fetches the bitmaps of the text terms it has not
+seen yet (one query), then filters and counts with `&`, `|` and `int.bit_count()`.
+
+Every process keeps its own snapshot, and a publication must not stall them all with a
+rebuild of every bitmap (seconds at 100 000 practices): each generation also numbers itself
+(`serial`) and names the practices it changed (search_changes), so a process reads those
+few practices and patches a copy of its snapshot. A snapshot is never changed once built
+(only its bounded cache of term bitmaps grows): a patch or a rebuild makes a new one and
+swaps it, so the threads of a process share it safely.
 """
 from __future__ import annotations
 
+import bisect
 import collections
 import datetime as dt
 import functools
@@ -30,7 +36,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Practice, PracticeTerm, SearchTerm
 from ..models.practice import PUBLIC_STATUSES
-from ..models.search import SearchGeneration
+from ..models.search import SearchChange, SearchGeneration
 from .documents import is_public, searchable_text
 from .interfaces import ID_ONLY, SearchBackend, SearchResult
 from .labels import code_labels
@@ -54,6 +60,12 @@ MISSING_DATE = dt.date(1970, 1, 1)
 TERM_CACHE_SIZE = 512
 #: the one row of search_generation
 GENERATION_ID = 1
+#: generations whose changed practices stay in search_changes (a process whose bitmaps are
+#: older rebuilds them)
+KEPT_GENERATIONS = 1000
+#: practices changed since a process's bitmaps beyond which it rebuilds them rather than
+#: patch them (each one moves every bitmap twice); a larger change is written as "everything"
+MAX_PATCHED = 64
 #: the longest term stored (search_terms.term)
 MAX_TERM_LENGTH = 100
 #: terms of a practice that its "similar practices" are looked for by (Solr's mlt.maxqt)
@@ -112,6 +124,19 @@ def _groups(values: Iterable[object]) -> dict[object, list[int]]:
     return groups
 
 
+def _splice(facets: dict[str, dict[str, int]], terms: dict[str, int], position: int,
+            removed: bool) -> None:
+    """Take bit `position` out of every bitmap (the higher ones move down), or make room for
+    a clear one there (they move up)."""
+    low = (1 << position) - 1
+    for bitmaps in (*facets.values(), terms):
+        for code, bitmap in bitmaps.items():
+            if removed:
+                bitmaps[code] = bitmap & low | bitmap >> (position + 1) << position
+            else:
+                bitmaps[code] = bitmap & low | bitmap >> position << (position + 1)
+
+
 class _Snapshot:
     """The public practices of one generation of the index, as bitmaps.
 
@@ -119,24 +144,49 @@ class _Snapshot:
     relevance order of this backend); `oldest` lists positions by date_mise_en_oeuvre.
     """
 
-    def __init__(self, token: str | None, keys: list, facets: dict[str, dict[str, int]],
-                 oldest: list[int]):
+    def __init__(self, token: str | None, serial: int | None, keys: list, published: list,
+                 started: list, facets: dict[str, dict[str, int]], oldest: list[int],
+                 terms: collections.OrderedDict | None = None):
         self.token = token
+        self.serial = serial
         self.keys = keys
+        #: publication and start dates by position (MISSING_DATE for none): where a patch
+        #: puts a changed practice
+        self.published = published
+        self.started = started
         self.size = len(keys)
-        self.position = {key: p for p, key in enumerate(keys)}
         self.everything = (1 << self.size) - 1
         self.facets = facets
         self.years = {int(code): bitmap for code, bitmap in facets["annee"].items()}
         self.oldest = oldest
-        self.rank = [0] * self.size
-        for rank, position in enumerate(oldest):
-            self.rank[position] = rank
-        self._terms = collections.OrderedDict()
+        self._terms = terms if terms is not None else collections.OrderedDict()
         self._terms_lock = threading.Lock()
 
+    @functools.cached_property
+    def position(self) -> dict[str, int]:
+        """The position of each key: made when first needed (a term's practices), not by a
+        patch, which would pay for it at each change."""
+        return {key: p for p, key in enumerate(self.keys)}
+
+    def _position_of(self, key: str) -> int | None:
+        known = self.__dict__.get("position")
+        if known is not None:
+            return known.get(key)
+        try:
+            return self.keys.index(key)
+        except ValueError:
+            return None
+
+    @functools.cached_property
+    def rank(self) -> list[int]:
+        """The rank of each position in `oldest`: made by the first search sorted by age."""
+        rank = [0] * self.size
+        for order, position in enumerate(self.oldest):
+            rank[position] = order
+        return rank
+
     @classmethod
-    def build(cls, dbsession: Session, token: str | None) -> _Snapshot:
+    def build(cls, dbsession: Session, token: str | None, serial: int | None) -> _Snapshot:
         connection = dbsession.connection()
         # ids as the database writes them (cast to text): no UUID object per practice
         selected = (cast(Practice.id, String), Practice.date_publication,
@@ -151,6 +201,7 @@ class _Snapshot:
         order = sorted(range(size), key=fetched[0].__getitem__)
         order.sort(key=published.__getitem__, reverse=True)
         keys, _, started, *columns = ([values[i] for i in order] for values in fetched)
+        published = [published[i] for i in order]
         started_or_epoch = [day or MISSING_DATE for day in started]
         oldest = sorted(range(size), key=keys.__getitem__)
         oldest.sort(key=started_or_epoch.__getitem__)
@@ -175,7 +226,115 @@ class _Snapshot:
             bitmap = _bitmap_of_keys(joined, position, size)
             if bitmap:
                 facets[field][code] = bitmap
-        return cls(token, keys, facets, oldest)
+        return cls(token, serial, keys, published, started_or_epoch, facets, oldest)
+
+    # -- patching ------------------------------------------------------------------------------
+    def patched(self, dbsession: Session, token: str, serial: int) -> _Snapshot | None:
+        """This snapshot brought to generation `serial` by the practices changed since, read
+        from search_changes; None when it must be rebuilt instead (its own generation was
+        never committed or is forgotten, a change is too large to patch, too many changed).
+        """
+        if self.serial is None or not self.serial < serial <= self.serial + KEPT_GENERATIONS:
+            return None
+        rows = dbsession.execute(
+            select(SearchChange.serial, SearchChange.token,
+                   cast(SearchChange.practice_id, String))
+            .where(SearchChange.serial.between(self.serial, serial))
+        ).all()
+        # the generation this snapshot was built from must be in the committed history
+        if (self.serial, self.token) not in {(row[0], row[1]) for row in rows}:
+            return None
+        later = [row for row in rows if row[0] > self.serial]
+        if {row[0] for row in later} != set(range(self.serial + 1, serial + 1)):
+            return None
+        if any(row[0] == serial and row[1] != token for row in later):
+            return None
+        changed = {row[2] for row in later}
+        if None in changed or len(changed) > MAX_PATCHED:
+            return None
+        return self._with(dbsession, token, serial, changed)
+
+    def _with(self, dbsession: Session, token: str, serial: int, changed: set[str]) -> _Snapshot:
+        """A new snapshot: this one with the `changed` practices (keys) taken out and put back
+        where they now belong, as the database has them."""
+        connection = dbsession.connection()
+        ids = [uuid.UUID(key) for key in changed]
+        rows = connection.execute(
+            select(cast(Practice.id, String), Practice.date_publication,
+                   Practice.date_mise_en_oeuvre, *COLUMN_FACETS.values())
+            .where(Practice.id.in_(ids), Practice.status.in_(PUBLIC_STATUSES))
+        ).all()
+        codes = collections.defaultdict(list)
+        for key, field, code in connection.execute(
+            select(cast(PracticeTerm.practice_id, String), PracticeTerm.field, PracticeTerm.code)
+            .where(PracticeTerm.practice_id.in_(ids), PracticeTerm.field.in_(MULTI_VALUED))
+        ):
+            codes[key].append((field, code))
+        with self._terms_lock:
+            terms = collections.OrderedDict(self._terms)
+        holding = collections.defaultdict(list)
+        if terms and rows:
+            for term, key in connection.execute(
+                select(SearchTerm.term, cast(SearchTerm.practice_id, String))
+                .where(SearchTerm.practice_id.in_(ids))
+            ):
+                if term in terms:
+                    holding[key].append(term)
+
+        keys, published, started = list(self.keys), list(self.published), list(self.started)
+        facets = {facet: dict(bitmaps) for facet, bitmaps in self.facets.items()}
+        # highest first: the lower positions stay where they are
+        removed = sorted(p for p in map(self._position_of, changed) if p is not None)
+        for position in reversed(removed):
+            del keys[position], published[position], started[position]
+            _splice(facets, terms, position, removed=True)
+
+        # ascending in the order of `build` (newest publication first, then id): each one
+        # lands after those already put back, which stay where they are
+        def place(position: int) -> tuple[int, str]:
+            return -published[position].toordinal(), keys[position]
+
+        inserted = []
+        for key, day, begun, *columns in sorted(
+                rows, key=lambda row: (-(row[1] or MISSING_DATE).toordinal(), row[0])):
+            day_or_epoch = day or MISSING_DATE
+            position = bisect.bisect_left(range(len(keys)), (-day_or_epoch.toordinal(), key),
+                                          key=place)
+            inserted.append(position)
+            keys.insert(position, key)
+            published.insert(position, day_or_epoch)
+            started.insert(position, begun or MISSING_DATE)
+            _splice(facets, terms, position, removed=False)
+            bit = 1 << position
+            found = [(facet, _code(facet, value))
+                     for facet, value in zip(COLUMN_FACETS, columns, strict=True)
+                     if value is not None]
+            if begun is not None:
+                found.append(("annee", str(begun.year)))
+            for facet, code in found + codes[key]:
+                facets[facet][code] = facets[facet].get(code, 0) | bit
+            for term in holding[key]:
+                terms[term] |= bit
+
+        # the old positions' new ones, -1 for those taken out, made of ranges: the practices
+        # that stayed keep their order, around those put back
+        moved, previous = [], 0
+        for position in inserted:  # ascending, each one final
+            moved.extend(range(previous, position))
+            previous = position + 1
+        moved.extend(range(previous, len(keys)))
+        for position in removed:
+            moved.insert(position, -1)
+        oldest = list(map(moved.__getitem__, self.oldest))  # no loop in Python: 100 000 long
+        for _ in removed:
+            oldest.remove(-1)
+        for position in inserted:
+            at = bisect.bisect_left(oldest, (started[position], keys[position]),
+                                    key=lambda p: (started[p], keys[p]))
+            oldest.insert(at, position)
+        facets = {facet: {code: bitmap for code, bitmap in bitmaps.items() if bitmap}
+                  for facet, bitmaps in facets.items()}
+        return _Snapshot(token, serial, keys, published, started, facets, oldest, terms)
 
     # -- text terms ------------------------------------------------------------------------------
     def cached_term(self, term: str) -> int | None:
@@ -326,21 +485,23 @@ class SqlSearch(SearchBackend):
         total, ids, facets = snapshot.search(request, self._text(snapshot, request.terms))
         return SearchResult(total=total, ids=ids, facets=facets, backend=self.name)
 
-    def _token(self) -> str | None:
-        return self.dbsession.scalar(
-            select(SearchGeneration.token).where(SearchGeneration.id == GENERATION_ID)
-        )
+    def _generation(self) -> tuple[str | None, int | None]:
+        row = self.dbsession.execute(
+            select(SearchGeneration.token, SearchGeneration.serial)
+            .where(SearchGeneration.id == GENERATION_ID)
+        ).first()
+        return (row[0], row[1]) if row is not None else (None, None)
 
     def _snapshot(self) -> _Snapshot:
-        """The snapshot of the generation this session sees, rebuilt if it changed."""
-        token = self._token()
+        """The snapshot of the generation this session sees, patched or rebuilt if it changed."""
+        token, serial = self._generation()
         info = self.dbsession.info
         written_in = info.get(_WRITTEN_IN)
         if written_in is not None and written_in is self.dbsession.get_transaction():
             # this transaction changed the index: what it sees is its own until it commits
             own = info.get(_OWN_SNAPSHOT)
             if own is None or own.token != token:
-                own = info[_OWN_SNAPSHOT] = _Snapshot.build(self.dbsession, token)
+                own = info[_OWN_SNAPSHOT] = _Snapshot.build(self.dbsession, token, serial)
             return own
         key = self.dbsession.get_bind().engine.url
         snapshot = _snapshots.get(key)
@@ -348,10 +509,14 @@ class SqlSearch(SearchBackend):
             return snapshot
         with _build_lock(key):
             # another thread may have rebuilt it meanwhile, for this token or a newer one
-            token = self._token()
+            token, serial = self._generation()
             snapshot = _snapshots.get(key)
             if snapshot is None or snapshot.token != token:
-                snapshot = _snapshots[key] = _Snapshot.build(self.dbsession, token)
+                patched = None
+                if snapshot is not None and token is not None and serial is not None:
+                    patched = snapshot.patched(self.dbsession, token, serial)
+                snapshot = _snapshots[key] = (
+                    patched or _Snapshot.build(self.dbsession, token, serial))
         return snapshot
 
     def _text(self, snapshot: _Snapshot, terms: list[str]) -> int:
@@ -421,14 +586,11 @@ class SqlSearch(SearchBackend):
         return [row[0] for row in self.dbsession.execute(query)]
 
     # -- indexing --------------------------------------------------------------------------------
-    def index(self, practices: Iterable[Practice]) -> None:
-        """Rewrite the terms of these practices (none if not public) and start a new generation.
-
-        Called with no practice when the touched ones were deleted: the generation changes all
-        the same, since the snapshots still hold them.
-        """
+    def index(self, practices: Iterable[Practice], gone: Iterable[uuid.UUID] = ()) -> None:
+        """Rewrite the terms of these practices (none if not public) and start a new generation
+        that names them, with the practices `gone` from the database."""
         practices = list(practices)
-        self._new_generation()
+        self._new_generation([p.id for p in practices] + list(gone))
         if not practices:
             return
         table = SearchTerm.__table__
@@ -454,17 +616,32 @@ class SqlSearch(SearchBackend):
             )
 
     def clear(self) -> None:
-        self._new_generation()
+        self._new_generation(None)
         self.dbsession.execute(SearchTerm.__table__.delete())
 
-    def _new_generation(self) -> None:
-        """A new random token, written in this transaction (the row is made if missing)."""
+    def _new_generation(self, changed: list[uuid.UUID] | None) -> None:
+        """A new random token and the next serial, written in this transaction (the row is
+        made if missing), and the practices it changed (None or too many: everything)."""
         token = uuid.uuid4().hex
         postgres = self.dbsession.get_bind().dialect.name == "postgresql"
         table = SearchGeneration.__table__
-        self.dbsession.execute(
+        # the upsert locks the row until this transaction ends: serials follow commit order
+        serial = self.dbsession.execute(
             (postgresql.insert if postgres else sqlite.insert)(table)
-            .values(id=GENERATION_ID, token=token)
-            .on_conflict_do_update(index_elements=[table.c.id], set_={"token": token})
+            .values(id=GENERATION_ID, token=token, serial=1)
+            .on_conflict_do_update(index_elements=[table.c.id],
+                                   set_={"token": token, "serial": table.c.serial + 1})
+            .returning(table.c.serial)
+        ).scalar_one()
+        ids = list(dict.fromkeys(changed)) if changed is not None else [None]
+        if not ids or len(ids) > MAX_PATCHED:
+            ids = [None]
+        changes = SearchChange.__table__
+        self.dbsession.execute(
+            changes.insert(),
+            [{"serial": serial, "token": token, "practice_id": pid} for pid in ids],
         )
+        if serial % 100 == 0:
+            self.dbsession.execute(
+                changes.delete().where(changes.c.serial <= serial - KEPT_GENERATIONS))
         self.dbsession.info[_WRITTEN_IN] = self.dbsession.get_transaction()

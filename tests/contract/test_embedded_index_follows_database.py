@@ -2,6 +2,7 @@
 commits is what the next search of this process finds, though each process keeps the facets
 in memory between two changes."""
 import concurrent.futures
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -9,9 +10,10 @@ import textwrap
 import threading
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import String, cast, func, select
 
-from recueil.models import Practice
+from recueil.models import Practice, SearchTerm
+from recueil.search import sql as sql_backend
 from recueil.search.query import SearchRequest
 from recueil.search.sql import SqlSearch
 
@@ -146,3 +148,75 @@ def test_threads_searching_at_once_after_a_change_all_find_it(factory, testapp):
     with concurrent.futures.ThreadPoolExecutor(threads) as pool:
         found = list(pool.map(search, range(threads)))
     assert found == [(2, {"education": 2})] * threads
+
+
+def _fresh(factory):
+    """What a process that never searched before would hold: a snapshot built from scratch."""
+    key = factory.kw["bind"].url
+    with factory() as session:
+        token, serial = SqlSearch(session)._generation()
+        return sql_backend._Snapshot.build(session, token, serial), key
+
+
+def _state(snapshot):
+    return (snapshot.keys, snapshot.published, snapshot.started, snapshot.facets,
+            snapshot.oldest, snapshot.rank)
+
+
+def test_a_process_patches_its_facets_after_a_change_as_a_rebuild_would_make_them(
+        factory, testapp):
+    """Each change below is read by this process as a patch of its snapshot (a few
+    practices re-read), never a rebuild; the result is the snapshot a rebuild makes."""
+    dates = [dt.date(2019, 5, 2), None, dt.date(2023, 1, 9), dt.date(2019, 5, 2)]
+    for number in range(12):
+        commit(factory, lambda s, n=number: make_practice(
+            s, intitule=f"Un jardin partagé {n}", date_mise_en_oeuvre=dates[n % 4],
+            thematiques=["education", "sante-mentale"][: 1 + n % 2], echelle="locale",
+            date_publication=dt.date(2025, 3, 1 + n % 3)))
+    assert api(testapp, q="jardin")["total"] == 12  # "jardin" is now in this process's cache
+
+    def edit(session):
+        edited = practice(session, "Un jardin partagé 4")
+        edited.thematiques = ["harcelement"]
+        edited.echelle = "regionale"
+        edited.date_mise_en_oeuvre = dt.date(2001, 1, 1)
+        edited.date_publication = dt.date(2025, 3, 2)
+
+    changes = [
+        lambda s: make_practice(s, intitule="Un jardin des parents",
+                                date_publication=dt.date(2025, 3, 2)),
+        edit,
+        lambda s: setattr(practice(s, "Un jardin partagé 7"), "status", "depubliee"),
+        lambda s: s.delete(practice(s, "Un jardin partagé 2")),
+        lambda s: setattr(practice(s, "Un jardin partagé 7"), "status", "publiee"),
+        lambda s: make_practice(s, intitule="Un potager", date_mise_en_oeuvre=None,
+                                date_publication=None, coup_de_coeur=True),
+    ]
+    builds = []
+    original = sql_backend._Snapshot.build.__func__
+
+    def counted_build(cls, *args):
+        builds.append(args)
+        return original(cls, *args)
+
+    for change in changes:
+        commit(factory, change)
+        sql_backend._Snapshot.build = classmethod(counted_build)
+        try:
+            api(testapp, q="jardin")
+        finally:
+            sql_backend._Snapshot.build = classmethod(original)
+        fresh, key = _fresh(factory)
+        held = sql_backend._snapshots[key]
+        assert held.token == fresh.token
+        assert _state(held) == _state(fresh)
+        with factory() as session:
+            assert held.cached_term("jardin") == fresh.remember_term(
+                "jardin", session.execute(
+                    select(func.aggregate_strings(cast(SearchTerm.practice_id, String), ","))
+                    .where(SearchTerm.term == "jardin")).scalar())
+    assert builds == []
+    answer = api(testapp, tri="anciennete")
+    # no start date sorts as the oldest, as Solr sorts it (the potager, 1, 5, 9), then 2001
+    assert answer["resultats"][4]["intitule"] == "Un jardin partagé 4"
+    assert api(testapp, q="jardin")["total"] == 12

@@ -85,6 +85,9 @@ MATRIX = {
     "opendata.datapackage": ("GET", "/opendata/datapackage.json", public()),
     "opendata.catalogue": ("GET", "/opendata/catalogue.jsonld", public()),
     "opendata.atom": ("GET", "/opendata/nouveautes.atom", public()),
+    "operations.health": ("GET", "/sante", public()),
+    # only from metrics.allowed_addresses (127.0.0.1 and ::1): the personas are elsewhere
+    "operations.metrics": ("GET", "/metriques", {p: 404 for p in PERSONAS}),
     "declaration.start": ("GET", "/declarer", public()),
     "declaration.link_sent": ("GET", "/declarer/lien-envoye", public()),
     "auth.signin": ("GET", "/connexion", public()),
