@@ -25,6 +25,7 @@ import orjson
 import pysolr
 import requests
 from kazoo.client import KazooClient
+from kazoo.exceptions import KazooException, NoNodeError
 from kazoo.handlers.threading import KazooTimeoutError
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,8 @@ log = logging.getLogger(__name__)
 CONFIGSET_DIR = Path(__file__).resolve().parent / "solr" / "pratiques" / "conf"
 #: seconds a node that failed is tried only after the others
 REST_SECONDS = 5.0
+#: seconds between two readings of the live nodes when no watch has fired
+REFRESH_SECONDS = 30.0
 #: seconds a new client waits for ZooKeeper's first list of nodes before a request fails
 FIRST_LIST_SECONDS = 10.0
 _HTTP_STATUS = re.compile(r"\(HTTP (\d{3})\)")
@@ -45,55 +48,64 @@ def node_url(node_name: str, scheme: str = "http") -> str:
 
 
 class LiveNodes:
-    """The base URLs of the Solr nodes that ZooKeeper lists as live, kept by a watch.
+    """The base URLs of the Solr nodes that ZooKeeper lists as live.
 
-    The connection to ZooKeeper is made, and made again, in the background: a process starts
-    with ZooKeeper down, and keeps the last list it had while ZooKeeper is unreachable.
+    A thread of its own reads /live_nodes again whenever its watch fires or the connection
+    to ZooKeeper comes back (and every REFRESH_SECONDS), so that nothing ever waits on
+    ZooKeeper in kazoo's own threads: a process starts with ZooKeeper down, keeps the last
+    list it had while ZooKeeper is unreachable, and ends without waiting for it.
     """
 
     def __init__(self, zk_hosts: str, timeout: float = 10.0):
         self.zk_hosts = zk_hosts
+        self.timeout = timeout
         self._urls: tuple[str, ...] = ()
-        self._names: list[str] = []
-        self._scheme = "http"
         self._known = threading.Event()
+        self._changed = threading.Event()
         self._lock = threading.Lock()
         self._resting: dict[str, float] = {}
         self._turn = itertools.count(random.randrange(1 << 16))  # nosec B311 - not a secret
         # reconnect for ever, at most 2 s apart: the list follows ZooKeeper once it is back
         self.zk = KazooClient(hosts=zk_hosts, timeout=timeout, read_only=True,
                               connection_retry={"max_tries": -1, "max_delay": 2})
+        self.zk.add_listener(lambda _state: self._changed.set())
         self._stopped = False
-        threading.Thread(target=self._connect, name="solr-live-nodes", daemon=True).start()
+        threading.Thread(target=self._follow, name="solr-live-nodes", daemon=True).start()
 
-    def _connect(self) -> None:
+    def _follow(self) -> None:
         while not self._stopped:
             try:
-                self.zk.start()
+                self.zk.start(self.timeout)
                 break
             except KazooTimeoutError:
                 log.warning("ZooKeeper injoignable (%s), nouvel essai", self.zk_hosts)
-        if self._stopped:
-            return
-        self.zk.DataWatch("/clusterprops.json", self._cluster_properties)
-        self.zk.ChildrenWatch("/live_nodes", self._live_nodes)
-
-    def _cluster_properties(self, data: bytes | None, _stat: object) -> None:
-        scheme = "http"
-        if data:
+        while not self._stopped:
+            self._changed.clear()
             try:
-                scheme = orjson.loads(data).get("urlScheme") or "http"
-            except (orjson.JSONDecodeError, AttributeError):
-                log.warning("clusterprops.json illisible dans ZooKeeper")
-        with self._lock:
-            self._scheme = scheme
-            self._urls = tuple(node_url(name, scheme) for name in self._names)
+                self._read()
+                wait = REFRESH_SECONDS
+            except (KazooException, KazooTimeoutError) as error:
+                log.warning("Nœuds Solr non relus dans ZooKeeper (%s) : %r ; la dernière "
+                            "liste reste en usage", self.zk_hosts, error)
+                wait = 1.0
+            self._changed.wait(wait)
 
-    def _live_nodes(self, names: list[str]) -> None:
+    def _read(self) -> None:
+        names = self.zk.get_children_async(
+            "/live_nodes", watch=lambda _event: self._changed.set()).get(timeout=self.timeout)
+        scheme = "http"
+        try:
+            data, _stat = self.zk.get_async("/clusterprops.json").get(timeout=self.timeout)
+            scheme = orjson.loads(data or b"{}").get("urlScheme") or "http"
+        except NoNodeError:
+            pass
+        except (orjson.JSONDecodeError, AttributeError):
+            log.warning("clusterprops.json illisible dans ZooKeeper (%s)", self.zk_hosts)
+        urls = tuple(node_url(name, scheme) for name in sorted(names))
         with self._lock:
-            self._names = sorted(names)
-            self._urls = tuple(node_url(name, self._scheme) for name in self._names)
-        log.info("Nœuds Solr vivants : %s", ", ".join(self._urls) or "aucun")
+            changed, self._urls = urls != self._urls, urls
+        if changed:
+            log.info("Nœuds Solr vivants : %s", ", ".join(urls) or "aucun")
         self._known.set()
 
     def urls(self) -> list[str]:
@@ -115,6 +127,7 @@ class LiveNodes:
 
     def close(self) -> None:
         self._stopped = True
+        self._changed.set()
         self.zk.stop()
         self.zk.close()
 
@@ -130,6 +143,14 @@ def live_nodes(zk_hosts: str) -> LiveNodes:
         if nodes is None:
             nodes = _shared[zk_hosts] = LiveNodes(zk_hosts)
         return nodes
+
+
+def forget_live_nodes(zk_hosts: str) -> None:
+    """Close this process's connection to the ZooKeeper of `zk_hosts` (a SolrCloud gone)."""
+    with _shared_lock:
+        nodes = _shared.pop(zk_hosts, None)
+    if nodes is not None:
+        nodes.close()
 
 
 class CloudSolr(pysolr.Solr):

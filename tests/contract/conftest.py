@@ -48,6 +48,9 @@ def solrcloud_zk():
     except (module.SolrError, OSError) as error:
         pytest.fail(f"SolrCloud n'a pas pu démarrer : {error}")
     yield cloud.zk_host
+    from recueil.search.cloud import forget_live_nodes
+
+    forget_live_nodes(cloud.zk_host)
     cloud.stop()
 
 
