@@ -7,7 +7,7 @@ DSFR := node_modules/@gouvfr/dsfr/dist
 STATIC_DSFR := recueil/static/dsfr
 DB := var/recueil.sqlite
 
-.PHONY: help install assets run run-solr test test-sqlite test-postgresql fuzz lint bench bench-load clean
+.PHONY: help install assets run run-solr run-solrcloud test test-sqlite test-postgresql fuzz lint bench bench-load clean
 
 help:  ## this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -49,6 +49,10 @@ run: install $(DB)  ## serve on http://127.0.0.1:6543 (SQLite, embedded search),
 run-solr: install $(DB)  ## the same on a local Solr 9 (assembled from Maven Central)
 	$(BIN)/recueil --config development.ini initdb
 	tools/run-solr.sh
+
+run-solrcloud: install $(DB)  ## the same on a local SolrCloud: a ZooKeeper, 2 Solr nodes, 2 replicas
+	$(BIN)/recueil --config development.ini initdb
+	tools/run-solrcloud.sh
 
 test: install  ## the whole suite, on SQLite then on PostgreSQL (started here)
 	tools/run-tests.sh

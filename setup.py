@@ -16,6 +16,8 @@ requires = [
     "colander>=2.0",
     "argon2-cffi",
     "pysolr",
+    # SolrCloud: the live nodes, watched in ZooKeeper
+    "kazoo==2.11.0",
     "orjson",  # the search API's JSON, read from Solr and written, many times faster
     "psycopg2-binary",
     "tzdata==2026.6",  # Europe/Paris for zoneinfo on machines without a system time-zone database

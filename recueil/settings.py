@@ -15,6 +15,8 @@ MIN_SECRET_BYTES = 32
 ENVIRONMENT = {
     "RECUEIL_DATABASE_URL": "sqlalchemy.url",
     "RECUEIL_SOLR_URL": "solr.url",
+    "RECUEIL_SOLR_ZK_HOSTS": "solr.zk_hosts",
+    "RECUEIL_SOLR_COLLECTION": "solr.collection",
     "RECUEIL_SOLR_USERNAME": "solr.username",
     "RECUEIL_SOLR_PASSWORD": "solr.password",  # nosec B105 # the setting's name, not its value
     "RECUEIL_SOLR_CA_BUNDLE": "solr.ca_bundle",
@@ -30,6 +32,13 @@ ENVIRONMENT = {
 DEFAULTS = {
     "search.backend": "sql",
     "solr.url": "http://127.0.0.1:8983/solr/pratiques",
+    # SolrCloud: ZooKeeper's addresses (host:port,host:port[/chroot]); when set, solr.url is
+    # not used and the collection is asked of the live nodes
+    "solr.zk_hosts": "",
+    "solr.collection": "pratiques",
+    # the collection that solr-setup creates
+    "solr.shards": "1",
+    "solr.replication_factor": "2",
     # seconds Solr may take to answer a search or an update (a reindex allows its batches more)
     "solr.timeout": "5",
     "recueil.show_state_brand": "false",
@@ -80,7 +89,7 @@ def load(settings: dict, environ=None) -> dict:
     result["solr.timeout"] = float(result["solr.timeout"])
     for key in ("recueil.access_link_days", "recueil.max_upload_bytes",
                 "recueil.link_requests_per_address", "recueil.link_requests_per_client",
-                "recueil.hsts_max_age"):
+                "recueil.hsts_max_age", "solr.shards", "solr.replication_factor"):
         result[key] = int(result[key])
     result["metrics.allowed_addresses"] = _networks(result["metrics.allowed_addresses"])
     directory = result.get("metrics.directory")

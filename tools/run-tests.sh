@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the test suite against real services: SQLite, a throwaway PostgreSQL cluster,
+# Runs the test suite against real services: SQLite, a throwaway PostgreSQL cluster, a Solr
+# and a SolrCloud (assembled from Maven Central),
 # a local SMTP server (started by the tests) and Debian's Chromium.
 #   tools/run-tests.sh [sqlite|postgresql|all] [pytest arguments…]
 set -euo pipefail
@@ -11,8 +12,10 @@ work=$(mktemp -d /tmp/recueil-tests.XXXXXX)
 chmod 755 "$work"
 
 solr_pid=""
+cloud_pid=""
 cleanup() {
   [ -n "$solr_pid" ] && kill "$solr_pid" 2>/dev/null && wait "$solr_pid" 2>/dev/null
+  [ -n "$cloud_pid" ] && kill "$cloud_pid" 2>/dev/null && wait "$cloud_pid" 2>/dev/null
   tools/pg.sh stop "$work/pg" 2>/dev/null || true
   rm -rf "$work"
 }
@@ -41,11 +44,29 @@ mkfifo "$work/solr.fifo"
 .venv/bin/python tools/solr/solr_server.py serve > "$work/solr.fifo" 2> "$work/solr.log" &
 solr_pid=$!
 exec 3< "$work/solr.fifo"   # kept open: Solr's stdout never meets a closed pipe
+
+# At the same time, a SolrCloud (a ZooKeeper, 2 nodes, the collection on 1 shard and 2
+# replicas; 256 MB of heap each) for the contract tests. It stops at the end of its standard
+# input: fd 6 is its writer, closed when this script ends, however it ends.
+mkfifo "$work/cloud.in" "$work/cloud.fifo"
+exec 4<>"$work/cloud.in"    # a writer, so that neither open below waits for the other
+.venv/bin/python tools/solr/solr_server.py cloud --nodes 2 --shards 1 --replicas 2 \
+  < "$work/cloud.in" > "$work/cloud.fifo" 2> "$work/cloud.log" 4<&- &
+cloud_pid=$!
+exec 6> "$work/cloud.in" 4<&-
+exec 5< "$work/cloud.fifo"
+
 if ! read -r RECUEIL_TEST_SOLR_URL <&3; then
   echo "Solr n'a pas démarré :" >&2; cat "$work/solr.log" >&2; exit 1
 fi
 export RECUEIL_TEST_SOLR_URL
 echo "Solr prêt : $RECUEIL_TEST_SOLR_URL" >&2
+if ! read -r cloud <&5 || [ "${cloud%% *}" != SOLRCLOUD_READY ]; then
+  echo "SolrCloud n'a pas démarré :" >&2; cat "$work/cloud.log" >&2; exit 1
+fi
+RECUEIL_TEST_SOLR_ZK_HOSTS=${cloud#*zk=}
+export RECUEIL_TEST_SOLR_ZK_HOSTS=${RECUEIL_TEST_SOLR_ZK_HOSTS%% *}
+echo "SolrCloud prêt : $cloud" >&2
 
 status=0
 if [ "$which" = sqlite ] || [ "$which" = all ]; then

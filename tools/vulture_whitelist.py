@@ -86,3 +86,6 @@ _.connection_timeout
 # dotted name
 _.collect
 request_log_tween_factory
+
+# pysolr builds each request's URL with it (recueil.search.cloud.CloudSolr overrides it)
+_._create_full_url

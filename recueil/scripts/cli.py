@@ -77,6 +77,22 @@ def _drain(env, args):
     print(f"{done} mise(s) à jour envoyée(s) à Solr.")
 
 
+def _solr_setup(env, args):
+    from ..search.interfaces import SearchUnavailable
+
+    settings = env["registry"].settings
+    if not settings.get("solr.zk_hosts"):
+        raise SystemExit("solr.zk_hosts (ou RECUEIL_SOLR_ZK_HOSTS) n'est pas défini : "
+                         "solr-setup prépare une collection SolrCloud.")
+    try:
+        done = env["registry"]["solr_factory"]().setup_collection(
+            settings["solr.shards"], settings["solr.replication_factor"])
+    except SearchUnavailable as error:
+        raise SystemExit(f"SolrCloud n'a pas pu être préparé : {error}") from error
+    for line in done:
+        print(line)
+
+
 def _publish_due(env, args):
     from ..services.committee import publish_due, waiting
 
@@ -256,6 +272,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "index-queue", help="envoyer à Solr les mises à jour en attente (à lancer par cron)"
     ).set_defaults(func=_drain)
+
+    commands.add_parser(
+        "solr-setup", help="préparer SolrCloud : envoyer le configset, créer la collection "
+        "(solr.shards, solr.replication_factor) ou la recharger si elle existe"
+    ).set_defaults(func=_solr_setup)
 
     commands.add_parser(
         "publish-due",

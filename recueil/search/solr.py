@@ -6,9 +6,10 @@ parameters of the allow-list below are ever sent.
 
 One pysolr client per backend, over one requests session configured once from the settings
 (`solr.url`, `solr.timeout`, `solr.username`, `solr.password`, `solr.ca_bundle`): its
-connections are kept alive between calls and shared by the threads of the process. Every
-failure of Solr or of the way to it reaches the rest of the application as
-SearchUnavailable.
+connections are kept alive between calls and shared by the threads of the process. With
+`solr.zk_hosts`, the client is one of SolrCloud (cloud.CloudSolr): the collection
+`solr.collection` on the live nodes that ZooKeeper lists. Every failure of Solr or of the
+way to it reaches the rest of the application as SearchUnavailable.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ import pysolr
 import requests
 
 from ..models import Practice
+from .cloud import CloudSolr, LiveNodes, configset_zip, live_nodes, setup_collection
 from .documents import is_public, solr_document
 from .interfaces import ID_ONLY, SearchBackend, SearchResult, SearchUnavailable
 from .labels import CodeLabels
@@ -48,6 +50,8 @@ SORTS = {
 SEARCH_HANDLER = "recherche"
 #: seconds Solr may take to answer, unless the settings say otherwise (solr.timeout)
 DEFAULT_TIMEOUT = 5.0
+#: seconds SolrCloud may take to create or reload a collection (solr-setup)
+ADMIN_TIMEOUT = 180.0
 #: what pysolr, the application and the network can fail with on the way to Solr: pysolr
 #: turns timeouts, refused connections and errors of Solr into SolrError, but lets other
 #: failures of requests through; an answer that is not JSON fails in the decoder
@@ -105,7 +109,8 @@ class SolrSearch(SearchBackend):
     def __init__(self, url: str, timeout: float = DEFAULT_TIMEOUT,
                  url_for: Callable[[Any], str] | None = None, *,
                  username: str | None = None, password: str | None = None,
-                 ca_bundle: str | None = None, session: requests.Session | None = None):
+                 ca_bundle: str | None = None, session: requests.Session | None = None,
+                 nodes: LiveNodes | None = None, collection: str = "pratiques"):
         url, url_user, url_password = _split_credentials(url.rstrip("/"))
         self.url = url
         self.timeout = timeout
@@ -114,25 +119,66 @@ class SolrSearch(SearchBackend):
             session = solr_session(username or url_user,
                                    password if username else url_password, ca_bundle)
         self.session = session
-        self.client = pysolr.Solr(url, timeout=timeout, always_commit=False, session=session,
-                                  decoder=_Decoder())
+        #: the SolrCloud's live nodes (None: `url` is one Solr, or a load balancer)
+        self.nodes = nodes
+        self.collection = collection
+        if nodes is not None:
+            self.client = CloudSolr(nodes, collection, timeout=timeout, always_commit=False,
+                                    session=session, decoder=_Decoder())
+        else:
+            self.client = pysolr.Solr(url, timeout=timeout, always_commit=False,
+                                      session=session, decoder=_Decoder())
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any],
                       url_for: Callable[[Any], str] | None = None) -> SolrSearch:
-        """The backend of the settings (solr.*), with its own session."""
-        return cls(settings["solr.url"],
+        """The backend of the settings (solr.*), with its own session; a client of SolrCloud
+        when `solr.zk_hosts` is set."""
+        zk_hosts = settings.get("solr.zk_hosts") or ""
+        collection = settings.get("solr.collection") or "pratiques"
+        return cls("" if zk_hosts else settings["solr.url"],
                    timeout=float(settings.get("solr.timeout") or DEFAULT_TIMEOUT),
                    url_for=url_for,
                    username=settings.get("solr.username") or None,
                    password=settings.get("solr.password") or None,
-                   ca_bundle=settings.get("solr.ca_bundle") or None)
+                   ca_bundle=settings.get("solr.ca_bundle") or None,
+                   nodes=live_nodes(zk_hosts) if zk_hosts else None,
+                   collection=collection)
 
     def with_timeout(self, timeout: float) -> SolrSearch:
         """This backend with another timeout, for the long calls of a reindex (pysolr has one
         timeout per client); the session, so the connections, credentials and certificates,
         is the same."""
-        return SolrSearch(self.url, timeout=timeout, url_for=self.url_for, session=self.session)
+        return SolrSearch(self.url, timeout=timeout, url_for=self.url_for, session=self.session,
+                          nodes=self.nodes, collection=self.collection)
+
+    # -- SolrCloud ---------------------------------------------------------------------------
+    def _admin(self, method: str, path: str, params: dict, body: bytes | None = None) -> dict:
+        """A call of an admin API of SolrCloud on a live node (the next one if it cannot be
+        reached); raises SearchUnavailable."""
+        if self.nodes is None:
+            raise SearchUnavailable("solr.zk_hosts n'est pas défini : pas de SolrCloud")
+        error: Exception | None = None
+        for node in self.nodes.urls():
+            try:
+                answer = self.session.request(
+                    method, f"{node}/{path}", params={**params, "wt": "json"}, data=body,
+                    headers={"Content-Type": "application/octet-stream"} if body else None,
+                    timeout=ADMIN_TIMEOUT)
+            except requests.ConnectionError as failure:
+                error = failure
+                continue
+            if answer.status_code != 200:
+                raise SearchUnavailable(f"Solr ({path} {params.get('action')}) : HTTP "
+                                        f"{answer.status_code} {answer.text[:2000]}")
+            return orjson.loads(answer.content)
+        raise SearchUnavailable(f"aucun nœud SolrCloud joignable : {error}")
+
+    def setup_collection(self, shards: int, replication_factor: int) -> list[str]:
+        """Upload the project's configset and create the collection, or reload it with that
+        configset when it exists; returns what was done (French sentences)."""
+        return setup_collection(self._admin, self.collection, shards, replication_factor,
+                                configset_zip())
 
     def _call(self, call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """A call of the pysolr client; any failure on the way to Solr or from it becomes

@@ -1,5 +1,6 @@
-"""A real Solr for the contract tests: the one `make test` started (RECUEIL_TEST_SOLR_URL),
-or one started here from the jars assembled from Maven Central."""
+"""A real Solr and a real SolrCloud for the contract tests: the ones `make test` started
+(RECUEIL_TEST_SOLR_URL, RECUEIL_TEST_SOLR_ZK_HOSTS), or ones started here from the jars
+assembled from Maven Central. The tests that take `solr_settings` run on both."""
 import importlib.util
 import os
 import pathlib
@@ -34,23 +35,55 @@ def solr_url():
     server.stop()
 
 
-@pytest.fixture
-def solr(solr_url):
-    """A client of the test Solr, its core emptied before and after the test."""
+@pytest.fixture(scope="session")
+def solrcloud_zk():
+    """The ZooKeeper of a SolrCloud of 2 nodes with the collection on 1 shard, 2 replicas."""
+    zk_hosts = os.environ.get("RECUEIL_TEST_SOLR_ZK_HOSTS")
+    if zk_hosts:
+        yield zk_hosts
+        return
+    module = _solr_server_module()
+    try:
+        cloud = module.SolrCloud(nodes=2, shards=1, replicas=2).start()
+    except (module.SolrError, OSError) as error:
+        pytest.fail(f"SolrCloud n'a pas pu démarrer : {error}")
+    yield cloud.zk_host
+    from recueil.search.cloud import forget_live_nodes
+
+    forget_live_nodes(cloud.zk_host)
+    cloud.stop()
+
+
+@pytest.fixture(scope="session", params=["solr", "solrcloud"])
+def solr_settings(request):
+    """How the application reaches Solr: one Solr (solr.url), or SolrCloud (solr.zk_hosts)."""
+    if request.param == "solr":
+        return {"solr.url": request.getfixturevalue("solr_url")}
+    return {"solr.zk_hosts": request.getfixturevalue("solrcloud_zk"),
+            "solr.collection": "pratiques"}
+
+
+def solr_client(settings):
+    """The application's client of the Solr of these settings."""
     from recueil.search.solr import SolrSearch
 
-    client = SolrSearch(solr_url)
+    return SolrSearch.from_settings(settings)
+
+
+@pytest.fixture
+def solr(solr_settings):
+    """A client of the test Solr, its core emptied before and after the test."""
+    client = solr_client(solr_settings)
     client.clear()
     yield client
     client.clear()
 
 
 @pytest.fixture
-def backends(wsgi_app, corpus, solr_url):
+def backends(wsgi_app, corpus, solr_settings):
     """Both backends, side by side, over the `corpus` fixture of the test's module."""
-    from recueil.search.solr import SolrSearch
     from recueil.search.sql import SqlSearch
 
     session = wsgi_app.registry["dbsession_factory"]()
-    yield {"sql": SqlSearch(session), "solr": SolrSearch(solr_url)}
+    yield {"sql": SqlSearch(session), "solr": solr_client(solr_settings)}
     session.close()

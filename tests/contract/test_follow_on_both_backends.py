@@ -8,11 +8,11 @@ import webtest
 
 from recueil import main
 from recueil.search.service import SearchService, reindex
-from recueil.search.solr import SolrSearch
 from recueil.services.alerts import new_practice_ids
 
 from ..conftest import _clean
 from ..factories import make_practice
+from .conftest import solr_client
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 DAY = dt.date(2026, 11, 20)
@@ -38,7 +38,7 @@ CORPUS = {
 
 
 @pytest.fixture(scope="module")
-def corpus(wsgi_app, engine, solr_url):
+def corpus(wsgi_app, engine, solr_settings):
     factory = wsgi_app.registry["dbsession_factory"]
     with factory() as session:
         keys = {}
@@ -47,15 +47,15 @@ def corpus(wsgi_app, engine, solr_url):
             keys[key] = make_practice(session, status=fields.pop("status", "publiee"),
                                       **fields).id
         session.commit()
-    reindex(factory, {"search.backend": "solr"}, lambda: SolrSearch(solr_url))
+    reindex(factory, {"search.backend": "solr"}, lambda: solr_client(solr_settings))
     yield keys
-    SolrSearch(solr_url).clear()
+    solr_client(solr_settings).clear()
     _clean(engine)
 
 
 @pytest.fixture(scope="module")
-def apps(app_settings, wsgi_app, solr_url, corpus):
-    solr = main({}, **dict(app_settings, **{"search.backend": "solr", "solr.url": solr_url}))
+def apps(app_settings, wsgi_app, solr_settings, corpus):
+    solr = main({}, **dict(app_settings, **{"search.backend": "solr"}, **solr_settings))
     return {"sql": webtest.TestApp(wsgi_app), "solr": webtest.TestApp(solr)}
 
 
@@ -85,14 +85,14 @@ def test_the_feed_lists_the_search_results_on_both_backends(apps, corpus, query)
     ("q=ecole", DAY, DAY + dt.timedelta(days=1), {"demain"}),
     ("thematiques=harcelement", DAY - dt.timedelta(days=365), DAY, set()),
 ])
-def test_an_alert_finds_the_same_new_practices_on_both_backends(wsgi_app, solr_url, corpus,
+def test_an_alert_finds_the_same_new_practices_on_both_backends(wsgi_app, solr_settings, corpus,
                                                                  query, after, through,
                                                                  expected):
     with wsgi_app.registry["dbsession_factory"]() as session:
         found = {
             name: new_practice_ids(SearchService(session, backend), session, query, after,
                                    through)
-            for name, backend in (("sql", None), ("solr", SolrSearch(solr_url)))
+            for name, backend in (("sql", None), ("solr", solr_client(solr_settings)))
         }
     assert found["sql"] == found["solr"]
     assert set(found["sql"]) == {corpus[key] for key in expected}

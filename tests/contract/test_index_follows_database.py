@@ -16,19 +16,19 @@ from ..conftest import _clean, free_port
 from ..factories import make_practice
 
 
-def _app(app_settings, solr_url):
-    return main({}, **dict(app_settings, **{"search.backend": "solr", "solr.url": solr_url}))
+def _app(app_settings, solr_settings):
+    return main({}, **dict(app_settings, **{"search.backend": "solr"}, **solr_settings))
 
 
 @pytest.fixture
-def solr_app(app_settings, solr_url, solr, engine):
-    yield _app(app_settings, solr_url)
+def solr_app(app_settings, solr_settings, solr, engine):
+    yield _app(app_settings, solr_settings)
     _clean(engine)
 
 
 @pytest.fixture
 def dead_solr_app(app_settings, engine):
-    yield _app(app_settings, f"http://127.0.0.1:{free_port()}/solr/pratiques")
+    yield _app(app_settings, {"solr.url": f"http://127.0.0.1:{free_port()}/solr/pratiques"})
     _clean(engine)
 
 
@@ -108,7 +108,7 @@ def _embedded_index(engine) -> set:
 
 
 def test_reindex_rebuilds_solr_and_leaves_the_embedded_index_alone(
-        ini_file, solr_url, solr, engine, wsgi_app, capsys):
+        ini_file, solr_settings, solr, engine, wsgi_app, capsys):
     factory = wsgi_app.registry["dbsession_factory"]
     with factory() as session:
         published = {make_practice(session, intitule=f"Pratique {i}").id for i in range(3)}
@@ -120,7 +120,7 @@ def test_reindex_rebuilds_solr_and_leaves_the_embedded_index_alone(
     with engine.begin() as connection:
         connection.execute(sa.insert(SearchTerm), {"term": "zzz", "practice_id": min(published)})
     before = _embedded_index(engine)
-    ini = ini_file(**{"search.backend": "solr", "solr.url": solr_url})
+    ini = ini_file(**{"search.backend": "solr"}, **solr_settings)
     try:
         assert cli(["--config", ini, "reindex"]) == 0
         out, err = capsys.readouterr()

@@ -10,11 +10,11 @@ from webob.multidict import MultiDict
 
 from recueil.search.query import SearchRequest, parse
 from recueil.search.service import reindex
-from recueil.search.solr import SolrSearch
 from recueil.services.references import References
 
 from ..conftest import _clean
 from ..factories import make_practice
+from .conftest import solr_client
 
 SETTINGS = {"search.backend": "solr"}
 
@@ -67,7 +67,7 @@ CORPUS = [
 
 
 @pytest.fixture(scope="module")
-def corpus(wsgi_app, engine, solr_url):
+def corpus(wsgi_app, engine, solr_settings):
     factory = wsgi_app.registry["dbsession_factory"]
     with factory() as session:
         keys = {}
@@ -76,7 +76,7 @@ def corpus(wsgi_app, engine, solr_url):
             status = fields.pop("status", "publiee")
             keys[key] = make_practice(session, status=status, **fields).id
         session.commit()
-    solr = SolrSearch(solr_url)
+    solr = solr_client(solr_settings)
     reindex(factory, SETTINGS, lambda: solr)
     yield keys
     solr.clear()

@@ -10,10 +10,10 @@ import pytest
 
 from recueil.search.query import SearchRequest
 from recueil.search.service import reindex
-from recueil.search.solr import SolrSearch
 
 from ..conftest import _clean
 from ..factories import make_practice
+from .conftest import solr_client
 from .test_search_contract import allowed, ask, both  # noqa: F401  (a fixture and helpers)
 
 CORPUS = [
@@ -27,13 +27,13 @@ CORPUS = [
 
 
 @pytest.fixture(scope="module")
-def corpus(wsgi_app, engine, solr_url):
+def corpus(wsgi_app, engine, solr_settings):
     factory = wsgi_app.registry["dbsession_factory"]
     with factory() as session:
         keys = {key: make_practice(session, intitule=f"Jardin {key}", **fields).id
                 for key, fields in CORPUS}
         session.commit()
-    solr = SolrSearch(solr_url)
+    solr = solr_client(solr_settings)
     reindex(factory, {"search.backend": "solr"}, lambda: solr, embedded=True)
     yield keys
     solr.clear()

@@ -45,8 +45,8 @@ VARIED = [
 
 
 @pytest.fixture
-def solr_app(app_settings, solr_url, solr, engine):
-    app = main({}, **dict(app_settings, **{"search.backend": "solr", "solr.url": solr_url}))
+def solr_app(app_settings, solr_settings, solr, engine):
+    app = main({}, **dict(app_settings, **{"search.backend": "solr"}, **solr_settings))
     yield app
     _clean(engine)
 

@@ -103,3 +103,11 @@ def test_production_believes_forwarded_headers_from_its_proxy_only():
     # the host a visitor names is never believed, even through the proxy
     assert "x-forwarded-host" not in server["trusted_proxy_headers"].split()
     assert server["listen"].startswith("127.0.0.1:")
+
+
+def test_solrcloud_is_chosen_from_the_environment():
+    loaded = production(RECUEIL_SECRET=STRONG, RECUEIL_SOLR_ZK_HOSTS="zk1:2181,zk2:2181/solr",
+                        RECUEIL_SOLR_COLLECTION="recueil")
+    assert loaded["solr.zk_hosts"] == "zk1:2181,zk2:2181/solr"
+    assert loaded["solr.collection"] == "recueil"
+    assert (loaded["solr.shards"], loaded["solr.replication_factor"]) == (1, 2)
