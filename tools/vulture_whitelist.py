@@ -86,6 +86,9 @@ _.connection_timeout
 # dotted name
 _.collect
 request_log_tween_factory
+compression_tween_factory
+# a column set by keyword when a decision is recorded, kept for the audit of who decided
+_.decided_by_user_id
 
 # pysolr builds each request's URL with it (recueil.search.cloud.CloudSolr overrides it)
 _._create_full_url

@@ -42,11 +42,6 @@ class DecisionError(Exception):
     """A decision that cannot be taken (French message): unknown, or already taken."""
 
 
-def can_be_told(practice: Practice) -> bool:
-    """Whether the page of `practice` takes accounts: a published one only."""
-    return practice.status in PUBLIC_STATUSES
-
-
 def submit(request: Request, practice: Practice, structure: str, departement: str, recit: str,
            courriel: str) -> Essaimage:
     """Record an account of `practice` for the moderators; TooManyAccounts over the limits."""

@@ -1,15 +1,15 @@
 """embedded search: the practices changed by each generation, so processes patch their bitmaps
 
-Revision ID: 0012_search_changes
-Revises: 0011
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-05 09:00:00
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0012_search_changes'
-down_revision = '0011'
+revision = '0016'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
