@@ -36,9 +36,10 @@ from ..models import (
     ReferenceCounter,
     Region,
     Transition,
+    User,
     VocabularyTerm,
 )
-from ..models.committee import DECISIONS
+from ..models.committee import COUP_DE_COEUR_MOTIFS, DECISIONS
 from ..models.practice import STATUSES
 from ..models.reference import FICHE_PREFIX
 from ..models.vocabulary import VOCABULARIES
@@ -78,6 +79,28 @@ STATUS_WEIGHTS = {
 MODERATEURS = ("camille.besson@example.fr", "yanis.ferrand@example.fr", "odile.marchal@example.fr")
 SECRETARIAT = ("secretariat.comite@example.fr", "helene.vasseur@example.fr")
 ADMINISTRATEURS = ("admin.recueil@example.fr",)
+
+#: The selection committee's members (spec §1): the State, the départements and the
+#: associations, with FEP and the ONPE; (address, name, institution type, institution).
+#: Their accounts have no password: an administrator gives them one, or signs them in anew.
+COMITE = (
+    ("comite.dgcs@example.fr", "Nadia Perrin", "etat",
+     "Direction générale de la cohésion sociale"),
+    ("comite.pjj@example.fr", "Thomas Guérin", "etat",
+     "Direction de la protection judiciaire de la jeunesse"),
+    ("comite.cd49@example.fr", "Élise Marchand", "departement",
+     "Conseil départemental de Maine-et-Loire"),
+    ("comite.cd59@example.fr", "Karim Benali", "departement", "Conseil départemental du Nord"),
+    ("comite.cnape@example.fr", "Sophie Lambert", "association",
+     "Fédération d'associations de protection de l'enfance"),
+    ("comite.adepape@example.fr", "Julien Roche", "association",
+     "Association d'entraide des personnes accueillies en protection de l'enfance"),
+    ("comite.fep@example.fr", "Claire Morel", "fep", "France Enfance Protégée"),
+    ("comite.onpe@example.fr", "Hugo Fabre", "onpe",
+     "Observatoire national de la protection de l'enfance"),
+)
+#: An unusable password hash: the demo's committee members cannot sign in until given one
+NO_PASSWORD = "!"
 
 #: The ONPE's editor who writes the demonstration fiches (an actor of their history only:
 #: like the other staff above, no account is created).
@@ -381,8 +404,11 @@ def _publication_time(session: dt.date) -> dt.datetime:
 
 #: The workflow's steps a declared practice takes: the demo's practices come from the form,
 #: never from an import, and level 2 belongs to the ONPE's fiches.
+#: A decision corrected by the secretariat is an accident of the process: the demo's paths
+#: never take one as a shortcut.
 _DECLARED_STEPS = [step for step in workflow.STEPS.values()
-                   if step.niveau in (None, 1) and step.name not in ("import", "import_published")]
+                   if step.niveau in (None, 1) and step.name not in ("import", "import_published")
+                   and not step.name.startswith("correct_to_")]
 _STEP_OF = {(source, step.target): step for step in _DECLARED_STEPS for source in step.sources}
 if len(_STEP_OF) != sum(len(step.sources) for step in _DECLARED_STEPS):  # kept under -O
     raise RuntimeError("ambiguous steps")
@@ -1078,6 +1104,44 @@ def _sessions(built: list[tuple[dict, Practice]]) -> list[CommitteeSession]:
     return list(sessions.values())
 
 
+def _members(dbsession: Session) -> list[User]:
+    """The committee's demonstration members, created once and kept from run to run."""
+    members = []
+    for email, nom, kind, institution in COMITE:
+        user = dbsession.scalar(select(User).where(User.email == email))
+        if user is None:
+            user = User(email=email, nom=nom, password_hash=NO_PASSWORD)
+            user.add_role("comite")
+            dbsession.add(user)
+        user.institution_type, user.institution_nom = kind, institution
+        members.append(user)
+    dbsession.flush()
+    return members
+
+
+def _sit(dbsession: Session, rng: random.Random, sessions: list[CommitteeSession],
+         built: list[tuple[dict, Practice]]) -> None:
+    """Who attended each session held, and why each coup de cœur was given.
+
+    Most sessions gather every kind of institution; one of them sat without the associations,
+    which its synthesis warns of."""
+    members = _members(dbsession)
+    held = [s for s in sessions if s.date < NOW.date()]
+    for index, session in enumerate(held):
+        present = [m for m in members if rng.random() < 0.85]
+        if index == len(held) // 2:
+            present = [m for m in present if m.institution_type != "association"]
+        else:
+            for kind in ("etat", "departement", "association"):
+                if not any(m.institution_type == kind for m in present):
+                    present.append(next(m for m in members if m.institution_type == kind))
+        session.attendees = present
+    motifs = list(COUP_DE_COEUR_MOTIFS)
+    for _, practice in built:
+        if practice.coup_de_coeur:
+            practice.motifs_coup_de_coeur = sorted(rng.sample(motifs, rng.choice((1, 1, 2, 3))))
+
+
 def delete_demo(dbsession: Session) -> int:
     """Delete the practices and fiches of a previous demo run, with their terms, history and
     links."""
@@ -1148,7 +1212,10 @@ def create_demo(dbsession: Session, count: int = 320, seed: int = 2023) -> dict[
     built = [(plan, _build(dbsession, plan, seed)) for plan in plans]
     dbsession.add_all(practice for _, practice in built)
     dbsession.add_all(_fiches(dbsession, rng, seed, built))
-    dbsession.add_all(_sessions(built))
+    sessions = _sessions(built)
+    dbsession.add_all(sessions)
+    # drawn apart from the practices' own draws, which stay as they were
+    _sit(dbsession, random.Random(seed + 1), sessions, built)  # nosec B311 # demo data
     dbsession.flush()
     counts = Counter(p["status"] for p in plans)
     return {status: counts[status] for status in STATUSES if counts[status]}

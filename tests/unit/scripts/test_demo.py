@@ -385,3 +385,32 @@ def test_the_representatives_answers_are_plausible(demo):
                 and p.agreement.etat == "refusee"
                 and p.status in ("recevable", "inscrite", "selectionnee", "publiee",
                                  "depubliee", "non_retenue", "ajournee")]
+
+
+def test_the_committee_sat_with_its_institutions_and_said_why_it_loved(dbsession, demo):
+    from recueil.models import User
+    from recueil.services import committee
+
+    _, practices = demo
+    sessions = list(dbsession.scalars(select(CommitteeSession).order_by(CommitteeSession.date)))
+    held = [s for s in sessions if s.date < TODAY]
+    members = list(dbsession.scalars(select(User).where(User.email.like("comite.%"))))
+    assert {m.institution_type for m in members} == {"etat", "departement", "association",
+                                                     "fep", "onpe"}
+    assert all(m.institution_nom and m.roles == ["comite"] for m in members)
+    missing = [committee.attendance(s).missing for s in held]
+    assert all(s.attendees for s in held)
+    assert all(s.attendees == [] for s in sessions if s not in held)
+    # one session sat without the associations: its synthesis warns of it
+    assert [m for m in missing if m] == [["association"]]
+    loved = [p for p in practices if p.coup_de_coeur]
+    assert loved and all(p.motifs_coup_de_coeur for p in loved)
+    assert all(p.motifs_coup_de_coeur == [] for p in practices if not p.coup_de_coeur)
+
+
+def test_running_again_keeps_the_committee_members(dbsession, demo):
+    from recueil.models import User
+
+    create_demo(dbsession)
+    emails = list(dbsession.scalars(select(User.email).where(User.email.like("comite.%"))))
+    assert len(emails) == len(set(emails)) == 8
