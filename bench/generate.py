@@ -47,6 +47,7 @@ from recueil.models import Practice, SearchTerm  # noqa: E402
 from recueil.scripts import demo  # noqa: E402
 from recueil.search import text  # noqa: E402
 from recueil.search.documents import TEXT_FIELDS, searchable_text  # noqa: E402
+from recueil.search.labels import LABELLED_FIELDS, code_labels  # noqa: E402
 
 SOURCE = "bench"
 NAMESPACE = uuid.UUID("0b6c2a52-8f0e-4c55-9d0b-6b3a4f1d2e10")
@@ -82,7 +83,8 @@ def fast_tokens(value: str) -> list[str]:
 
 def index_terms(record) -> list[str]:
     """What SqlSearch.index writes for a published practice (its set of terms, sorted)."""
-    return sorted(t for t in set(fast_tokens(searchable_text(record))) if len(t) <= 100)
+    text = searchable_text(record, _STATE["ctx"].code_labels)
+    return sorted(t for t in set(fast_tokens(text)) if len(t) <= 100)
 
 
 # -- building rows ---------------------------------------------------------------------------------
@@ -165,10 +167,13 @@ def build_chunk(spec):
         for field, values in fields.items():
             for position, code in enumerate(dict.fromkeys(values)):
                 codes.append((pid, field, code, position))
-        record = types.SimpleNamespace(**{name: row.get(name) for name in TEXT_FIELDS})
+        record = types.SimpleNamespace(
+            **{name: row.get(name) for name in TEXT_FIELDS}, reference=row["reference"],
+            **{field: fields.get(field, ()) for field in LABELLED_FIELDS})
         found = index_terms(record)
         if _STATE["check_every"] and index % _STATE["check_every"] == 0:
-            expected = sorted(t for t in set(text.tokens(searchable_text(record))) if len(t) <= 100)
+            whole = searchable_text(record, _STATE["ctx"].code_labels)
+            expected = sorted(t for t in set(text.tokens(whole)) if len(t) <= 100)
             if found != expected:
                 raise AssertionError(f"analyse en cache ≠ tokens() pour la pratique {index}")
             checked += 1
@@ -378,6 +383,8 @@ def reference_context(url: str):
     engine = common.make_engine(url)
     with Session(engine) as session:
         ctx = demo._Context(session, random.Random(0))
+        # the labels of the codes, searched with the text as SqlSearch.index searches them
+        ctx.code_labels = code_labels(session)
     engine.dispose()
     return ctx
 
