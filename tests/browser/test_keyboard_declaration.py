@@ -125,6 +125,8 @@ def test_a_declarant_fills_the_form_with_the_keyboard_alone(live_server, keyboar
     step_is(page, "conditions")
     tab_to(page, field("accepte_conditions"))
     page.keyboard.press("Space")
+    tab_to(page, field("accord_hierarchie"))
+    page.keyboard.press("Space")
     tab_to(page, "#formulaire-suivant")
     press_enter(page)
 
@@ -186,6 +188,8 @@ def test_a_declarant_fills_the_form_with_the_keyboard_alone(live_server, keyboar
     # step 5: a refused e-mail takes the focus to the summary, then to the field
     step_is(page, "contact")
     type_in(page, field("contact_courriel"), "nora.benali@association")
+    type_in(page, field("accord_nom"), "Paul Durand")
+    type_in(page, field("accord_fonction"), "Directeur enfance famille")
     type_in(page, field("accord_courriel"), "paul.durand@departement.example.fr")
     press_enter(page)
     step_is(page, "contact")
@@ -218,6 +222,7 @@ def test_a_summary_link_to_a_group_of_choices_leads_into_it(live_server, page, m
     page.goto(live_server + LINK.search(mailbox.body(mailbox.to(ADDRESS)[-1])).group(1))
     page.get_by_role("button", name="Déclarer une nouvelle pratique").click()
     page.locator("label", has_text="J'ai lu et j'accepte les conditions ci-dessus").click()
+    page.locator("label", has_text="avec l'accord de ma hiérarchie").click()
     page.get_by_role("button", name="Enregistrer et continuer").click()
     page.get_by_role("button", name="Enregistrer et continuer").click()
     page.locator("#formulaire-erreurs").wait_for()

@@ -9,12 +9,12 @@ from recueil import main
 from recueil.models import Essaimage
 from recueil.search.query import SearchRequest
 from recueil.search.service import reindex
-from recueil.search.solr import SolrSearch
 from recueil.search.sql import SqlSearch
 from recueil.services import essaimages, workflow
 
 from ..conftest import _clean
 from ..factories import make_practice
+from .conftest import solr_client
 
 CORPUS = {
     "twice": dict(intitule="Le lien avec l'école", thematiques=["education"],
@@ -30,7 +30,7 @@ CORPUS = {
 
 
 @pytest.fixture(scope="module")
-def corpus(wsgi_app, engine, solr_url):
+def corpus(wsgi_app, engine, solr_settings):
     factory = wsgi_app.registry["dbsession_factory"]
     with factory() as session:
         keys = {}
@@ -39,9 +39,10 @@ def corpus(wsgi_app, engine, solr_url):
             keys[key] = make_practice(session, status=fields.pop("status", "publiee"),
                                       **fields).id
         session.commit()
-    reindex(factory, {"search.backend": "solr"}, lambda: SolrSearch(solr_url))
+    solr = solr_client(solr_settings)
+    reindex(factory, {"search.backend": "solr"}, lambda: solr)
     yield keys
-    SolrSearch(solr_url).clear()
+    solr.clear()
     _clean(engine)
 
 
@@ -79,8 +80,8 @@ def test_solr_gives_back_the_count_in_its_records(backends, corpus):
 
 
 @pytest.fixture
-def solr_app(app_settings, solr_url, solr, engine):
-    yield main({}, **dict(app_settings, **{"search.backend": "solr", "solr.url": solr_url}))
+def solr_app(app_settings, solr_settings, solr, engine):
+    yield main({}, **dict(app_settings, **{"search.backend": "solr", **solr_settings}))
     _clean(engine)
 
 

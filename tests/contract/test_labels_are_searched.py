@@ -11,12 +11,12 @@ from recueil import main
 from recueil.models import VocabularyTerm
 from recueil.search.query import SearchRequest
 from recueil.search.service import reindex
-from recueil.search.solr import SolrSearch
 from recueil.search.sql import SqlSearch
 from recueil.services.vocabularies import edit_label, get_term
 
 from ..conftest import _clean
 from ..factories import make_practice
+from .conftest import solr_client
 
 CORPUS = {
     "sante": dict(intitule="Une équipe mobile", thematiques=["sante-mentale"]),
@@ -50,12 +50,12 @@ def _add_corpus(session) -> dict:
 
 
 @pytest.fixture(scope="module")
-def corpus(wsgi_app, engine, solr_url):
+def corpus(wsgi_app, engine, solr_settings):
     factory = wsgi_app.registry["dbsession_factory"]
     with factory() as session:
         keys = _add_corpus(session)
         session.commit()
-    solr = SolrSearch(solr_url)
+    solr = solr_client(solr_settings)
     reindex(factory, {"search.backend": "solr"}, lambda: solr, embedded=True)
     yield keys
     solr.clear()
@@ -102,12 +102,12 @@ def test_a_public_label_is_searched_with_the_text(backends, corpus):
 
 # -- an edited label reaches both indexes ------------------------------------------------------
 @pytest.fixture
-def solr_app(app_settings, solr_url, solr, engine, wsgi_app):
+def solr_app(app_settings, solr_settings, solr, engine, wsgi_app):
     factory = wsgi_app.registry["dbsession_factory"]
     columns = VocabularyTerm.__table__.c
     with factory() as session:
         rows = [dict(row._mapping) for row in session.execute(sa.select(*columns))]
-    yield main({}, **dict(app_settings, **{"search.backend": "solr", "solr.url": solr_url}))
+    yield main({}, **dict(app_settings, **{"search.backend": "solr", **solr_settings}))
     _clean(engine)
     with factory() as session:  # the vocabularies are reference data: given back as they were
         session.execute(sa.delete(VocabularyTerm))

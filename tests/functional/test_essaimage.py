@@ -110,7 +110,7 @@ def test_the_form_asks_four_things_with_a_counter_and_no_inline_script(testapp, 
     assert recit["data-limite"] == "500"
     assert form.select_one(f"#{recit['id']}-compteur").get_text(" ", strip=True) == \
         "0 sur 500 caractères max."
-    assert page.html.find("script", src=lambda s: s and s.endswith("/static/recueil.js"))
+    assert page.html.find("script", src=lambda s: s and s.endswith("/recueil.js"))
     assert not page.html.select("script:not([src])")
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
     assert "n'est jamais publiée" in section.text

@@ -10,6 +10,7 @@ from recueil.models import Practice
 
 from ..factories import make_practice
 from .helpers import (
+    CONDITIONS,
     CONTACT,
     PRESENTATION,
     RESULTATS,
@@ -214,7 +215,7 @@ def test_the_contact_step_groups_its_two_people(testapp, space):
     assert "Fonction de la personne à contacter" in labels
     assert "Fonction" not in labels
     check_ids_and_labels(page)
-    failed = post_step(testapp, page, dict(CONTACT, contact_courriel="", accord_courriel="x"))
+    failed = post_step(testapp, page, dict(CONTACT, accord_nom="", accord_courriel="x"))
     assert len(summary_errors(failed)) == 2
     check_ids_and_labels(failed)
 
@@ -223,10 +224,11 @@ def test_the_contact_step_groups_its_two_people(testapp, space):
 
 def test_the_declaration_steps_have_unique_ids_and_true_labels(testapp, space):
     page = start_draft(testapp, space)
-    for values in ({"accepte_conditions": "true"}, PRESENTATION, {"departements": ["49"]},
-                   RESULTATS, CONTACT):
+    # step 4 asks nothing that FEP's form does not: only a wrong amount refuses it
+    for values, wrong in ((CONDITIONS, {}), (PRESENTATION, {}), ({"departements": ["49"]}, {}),
+                          (RESULTATS, {"budget_annuel": "beaucoup"}), (CONTACT, {})):
         check_ids_and_labels(page)
-        check_ids_and_labels(post_step(testapp, page, {}))
+        check_ids_and_labels(post_step(testapp, page, wrong, status=200))
         page = post_step(testapp, page, values).follow()
     check_ids_and_labels(page)
 
