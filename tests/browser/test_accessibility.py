@@ -11,6 +11,7 @@ import os
 import pathlib
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from webtest.http import StopableWSGIServer
 
 from ..functional.test_access_matrix import (  # noqa: F401 (fixtures)
@@ -41,7 +42,22 @@ REVIEWED = {
         "gradient (background-image), and the bar beside a field in error or the frame of a "
         "tile with a pseudo-element, over a plain background: the contrast of the text with "
         "that plain background is measured by PLAIN_CONTRAST instead"),
+    ("color-contrast", "overlapped by another element"): (
+        "on wide screens the catalogue's « Filtrer / Réinitialiser » bar stays at the bottom of "
+        "the window: a filter scrolled beneath it is hidden for that moment, not drawn with too "
+        "little contrast (a focused one is scrolled above it: test_keyboard_catalogue). Only "
+        "that bar may be what covers it (UNDER_THE_FILTER_BAR), and the contrast of the "
+        "label with its plain background is measured as well. On the map, a département's "
+        "number or name may be crossed by a neighbour's outline: the table below the map, which axe "
+        "checks, gives the same numbers"),
 }
+
+#: Whether what covers the centre of an element is the catalogue's sticky bar of filters
+UNDER_THE_FILTER_BAR = """(selector) => {
+    const box = document.querySelector(selector).getBoundingClientRect();
+    const above = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+    return Boolean(above && above.closest('.filtres__actions'));
+}"""
 
 #: WCAG 2.2 contrast of a text with the first plain background behind it (1.4.3)
 PLAIN_CONTRAST = """(selector) => {
@@ -126,6 +142,9 @@ def audit(page, where: str) -> None:
             if not answered:
                 unanswered.append((item["id"], target, reasons))
             elif item["id"] == "color-contrast":
+                if any("overlapped" in r for r in reasons) and not target.startswith(
+                        (".carte__code", ".carte__nom")):
+                    assert page.evaluate(UNDER_THE_FILTER_BAR, target), f"{where} : {target}"
                 measured = page.evaluate(PLAIN_CONTRAST, target)
                 needed = 3 if measured["large"] else 4.5
                 assert measured["ratio"] >= needed, f"{where} : contraste de {target} {measured}"
@@ -156,9 +175,14 @@ def test_every_page_of_every_persona_has_no_violation(persona, browser, server, 
     try:
         for route, template in pages_of(persona):
             path = template.format(**world["ids"])
-            response = page.goto(server + path)
+            try:
+                response = page.goto(server + path)
+            except PlaywrightError as error:
+                if "Download is starting" in str(error):
+                    continue  # a file the browser saves: a CSV, a PDF
+                raise
             if "html" not in response.headers.get("content-type", ""):
-                continue  # a file: an attachment, a CSV, a JSON document
+                continue  # a file shown as it is: a JSON document, an attachment
             page.set_viewport_size({"width": WIDE, "height": 900})
             audit(page, f"{persona} {path} ({WIDE} px)")
             checked += 1
@@ -213,7 +237,9 @@ def test_every_declaration_step_empty_with_errors_and_filled(browser, server, wo
             with page.expect_navigation():
                 page.get_by_role("button", name="Enregistrer et continuer").click()
             if not page.get_by_role("heading", name="Le formulaire contient des erreurs").count():
-                assert slug == "localisation"  # a national practice has no territory to give
+                # a national practice has no territory to give; step 4 asks nothing that FEP's
+                # form does not
+                assert slug in ("localisation", "resultats")
                 continue
             for width in (WIDE, NARROW):
                 page.set_viewport_size({"width": width, "height": 900})
