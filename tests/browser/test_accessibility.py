@@ -48,8 +48,8 @@ REVIEWED = {
         "little contrast (a focused one is scrolled above it: test_keyboard_catalogue). Only "
         "that bar may be what covers it (UNDER_THE_FILTER_BAR), and the contrast of the "
         "label with its plain background is measured as well. On the map, a département's "
-        "number or name may be crossed by a neighbour's outline: the table below the map, which axe "
-        "checks, gives the same numbers"),
+        "number or name may be crossed by a neighbour's outline: the table below the map, "
+        "which axe checks, gives the same numbers"),
 }
 
 #: Whether what covers the centre of an element is the catalogue's sticky bar of filters
