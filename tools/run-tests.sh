@@ -71,7 +71,11 @@ echo "SolrCloud prêt : $cloud" >&2
 status=0
 if [ "$which" = sqlite ] || [ "$which" = all ]; then
   echo "== Suite complète sur SQLite" >&2
-  env -u RECUEIL_TEST_DATABASE_URL .venv/bin/pytest "$@" || status=$?
+  # the browser tests keep screenshots of the main pages, at 1280 and 320 px, for people
+  # to look at (var/ is not in git); once is enough, on this first pass
+  mkdir -p var/captures
+  env -u RECUEIL_TEST_DATABASE_URL RECUEIL_SCREENSHOTS="${RECUEIL_SCREENSHOTS:-$PWD/var/captures}" \
+    .venv/bin/pytest "$@" || status=$?
 fi
 if [ "$which" = postgresql ] || [ "$which" = all ]; then
   tools/pg.sh start "$work/pg"
