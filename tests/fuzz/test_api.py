@@ -59,7 +59,10 @@ def test_every_answer_matches_the_description(description, engine, mode):
     @settings(max_examples=max(1, settings().max_examples // 3))
     @given(data=st.data())
     def check(data):
-        data.draw(cases).call_and_validate(excluded_checks=excluded)
+        # Schemathesis's WSGI transport asks for gzip but does not decode it, as an HTTP
+        # client would: the body is asked for as it is (compression: test_static_files.py)
+        data.draw(cases).call_and_validate(excluded_checks=excluded,
+                                           headers={"Accept-Encoding": "identity"})
 
     check()
     assert snapshot(engine) == before  # a search writes nothing
