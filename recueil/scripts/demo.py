@@ -100,7 +100,7 @@ COMITE = (
      "Observatoire national de la protection de l'enfance"),
 )
 #: An unusable password hash: the demo's committee members cannot sign in until given one
-NO_PASSWORD = "!"
+NO_PASSWORD = "!"  # nosec B105 # no hash matches it: it is no password
 
 #: The ONPE's editor who writes the demonstration fiches (an actor of their history only:
 #: like the other staff above, no account is created).
