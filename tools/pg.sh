@@ -36,8 +36,10 @@ start)
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   as_owner "$bin/initdb" -D "$dir/data" -U recueil -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; exit 1; }
+  # the suite builds a few dozen applications (other settings, several processes, SolrCloud
+  # variants), each with its own pool of idle connections: more than the default 100
   as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-h 127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null \
+    -o "-h 127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" start >/dev/null \
     || { cat "$dir/server.log" >&2; exit 1; }
   echo "postgresql+psycopg2://recueil@127.0.0.1:$port/postgres" > "$dir/url"
   echo "PostgreSQL démarré : $(cat "$dir/url")" >&2
