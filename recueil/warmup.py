@@ -57,11 +57,29 @@ def compile_templates(registry) -> int:
     return count
 
 
+def _a_practice_page(app) -> list[str]:
+    """The page of the newest published practice, as the API names it (none in an empty
+    catalogue): its similar practices read the index as no other page does."""
+    from webob import Request
+
+    answer = Request.blank("/api/pratiques?par_page=1&tri=publication",
+                           remote_addr="127.0.0.1").get_response(app)
+    if answer.status_code != 200:
+        return []
+    found = answer.json.get("resultats") or []
+    return [f"/pratiques/{found[0]['id']}"] if found else []
+
+
 def ask_pages(app) -> None:
     """Send the public pages through `app`, as a visitor would, and forget the answers."""
     from webob import Request
 
-    for path in PAGES:
+    try:
+        practice = _a_practice_page(app)
+    except Exception:  # as below: the warm-up never stops a process
+        log.exception("warm-up: no practice page found")
+        practice = []
+    for path in (*PAGES, *practice):
         try:
             response = Request.blank(path, remote_addr="127.0.0.1").get_response(app)
         except Exception:  # a warm-up that fails must not stop a process that may well serve

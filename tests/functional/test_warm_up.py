@@ -28,6 +28,7 @@ def test_every_template_is_compiled_before_the_first_request(app_settings, templ
     for spec in templates:
         assert get_renderer(spec, registry=app.registry).implementation()._cooked, spec
     compiled = {p.name for p in Path(template_cache).glob("*.py")}
+    assert any(name.startswith("practice") for name in compiled)  # a practice's public page
     assert any(name.startswith("layout") for name in compiled)
     assert any(name.startswith("queue") for name in compiled)  # the moderation queue
 
@@ -42,4 +43,5 @@ def test_a_page_failing_during_the_warm_up_does_not_stop_the_process(caplog):
         raise RuntimeError("base indisponible")
 
     warmup.ask_pages(broken)  # the process goes on and serves what it can
-    assert [r.message for r in caplog.records] == [f"warm-up: {p} failed" for p in warmup.PAGES]
+    assert [r.message for r in caplog.records] == [
+        "warm-up: no practice page found", *(f"warm-up: {p} failed" for p in warmup.PAGES)]
