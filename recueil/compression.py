@@ -1,9 +1,11 @@
 """Pages, API answers and open-data files sent compressed to the visitors without a session.
 
 A catalogue page is 100 to 200 kB of HTML: compressed, a phone on a slow network shows it
-much sooner. Only answers to a request that carries no cookie and that set none are
-compressed: a page that holds a secret of its visitor (a CSRF token, a personal link) next
-to text they typed could otherwise leak it through its compressed size (BREACH).
+much sooner. Only answers to a request that carries no cookie are compressed. A page that
+holds a secret of its visitor (a CSRF token, a personal link) next to text they typed could
+otherwise leak it through its compressed size (BREACH), which takes many requests carrying
+the same secret. A request without a cookie has no secret yet: a token its answer holds is
+a new one, which the next request does not share.
 """
 from pyramid.tweens import INGRESS
 
@@ -17,7 +19,6 @@ def _compressible(request, response) -> bool:
     return (
         "gzip" in request.headers.get("Accept-Encoding", "")
         and "Cookie" not in request.headers
-        and "Set-Cookie" not in response.headers
         and response.content_encoding is None
         and response.content_type in COMPRESSED_TYPES
         and response.content_length is not None and response.content_length >= MIN_BYTES

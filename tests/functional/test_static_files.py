@@ -103,3 +103,14 @@ def test_a_page_is_not_compressed_for_a_visitor_with_a_session(wsgi_app):
     answer = request.get_response(wsgi_app)
     assert answer.status_int == 200
     assert "Content-Encoding" not in answer.headers  # BREACH: a secret beside typed text
+
+
+def test_a_page_opening_a_session_is_compressed_too(wsgi_app, testapp, publish):
+    """The practice's page opens a session for its forms' token: new at each cookie-less
+    request, it gives BREACH nothing to guess at."""
+    practice = publish()
+    answer = raw_get(wsgi_app, f"/pratiques/{practice.id}", "gzip")
+    assert answer.status_int == 200
+    assert "Set-Cookie" in answer.headers
+    assert answer.headers["Content-Encoding"] == "gzip"
+    assert b'name="csrf_token"' in gzip.decompress(answer.body)
