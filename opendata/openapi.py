@@ -2,13 +2,12 @@
 column definitions as the CSV's Table Schema (recueil.models.columns) and the same search
 parameters as the API reads (recueil.search.query): neither can drift from the other."""
 from recueil.models.columns import COLUMNS, DOCUMENTATION, NEUTRALISATION_NOTE, SINGLE_CODED, Column
-from recueil.models.committee import COUP_DE_COEUR_MOTIFS
 from recueil.search.query import (
     DEFAULT_PAGE_SIZE,
     FACETS,
+    FIXED_VALUES,
     MAX_PAGE_SIZE,
     MAX_QUERY_LENGTH,
-    NIVEAUX,
     SORTS,
 )
 
@@ -22,13 +21,6 @@ YEARS = (1900, 2100)
 #: Fields never empty on a published record, whatever its origin (form, import, ONPE).
 NEVER_NULL = ("id", "niveau", "coup_de_coeur", "url")
 #: The fixed values of the facets that are not vocabularies.
-#: filters whose codes are the application's own, not a vocabulary's: code -> label
-FIXED_CODES = {
-    "niveau": dict(NIVEAUX),
-    "coup_de_coeur": {"true": "coup de cœur du comité"},
-    "motifs_coup_de_coeur": {code: label.lower() for code, label in COUP_DE_COEUR_MOTIFS.items()},
-    "essaimee": {"true": "reprise ailleurs au moins une fois (essaimage)"},
-}
 _REF = "#/components/schemas/"
 #: A parameter left empty (as an HTML form sends it) is the same as an absent one.
 EMPTY = ""
@@ -102,9 +94,9 @@ def example_record(vocabularies: Vocabularies) -> dict:
 
 
 def _codes_parameter(name: str, vocabularies: Vocabularies) -> dict:
-    if name in FIXED_CODES:
-        codes = list(FIXED_CODES[name])
-        described = ", ".join(f"{code} = {label}" for code, label in FIXED_CODES[name].items())
+    if name in FIXED_VALUES:
+        codes = list(FIXED_VALUES[name])
+        described = ", ".join(f"{code} = {label}" for code, label in FIXED_VALUES[name].items())
     else:
         codes = vocabularies.codes(name)
         described = (f"les codes de la colonne « {name} » des données ouvertes "

@@ -8,6 +8,7 @@ import re
 
 from webob.multidict import MultiDict
 
+from ..models.committee import COUP_DE_COEUR_MOTIFS
 from .text import query_terms, query_words
 
 #: Facets, in the order the catalogue shows them: name -> title.
@@ -36,6 +37,14 @@ SORTS = {
     "anciennete": "Mise en œuvre la plus ancienne",
 }
 NIVEAUX = {"1": "Pratique inspirante (niveau 1)", "2": "Fiche dispositif de l'ONPE (niveau 2)"}
+#: Facets whose values are the application's own, not a vocabulary's: code -> label (the
+#: catalogue's filters and the API's description read them here)
+FIXED_VALUES = {
+    "niveau": NIVEAUX,
+    "coup_de_coeur": {"true": "Coup de cœur"},
+    "motifs_coup_de_coeur": COUP_DE_COEUR_MOTIFS,
+    "essaimee": {"true": "Reprise ailleurs au moins une fois"},
+}
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 200

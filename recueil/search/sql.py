@@ -30,7 +30,7 @@ import unicodedata
 import uuid
 from collections.abc import Hashable, Iterable, Sequence
 
-from sqlalchemy import String, Uuid, bindparam, cast, desc, func, select
+from sqlalchemy import Select, String, Uuid, bindparam, cast, desc, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -416,6 +416,18 @@ class _Snapshot:
         return first
 
 
+def _rarest(terms: Select | list[str], shared_with_others: bool) -> Select:
+    """The SIMILAR_TERMS rarest indexed terms among `terms`: Solr's MoreLikeThis likewise
+    keeps the most telling ones (counting every practice that says "enfant" cost 100 ms at
+    10,000 practices). A practice's own terms count it too: `shared_with_others` keeps those
+    another practice also has."""
+    frequency = func.count().label("frequency")
+    query = select(SearchTerm.term).where(SearchTerm.term.in_(terms)).group_by(SearchTerm.term)
+    if shared_with_others:
+        query = query.having(frequency > 1)
+    return query.order_by(frequency, SearchTerm.term).limit(SIMILAR_TERMS)
+
+
 #: the terms of many practices at once, as two arrays (PostgreSQL)
 _INSERT_UNNESTED = SearchTerm.__table__.insert().from_select(
     ["term", "practice_id"],
@@ -546,14 +558,7 @@ class SqlSearch(SearchBackend):
     def similar(self, practice_id: uuid.UUID, limit: int = 5) -> list[uuid.UUID]:
         """Published practices sharing the most terms with this one."""
         own = select(SearchTerm.term).where(SearchTerm.practice_id == practice_id)
-        # the rarest terms it shares with others, as Solr's MoreLikeThis keeps the most telling
-        # ones: counting every practice that says "enfant" cost 100 ms at 10,000 practices
-        frequency = func.count().label("frequency")
-        telling = (
-            select(SearchTerm.term).where(SearchTerm.term.in_(own))
-            .group_by(SearchTerm.term).having(frequency > 1)
-            .order_by(frequency, SearchTerm.term).limit(SIMILAR_TERMS)
-        )
+        telling = _rarest(own, shared_with_others=True)
         shared = func.count().label("shared")
         rows = self.dbsession.execute(
             select(SearchTerm.practice_id, shared)
@@ -570,11 +575,7 @@ class SqlSearch(SearchBackend):
         terms = sorted(set(tokens(text)))
         if not terms:
             return []
-        frequency = func.count().label("frequency")
-        telling = (
-            select(SearchTerm.term).where(SearchTerm.term.in_(terms))
-            .group_by(SearchTerm.term).order_by(frequency, SearchTerm.term).limit(SIMILAR_TERMS)
-        )
+        telling = _rarest(terms, shared_with_others=False)
         shared = func.count().label("shared")
         query = (
             select(SearchTerm.practice_id, shared).where(SearchTerm.term.in_(telling))

@@ -4,12 +4,11 @@ The API and the statistics read the same values."""
 import dataclasses
 import re
 
-from ..models.committee import COUP_DE_COEUR_MOTIFS
 from ..search.query import (
     CODE_FACETS,
     FACETS,
+    FIXED_VALUES,
     MAX_QUERY_LENGTH,
-    NIVEAUX,
     InvalidParameter,
     SearchRequest,
     parse,
@@ -18,8 +17,6 @@ from ..search.text import normalise_for_sort
 
 #: facets whose codes are a controlled vocabulary (spec §6)
 VOCABULARY_FACETS = ("thematiques", "publics", "echelle", "types_intervention", "relais")
-COUP_DE_COEUR = "Coup de cœur"
-ESSAIMEE = "Reprise ailleurs au moins une fois"
 
 
 def allowed_codes(references) -> dict[str, set[str]]:
@@ -32,18 +29,13 @@ def allowed_codes(references) -> dict[str, set[str]]:
     codes = {name: {t.code for t in references.terms.get(name, [])} for name in VOCABULARY_FACETS}
     codes["regions"] = {r.code for r in references.regions}
     codes["departements"] = {d.code for d in references.departements}
-    codes["niveau"] = set(NIVEAUX)
-    codes["coup_de_coeur"] = {"true"}
-    codes["motifs_coup_de_coeur"] = set(COUP_DE_COEUR_MOTIFS)
-    codes["essaimee"] = {"true"}
+    codes.update({name: set(values) for name, values in FIXED_VALUES.items()})
     derived["allowed_codes"] = codes
     return codes
 
 
 #: facets whose values do not come from the reference data
-FIXED_PAIRS = {"niveau": tuple(NIVEAUX.items()), "coup_de_coeur": (("true", COUP_DE_COEUR),),
-               "motifs_coup_de_coeur": tuple(COUP_DE_COEUR_MOTIFS.items()),
-               "essaimee": (("true", ESSAIMEE),)}
+FIXED_PAIRS = {name: tuple(values.items()) for name, values in FIXED_VALUES.items()}
 
 
 def facet_values(references, facet: str, counts: dict[str, int], chosen=()) -> list[dict]:
@@ -168,10 +160,8 @@ def active_filters(request, state: SearchRequest) -> list[dict]:
                      "url": search_url(request, state.params(q="", page=1))})
     for name in CODE_FACETS:
         for code in state.values(name):
-            if name == "niveau":
-                label = NIVEAUX.get(code, code)
-            elif name in FIXED_PAIRS:
-                label = dict(FIXED_PAIRS[name]).get(code, code)
+            if name in FIXED_VALUES:
+                label = FIXED_VALUES[name].get(code, code)
             else:
                 label = references.label(name, code)
                 if name == "departements":
