@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pyramid.paster import bootstrap, setup_logging
 
-from recueil.settings import SettingsError
+from recueil.settings import COMMAND, SettingsError
 
 from . import datagouv, metadata
 from .export import Export, write_files
@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     setup_logging(args.config)
     try:
-        env = bootstrap(args.config)
+        env = bootstrap(args.config, options=COMMAND)
     except SettingsError as error:  # e.g. no public address: the files would point nowhere
         raise SystemExit(str(error)) from None
     with env:

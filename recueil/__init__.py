@@ -6,12 +6,14 @@ from pyramid.request import Request
 from . import settings as app_settings
 
 
-def main(_global_config, **settings):
+def main(global_config, **settings):
     """The WSGI application."""
     from . import assets, warmup
     from .bodylimit import BodyLimit  # it reads the forms' limits: loaded with the app only
 
     settings = app_settings.load(settings)
+    if app_settings.is_command(global_config):
+        settings["recueil.warm_up"] = False
     settings["recueil.static_version"] = assets.prepare()
     if settings["recueil.template_cache"]:
         warmup.use_template_cache(settings["recueil.template_cache"])

@@ -60,6 +60,17 @@ DEFAULTS = {
 }
 
 
+#: what the commands (`recueil`, `opendata`) give `bootstrap`: they serve no page, so the
+#: application they load skips the warm-up, which would also ask pages of a database that
+#: `initdb` has not built yet
+COMMAND = {"commande": "true"}
+
+
+def is_command(global_config: dict) -> bool:
+    """Whether the application is loaded by a command rather than a server."""
+    return global_config.get("commande") == COMMAND["commande"]
+
+
 class SettingsError(RuntimeError):
     """A setting the application refuses to start with; the message says, in French, which."""
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from pyramid.paster import bootstrap, setup_logging
 
+from ..settings import COMMAND
+
 
 def _initdb(env, args):
     from ..migrations import analyze, upgrade
@@ -331,7 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     setup_logging(args.config)
-    with bootstrap(args.config) as env:
+    with bootstrap(args.config, options=COMMAND) as env:
         args.func(env, args)
     return 0
 

@@ -45,3 +45,13 @@ def test_a_page_failing_during_the_warm_up_does_not_stop_the_process(caplog):
     warmup.ask_pages(broken)  # the process goes on and serves what it can
     assert [r.message for r in caplog.records] == [
         "warm-up: no practice page found", *(f"warm-up: {p} failed" for p in warmup.PAGES)]
+
+
+def test_a_command_loads_the_application_without_warming_it_up(app_settings, caplog):
+    """`recueil initdb` loads the application before the tables exist: asking pages then
+    would only fill its output with errors, and no command serves a page."""
+    from recueil.settings import COMMAND
+
+    app = main(dict(COMMAND), **{**app_settings, "recueil.warm_up": "true"})
+    assert app.registry.settings["recueil.warm_up"] is False
+    assert not [r for r in caplog.records if r.name == "recueil.warmup"]
