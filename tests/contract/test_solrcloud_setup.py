@@ -1,6 +1,8 @@
 """`recueil solr-setup` prepares a SolrCloud collection: the configset uploaded and the
 collection created, then, on a later run, the configset replaced and the collection
 reloaded; it says what it did."""
+import uuid
+
 import pytest
 import requests
 
@@ -9,7 +11,10 @@ from recueil.search.query import SearchRequest
 
 from .conftest import solr_client
 
-COLLECTION = "essai_installation"
+#: a name of this run's own: the SolrCloud of `make test` serves both passes (SQLite, then
+#: PostgreSQL), and a core that the first pass's deletion left on a node's disk made the
+#: second pass's creation of the same name fail
+COLLECTION = f"essai_installation_{uuid.uuid4().hex[:8]}"
 
 
 @pytest.fixture
