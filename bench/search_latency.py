@@ -106,12 +106,12 @@ PYSOLR_GET_LIMIT = 1024
 def solr_request(params: dict) -> tuple[str, str, bytes | None, dict]:
     """(method, path, body, headers) of a search as the application sends SolrSearch.params
     through pysolr, to its request handler (GET, a form past PYSOLR_GET_LIMIT characters)."""
-    from recueil.search.solr import SEARCH_HANDLER
-
+    params = dict(params)
+    handler = params.pop("search_handler")
     encoded = urllib.parse.urlencode(params, doseq=True)
     if len(encoded) < PYSOLR_GET_LIMIT:
-        return "GET", f"/{SEARCH_HANDLER}/?{encoded}", None, {}
-    return "POST", f"/{SEARCH_HANDLER}/", encoded.encode(), {
+        return "GET", f"/{handler}/?{encoded}", None, {}
+    return "POST", f"/{handler}/", encoded.encode(), {
         "Content-type": "application/x-www-form-urlencoded; charset=utf-8"}
 
 

@@ -25,7 +25,7 @@ import requests
 
 from ..models import Practice
 from .cloud import CloudSolr, LiveNodes, configset_zip, live_nodes, setup_collection
-from .documents import is_public, solr_document
+from .documents import RECORD_FIELDS, is_public, solr_document
 from .interfaces import ID_ONLY, SearchBackend, SearchResult, SearchUnavailable
 from .labels import CodeLabels
 from .query import CODE_FACETS, SearchRequest
@@ -48,6 +48,9 @@ SORTS = {
 #: are its defaults, so that a search is a short GET (pysolr posts a form past 1 024
 #: characters, sent in two pieces)
 SEARCH_HANDLER = "recherche"
+#: the same searches, each result with the stored fields of an API record (RECORD_FIELDS,
+#: the handler's field list): the list is not sent with every search
+RECORDS_HANDLER = "recherche-enregistrements"
 #: seconds Solr may take to answer, unless the settings say otherwise (solr.timeout)
 DEFAULT_TIMEOUT = 5.0
 #: seconds SolrCloud may take to create or reload a collection (solr-setup)
@@ -212,27 +215,33 @@ class SolrSearch(SearchBackend):
         return queries
 
     def params(self, request: SearchRequest, fields: Sequence[str] = ID_ONLY) -> dict:
-        """The parameters of a search for `request`, asking the stored `fields` of each result;
-        the rest (edismax, every facet counted, the form of the answer) is the handler's
-        (SEARCH_HANDLER in solrconfig.xml)."""
+        """The parameters of a search for `request`, asking the stored `fields` of each result,
+        with the request handler that answers it (`search_handler`, pysolr's argument); the
+        rest (edismax, every facet counted, the form of the answer, the fields of the ids
+        and of the records) is the handler's (solrconfig.xml)."""
         words = request.words
         params = {
             # plain words only, every one of them required (the handler's q.op and mm)
             "q": " ".join(words) if words else "*:*",
             "fq": self.filter_queries(request),
-            "fl": ",".join(fields),
             "sort": SORTS[request.tri],
             "start": request.offset,
             "rows": request.par_page,
         }
+        fields = tuple(fields)
+        if fields == RECORD_FIELDS:
+            params["search_handler"] = RECORDS_HANDLER
+        else:
+            params["search_handler"] = SEARCH_HANDLER
+            if fields != ID_ONLY:
+                params["fl"] = ",".join(fields)
         return params
 
     def search(self, request: SearchRequest, fields: Sequence[str] = ID_ONLY) -> SearchResult:
         """Published practices matching `request`; with `fields` beyond the id, their stored
         documents too (SearchResult.documents)."""
         params = self.params(request, fields)
-        results = self._query(self.client.search, params.pop("q"), search_handler=SEARCH_HANDLER,
-                              **params)
+        results = self._query(self.client.search, params.pop("q"), **params)
         docs = results.docs
         return SearchResult(
             total=results.hits,
