@@ -64,7 +64,7 @@ def swarm(args) -> None:
     budget = itertools.count()
     done = []
 
-    def make_user(base: str) -> type:
+    def make_user(number: int, base: str) -> type:
         class Visitor(FastHttpUser):
             host = base
             wait_time = constant(0)
@@ -84,9 +84,11 @@ def swarm(args) -> None:
                         response.failure(f"HTTP {response.status_code}")
                 done.append(1)
 
+        # Locust wants a name of its own for each class of users: one per target
+        Visitor.__name__ = Visitor.__qualname__ = f"Visitor{number}"
         return Visitor
 
-    users = [make_user(base) for base in targets]
+    users = [make_user(number, base) for number, base in enumerate(targets)]
     environment = Environment(user_classes=users)
     runner = environment.create_local_runner()
     started = time.perf_counter()
@@ -112,13 +114,15 @@ def run_swarm(targets: list[str], requests: list, clients: int, count: int,
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as plan:
         json.dump({"targets": targets, "requests": requests}, plan)
     try:
-        output = subprocess.run(
+        done = subprocess.run(
             [sys.executable, "-W", "ignore", __file__, "swarm", "--plan", plan.name,
              "--clients", str(clients), "--requests", str(count), "--timeout", str(timeout)],
-            check=True, capture_output=True, text=True, timeout=timeout + 120).stdout
+            check=False, capture_output=True, text=True, timeout=timeout + 120)
     finally:
         os.unlink(plan.name)
-    return json.loads(output.strip().splitlines()[-1])
+    if done.returncode != 0:
+        raise RuntimeError(f"Locust s'est arrêté (code {done.returncode}) :\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 # -- what is asked ------------------------------------------------------------------------------
