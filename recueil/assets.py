@@ -9,6 +9,12 @@ stylesheets) under the same versioned prefix.
 WhiteNoise serves them, before Pyramid, with the gzip and Brotli copies made here when a file
 is new or changed. Of the DSFR's utility stylesheet (icons and helper classes, 455 kB), only
 the rules whose classes the templates, the Python code or the scripts use are kept.
+
+Every page loads one stylesheet, `recueil.bundle.min.css`, generated here (not in git): the
+DSFR's main stylesheet without the components (`fr-card`, `fr-consent-banner`: a class up to
+its first `__` or `--`) that neither the pages nor the DSFR's script name, the used utilities
+and ours, in that order, with their `url()`s rewritten to lead from the bundle's folder. One
+request instead of three, and 160 kB less to parse, before the first paint on a slow phone.
 """
 import hashlib
 import logging
