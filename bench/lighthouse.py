@@ -47,9 +47,10 @@ def first_step(url: str, db: str) -> tuple[str, str]:
     return step.url, cookie
 
 
-def scores(lighthouse: str, page_url: str, cookie: str | None) -> dict:
+def scores(lighthouse: str, page_url: str, cookie: str | None, kept: str | None = None) -> dict:
+    """The page's scores; its whole report is kept at `kept` if given."""
     with tempfile.TemporaryDirectory() as folder:
-        report = os.path.join(folder, "rapport.json")
+        report = kept or os.path.join(folder, "rapport.json")
         command = [
             lighthouse, page_url, "--quiet", "--output=json", f"--output-path={report}",
             "--only-categories=" + ",".join(CATEGORIES),
@@ -86,8 +87,12 @@ def run(args) -> str:
                 "Fiche d'une pratique": (url + paths["Fiche d'une pratique"], None),
                 "Étape 1 de la déclaration": (step_url, cookie),
             }
-            results = {name: scores(args.lighthouse, page, cookie)
-                       for name, (page, cookie) in targets.items()}
+            if args.reports:
+                os.makedirs(args.reports, exist_ok=True)
+            results = {
+                name: scores(args.lighthouse, page, cookie, args.reports and os.path.join(
+                    args.reports, re.sub(r"\W+", "-", name.lower()).strip("-") + ".json"))
+                for name, (page, cookie) in targets.items()}
         finally:
             process.terminate()
             process.wait(15)
@@ -123,6 +128,7 @@ def main():
     parser.add_argument("--lighthouse", required=True, help="the lighthouse command")
     parser.add_argument("--version", default="12.2.3")
     parser.add_argument("--results")
+    parser.add_argument("--reports", help="a folder where Lighthouse's JSON reports are kept")
     args = parser.parse_args()
     text = run(args)
     print(text)

@@ -9,13 +9,22 @@ stylesheets) under the same versioned prefix.
 WhiteNoise serves them, before Pyramid, with the gzip and Brotli copies made here when a file
 is new or changed. Of the DSFR's utility stylesheet (icons and helper classes, 455 kB), only
 the rules whose classes the templates, the Python code or the scripts use are kept.
+
+Every page loads one stylesheet, `recueil.bundle.min.css`, generated here (not in git): the
+DSFR's main stylesheet without the components (`fr-card`, `fr-consent-banner`: a class up to
+its first `__` or `--`) that neither the pages nor the DSFR's script name, the used utilities
+and ours, in that order, with their `url()`s rewritten to lead from the bundle's folder. One
+request instead of three, and 160 kB less to parse, before the first paint on a slow phone.
 """
 import hashlib
 import logging
+import posixpath
 import re
 from pathlib import Path
 
 import tinycss2
+from tinycss2.ast import StringToken, URLToken
+from tinycss2.serializer import serialize_string_value, serialize_url
 from whitenoise import WhiteNoise
 from whitenoise.compress import Compressor
 
@@ -28,6 +37,13 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 UTILITY_SOURCE = "dsfr/utility/utility.min.css"
 UTILITY_USED = "dsfr/utility/utility.used.min.css"
+DSFR_SCRIPT = "dsfr/dsfr.module.min.js"
+
+#: The stylesheets of every page, in their cascade order, sent as one file: one request that
+#: blocks the first paint instead of three
+MAIN = "dsfr/dsfr.main.min.css"
+BUNDLED = (MAIN, UTILITY_USED, "recueil.css")
+BUNDLE = "recueil.bundle.min.css"
 
 #: A year, the longest lifetime that HTTP caches honour
 ONE_YEAR = 365 * 24 * 3600
@@ -36,6 +52,10 @@ ONE_YEAR = 365 * 24 * 3600
 MIN_COMPRESSED = 1024
 
 _CLASS = re.compile(r"fr-[a-z0-9_-]+")
+#: A name the DSFR's script may make a class of: quoted, or after `${prefix}-`
+_SCRIPT_NAME = re.compile(r"""(?:["'`]|\}-)([a-z][a-z0-9_-]*)""")
+#: An address that does not depend on where the stylesheet is: data, absolute, fragment
+_ANCHORED = re.compile(r"^([a-z][a-z0-9+.-]*:|/|#)", re.IGNORECASE)
 _COMPRESSED = (".gz", ".br")
 
 
@@ -79,6 +99,122 @@ def purge(source: Path, target: Path, used: set[str]) -> None:
     target.write_text("".join(_keep_rules(rules, used)), encoding="utf-8")
 
 
+def _moved(url: str, origin: str) -> str:
+    """`url`, relative to the folder `origin`, made relative to the static folder."""
+    if _ANCHORED.match(url):
+        return url
+    path, query = re.match(r"([^?#]*)(.*)", url, re.DOTALL).groups()
+    return posixpath.normpath(posixpath.join(origin, path)) + query
+
+
+def _rebase(tokens: list, origin: str) -> None:
+    """Make the addresses in `tokens` or rules (`url(…)`, quoted or not) relative to the
+    static folder, `origin` being the folder of their stylesheet."""
+    for index, token in enumerate(tokens):
+        if token.type == "url":
+            value = _moved(token.value, origin)
+            tokens[index] = URLToken(
+                token.source_line, token.source_column, value, f"url({serialize_url(value)})")
+        elif token.type == "function":
+            if token.lower_name == "url" and [arg.type for arg in token.arguments] == ["string"]:
+                string = token.arguments[0]
+                value = _moved(string.value, origin)
+                token.arguments[0] = StringToken(string.source_line, string.source_column,
+                                                 value, f'"{serialize_string_value(value)}"')
+            else:
+                _rebase(token.arguments, origin)
+        elif token.type in ("() block", "[] block", "{} block"):
+            _rebase(token.content, origin)
+        elif token.type in ("qualified-rule", "at-rule"):
+            _rebase(token.prelude, origin)
+            _rebase(token.content or [], origin)
+
+
+def _block(name: str) -> str:
+    """The DSFR component of a class: `fr-collapse--expanded` belongs to `fr-collapse`."""
+    return re.split("__|--", name, maxsplit=1)[0]
+
+
+def used_components(package: Path = STATIC.parent) -> set[str]:
+    """The DSFR components that the pages name, or that the DSFR's script may name.
+
+    The script builds its class names at run time from a prefix and a quoted name
+    (`${prefix}-collapse--expanded`, `selector("collapse")`): every quoted or prefixed name
+    in it counts as a component, which keeps more than needed but never too little.
+    """
+    found = {_block(name) for name in used_classes(package)}
+    script = package / "static" / DSFR_SCRIPT
+    if script.exists():
+        text = script.read_text(encoding="utf-8")
+        found.update(_block(name) for name in _CLASS.findall(text))
+        found.update(_block(f"fr-{name}") for name in _SCRIPT_NAME.findall(text))
+    return found
+
+
+def _selectors(prelude: list) -> list[list]:
+    """The selectors of a rule's prelude, split on the commas outside parentheses."""
+    selectors = [[]]
+    for token in prelude:
+        if token.type == "literal" and token.value == ",":
+            selectors.append([])
+        else:
+            selectors[-1].append(token)
+    return selectors
+
+
+def _selector_alive(selector: list, components: set[str]) -> bool:
+    """Whether every class of `selector` belongs to a used component.
+
+    Classes inside `:not()`, `:is()` and the like do not count: an unused class there
+    may still leave the selector matching.
+    """
+    for before, token in zip(selector, selector[1:], strict=False):
+        if (before.type == "literal" and before.value == "." and token.type == "ident"
+                and token.value.startswith("fr-") and _block(token.value) not in components):
+            return False
+    return True
+
+
+def _keep_components(rules: list, components: set[str]) -> list:
+    kept = []
+    for rule in rules:
+        if rule.type == "qualified-rule":
+            if any(_selector_alive(selector, components)
+                   for selector in _selectors(rule.prelude)):
+                kept.append(rule)
+        elif (rule.type == "at-rule" and rule.content is not None
+              and rule.lower_at_keyword in ("media", "supports")):
+            inner = _keep_components(
+                tinycss2.parse_rule_list(rule.content, skip_whitespace=True), components)
+            if inner:
+                kept.append(tinycss2.ast.AtRule(
+                    rule.source_line, rule.source_column, rule.at_keyword,
+                    rule.lower_at_keyword, rule.prelude, inner))
+        elif rule.type != "error":  # a browser drops what it cannot parse
+            kept.append(rule)
+    return kept
+
+
+def bundle(static: Path, target: Path, components: set[str] | None = None) -> None:
+    """Write to `target`, in the static folder, the stylesheets of `BUNDLED` one after the other.
+
+    Of the DSFR's main stylesheet, only the rules of the `components` are kept, if given.
+    """
+    parts = ['@charset "UTF-8";']
+    for name in BUNDLED:
+        origin = posixpath.dirname(name)
+        rules = tinycss2.parse_stylesheet(
+            (static / name).read_text(encoding="utf-8"), skip_whitespace=True)
+        if name == MAIN and components is not None:
+            rules = _keep_components(rules, components)
+        for rule in rules:
+            if rule.type != "error" and not (
+                    rule.type == "at-rule" and rule.lower_at_keyword == "charset"):
+                _rebase([rule], origin)
+                parts.append(tinycss2.serialize([rule]))
+    target.write_text("".join(parts), encoding="utf-8")
+
+
 def _sources(static: Path) -> list[Path]:
     return sorted(path for path in static.rglob("*")
                   if path.is_file() and path.suffix not in _COMPRESSED
@@ -107,6 +243,14 @@ def prepare(static: Path = STATIC) -> str:
                 purge(source, target, used_classes(static.parent))
             except OSError as error:
                 log.warning("utility stylesheet not rebuilt: %s", error)
+    bundled = [static / name for name in BUNDLED]
+    if all(path.exists() for path in bundled) and _stale(
+            static / BUNDLE, [*bundled, *TEMPLATES.rglob("*.pt"), *static.parent.rglob("*.py"),
+                              *static.glob("*.js"), static / DSFR_SCRIPT]):
+        try:
+            bundle(static, static / BUNDLE, used_components(static.parent))
+        except OSError as error:
+            log.warning("stylesheets not bundled: %s", error)
     compressor = Compressor(quiet=True)
     digest = hashlib.blake2b(digest_size=6)
     for path in _sources(static):

@@ -1,5 +1,5 @@
 """The static files: a name that changes with their content, compressed, kept a year, and
-only the part of the DSFR's utility stylesheet that the pages use."""
+one stylesheet holding only the part of the DSFR that the pages use."""
 import gzip
 import re
 
@@ -22,7 +22,7 @@ def test_pages_name_their_files_with_the_version_of_the_folder(testapp):
     assert files
     for url in files:
         assert VERSIONED.match(url.removeprefix("http://localhost")), url
-    assert any(url.endswith("/dsfr/dsfr.main.min.css") for url in files)
+    assert any(url.endswith("/recueil.bundle.min.css") for url in files)
     # the stylesheet of old browsers is not sent to every visitor
     assert not any(url.endswith("/dsfr.min.css") or "legacy" in url for url in files)
 
@@ -35,8 +35,8 @@ def raw_get(app, url, encodings):
 
 def test_a_versioned_file_is_sent_compressed_and_kept_a_year(testapp, wsgi_app):
     url = next(url for url in stylesheets_and_scripts(testapp.get("/"))
-               if url.endswith("dsfr.main.min.css"))
-    original = (assets.STATIC / "dsfr/dsfr.main.min.css").read_bytes()
+               if url.endswith(assets.BUNDLE))
+    original = (assets.STATIC / assets.BUNDLE).read_bytes()
 
     zipped = raw_get(wsgi_app, url, "gzip")
     assert zipped.headers["Content-Encoding"] == "gzip"
@@ -66,13 +66,59 @@ def test_a_page_downloads_little_besides_its_html(testapp, wsgi_app):
     assert total < 150_000, total
 
 
-def test_the_utility_stylesheet_keeps_the_icons_the_pages_use_and_no_other(testapp):
-    url = next(url for url in stylesheets_and_scripts(testapp.get("/"))
-               if "utility" in url)
-    css = testapp.get(url).text
+def page_stylesheet(testapp, path="/"):
+    page = testapp.get(path)
+    blocking = [link["href"] for link in page.html.find_all("link", rel="stylesheet")
+                if link.get("media") != "print"]
+    # one request, not three, stands between the visitor and the first paint
+    assert len(blocking) == 1, blocking
+    return blocking[0], testapp.get(blocking[0]).text
+
+
+def test_one_stylesheet_keeps_the_icons_the_pages_use_and_no_other(testapp):
+    _, css = page_stylesheet(testapp)
     assert ".fr-icon-arrow-left-line" in css  # the "back" links of many pages
     assert ".fr-icon-zoom-out-line" not in css  # no page shows it
-    assert len(css) < 50_000
+    assert ".liste-sans-puce" in css  # ours, after the DSFR's
+
+
+def test_the_stylesheet_keeps_the_dsfr_components_used_and_their_states(testapp):
+    _, css = page_stylesheet(testapp)
+    assert ".fr-header__brand" in css
+    # a state that only the DSFR's script gives, to an accordion or the menu
+    assert ".fr-collapse--expanded" in css
+    # a component that no page shows
+    assert ".fr-consent-banner" not in css
+    assert len(css) < 0.8 * (assets.STATIC / assets.MAIN).stat().st_size
+
+
+def test_the_stylesheet_leads_to_its_fonts_and_icons(testapp):
+    url, css = page_stylesheet(testapp)
+    addresses = set(re.findall(r"url\(([^\"')][^)]*)\)", css))
+    assert any("Marianne-Regular.woff2" in address for address in addresses)
+    assert any("/icons/" in address for address in addresses)
+    folder = url.rsplit("/", 1)[0]
+    for address in addresses:
+        testapp.get(f"{folder}/{address}", status=200)
+
+
+def test_the_stylesheet_follows_its_sources(tmp_path):
+    """A change to a source stylesheet or to the pages rebuilds it at the next start."""
+    static = tmp_path / "static"
+    for name in assets.BUNDLED:
+        (static / name).parent.mkdir(parents=True, exist_ok=True)
+    (static / assets.MAIN).write_text(
+        '@charset "UTF-8";@font-face{src:url(fonts/M.woff2)}'
+        ".fr-header{color:red}.fr-consent-banner{color:blue}", encoding="utf-8")
+    (static / assets.UTILITY_USED).write_text(
+        '.fr-icon-x:before{mask-image:url("../icons/x.svg")}', encoding="utf-8")
+    (static / "recueil.css").write_text(".carte{color:green}", encoding="utf-8")
+
+    assets.bundle(static, static / assets.BUNDLE, {"fr-header"})
+    css = (static / assets.BUNDLE).read_text(encoding="utf-8")
+    assert css == ('@charset "UTF-8";@font-face{src:url(dsfr/fonts/M.woff2)}'
+                   ".fr-header{color:red}"
+                   '.fr-icon-x:before{mask-image:url("dsfr/icons/x.svg")}.carte{color:green}')
 
 
 def test_an_address_from_an_earlier_release_leads_to_todays_file(testapp):
