@@ -128,9 +128,8 @@ def run_swarm(targets: list[str], requests: list, clients: int, count: int,
 # -- what is asked ------------------------------------------------------------------------------
 def plan(db: str, rng: random.Random, count: int = 200) -> tuple[list, list]:
     """(application requests, the Solr requests they make): half API, half pages."""
-    from recueil.search.interfaces import ID_ONLY
+    from recueil.search.documents import CARD_FIELDS, RECORD_FIELDS
     from recueil.search.solr import SolrSearch
-    from recueil.views.catalogue import RECORD_FIELDS
 
     searches = parse_all(db, MIX)
     solr = SolrSearch("http://127.0.0.1:1/solr/pratiques")
@@ -140,7 +139,7 @@ def plan(db: str, rng: random.Random, count: int = 200) -> tuple[list, list]:
         api = number % 2 == 0
         path = ("/api/pratiques" if api else "/pratiques") + "?" + urllib.parse.urlencode(MIX[index])
         app.append(("api" if api else "page", "GET", path, None))
-        params = solr.params(searches[index], RECORD_FIELDS if api else ID_ONLY)
+        params = solr.params(searches[index], RECORD_FIELDS if api else CARD_FIELDS)
         method, solr_path, body, _ = solr_request(params)
         raw.append(("solr " + ("api" if api else "page"), method, solr_path,
                     body.decode() if body else None))

@@ -75,6 +75,13 @@ STATUSES = {
 PUBLIC_STATUSES = ("publiee",)
 
 
+def title(intitule: str | None, niveau: int | None) -> str:
+    """What a practice or a fiche is called on the pages, even before it has an intitulé."""
+    if intitule:
+        return intitule
+    return "Fiche sans intitulé" if niveau == 2 else "Pratique sans intitulé"
+
+
 class PracticeTerm(Base):
     """One code of one multi-valued field of a practice (thématique, région, …)."""
 
@@ -244,9 +251,7 @@ class Practice(Base):
 
     @property
     def titre(self) -> str:
-        if self.intitule:
-            return self.intitule
-        return "Fiche sans intitulé" if self.is_fiche else "Pratique sans intitulé"
+        return title(self.intitule, self.niveau)
 
     @property
     def is_fiche(self) -> bool:

@@ -1,8 +1,10 @@
 """The single mapping from a practice to what is indexed and what is published."""
+import dataclasses
 import datetime as dt
+import uuid
 from typing import Protocol
 
-from ..models.practice import MULTI_FIELDS, PUBLIC_FIELDS, PUBLIC_STATUSES, Practice
+from ..models.practice import MULTI_FIELDS, PUBLIC_FIELDS, PUBLIC_STATUSES, Practice, title
 from .labels import CodeLabels, practice_labels
 from .text import normalise, normalise_for_sort
 
@@ -41,6 +43,14 @@ RECORD_FIELDS = (
     *(name for name in PUBLIC_FIELDS if name != "url"),
     *(name + EXACT for name in TEXT_FIELDS if name in PUBLIC_FIELDS),
     "_version_",
+)
+
+#: The stored Solr fields a result of the catalogue page shows (ResultCard), each text with
+#: its exact form
+CARD_FIELDS = (
+    "id", "intitule", "intitule_exact", "description", "description_exact", "nom_entite",
+    "nom_entite_exact", "lieu", "lieu_exact", "niveau", "coup_de_coeur", "thematiques",
+    "echelle", "regions", "departements", "date_mise_en_oeuvre",
 )
 
 
@@ -151,3 +161,46 @@ def record_from_document(document: dict, url: str,
             record[name] = record[name][:10]
     record["url"] = url
     return _labelled(record, references)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ResultCard:
+    """A result of the catalogue page made from the stored fields of its Solr document
+    (CARD_FIELDS), so that the page does not read the database: what the page shows of a
+    Practice, under the same names."""
+
+    id: uuid.UUID
+    intitule: str | None
+    description: str | None
+    nom_entite: str | None
+    lieu: str | None
+    niveau: int | None
+    coup_de_coeur: bool
+    thematiques: list[str]
+    echelle: str | None
+    regions: list[str]
+    departements: list[str]
+    date_mise_en_oeuvre: dt.date | None
+
+    @property
+    def titre(self) -> str:
+        return title(self.intitule, self.niveau)
+
+    @classmethod
+    def from_document(cls, document: dict) -> "ResultCard":
+        get = document.get
+        day = get("date_mise_en_oeuvre")
+        return cls(
+            id=uuid.UUID(document["id"]),
+            intitule=get("intitule_exact", get("intitule")),
+            description=get("description_exact", get("description")),
+            nom_entite=get("nom_entite_exact", get("nom_entite")),
+            lieu=get("lieu_exact", get("lieu")),
+            niveau=get("niveau"),
+            coup_de_coeur=bool(get("coup_de_coeur")),
+            thematiques=get("thematiques") or [],
+            echelle=get("echelle"),
+            regions=get("regions") or [],
+            departements=get("departements") or [],
+            date_mise_en_oeuvre=dt.date.fromisoformat(day[:10]) if day else None,
+        )

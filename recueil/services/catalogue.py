@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Practice
 from ..models.practice import PUBLIC_STATUSES
-from ..search.documents import public_record, record_from_document
+from ..search.documents import ResultCard, public_record, record_from_document
 from ..search.interfaces import SearchResult
 from .references import References
 
@@ -29,6 +29,25 @@ def published_practices(dbsession: Session, ids: list[uuid.UUID]) -> list[Practi
         if p.status in PUBLIC_STATUSES
     }
     return [found[i] for i in ids if i in found]
+
+
+def result_cards(dbsession: Callable[[], Session], result: SearchResult,
+                 stale: Collection[uuid.UUID] = frozenset()) -> list[Practice | ResultCard]:
+    """The results of a page of the catalogue, in order: made from the stored documents when
+    the backend gave them (Solr), so that the database is not read; read from the database
+    when it did not, and for the `stale` ones, whose update still waits for Solr (those no
+    longer published are left out). `dbsession()` gives the session, asked for only then."""
+    if result.documents is None:
+        return published_practices(dbsession(), result.ids)
+    wanted = [i for i in result.ids if i in stale]
+    practices = {p.id: p for p in published_practices(dbsession(), wanted)} if wanted else {}
+    cards: list[Practice | ResultCard] = []
+    for practice_id, document in zip(result.ids, result.documents, strict=True):
+        if practice_id in practices:
+            cards.append(practices[practice_id])
+        elif practice_id not in stale:
+            cards.append(ResultCard.from_document(document))
+    return cards
 
 
 def published_practice(dbsession: Session, practice_id: uuid.UUID) -> Practice | None:

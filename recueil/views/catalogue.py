@@ -11,7 +11,7 @@ from opendata.links import Links, practice_url_parts
 from opendata.records import chosen
 from opendata.vocabularies import Vocabularies
 
-from ..search.documents import RECORD_FIELDS
+from ..search.documents import CARD_FIELDS, RECORD_FIELDS
 from ..search.query import (
     DEFAULT_PAGE_SIZE,
     FACETS,
@@ -62,8 +62,10 @@ def _practice_urls(request):
              renderer="recueil:templates/catalogue/search.pt", permission=Permissions.VIEW)
 def search(request):
     state, shortened = lenient_request(request)
-    result = request.search.search(state)
-    practices = catalogue.published_practices(request.dbsession, result.ids)
+    # with Solr, the results are shown from its stored fields: the database is not read
+    result = request.search.search(state, fields=CARD_FIELDS)
+    practices = catalogue.result_cards(lambda: request.dbsession, result,
+                                       stale=request.search.stale(result))
     title = f"Recherche « {state.q} »" if state.q else "Consulter le recueil"
     if state.page > 1:
         title += f" – page {state.page}"

@@ -218,3 +218,47 @@ def test_a_kept_record_follows_an_edited_label(solr_app, solr):
         assert labels() == {"Éducation et scolarité"}
     finally:
         set_label("Éducation")
+
+
+def _cards(page) -> list[str]:
+    """What each result card of a catalogue page shows, as text."""
+    return [" | ".join(part.get_text(" ", strip=True) for part in card.select(
+        ".fr-card__title, .fr-card__desc, .fr-badge, .fr-card__detail"))
+        for card in page.html.select(".resultat")]
+
+
+@pytest.mark.parametrize("params", [
+    {"tri": "publication"},
+    {"q": "éducation", "tri": "publication"},
+    {"tri": "anciennete", "par_page": "2", "page": "2"},
+])
+def test_the_catalogue_shows_from_solr_what_the_database_gives(solr_app, wsgi_app, params):
+    ids = _publish(solr_app, VARIED)
+    with_solr, with_database = webtest.TestApp(solr_app), webtest.TestApp(wsgi_app)
+    with_solr.get("/pratiques")  # the process has read its reference data and the queue
+    solr_app.registry["references_cache"].max_age = 3600
+    solr_app.registry["search_waiting_updates"].max_age = 3600
+    page, statements = _statements(
+        solr_app.registry["db_engine"], lambda: with_solr.get("/pratiques", params))
+    assert not [s for s in statements if "practice" in s.lower()]  # no practice was read
+    shown = _cards(page)
+    assert shown and shown == _cards(with_database.get("/pratiques", params))
+    if params == {"tri": "publication"}:
+        first = next(card for card in shown if DECOMPOSED in card)  # as written
+        assert "Coup de cœur du comité | Fiche ONPE | Santé mentale" in first
+        assert "Mise en œuvre en 2019" in first and "Angers, Maine-et-Loire (49)" in first
+        assert f"/pratiques/{ids[0]}" in page.text
+
+
+def test_a_card_whose_update_waits_for_solr_is_read_from_the_database(solr_app, solr):
+    edited, unpublished = _publish(solr_app, [dict(intitule="Premier intitulé"),
+                                              dict(intitule="Bientôt dépubliée")])[:2]
+    catalogue = webtest.TestApp(solr_app)
+    factory = solr_app.registry["dbsession_factory"]
+    with factory() as session:
+        session.get(Practice, edited).intitule = "Intitulé corrigé"
+        session.get(Practice, unpublished).status = "depubliee"
+        session.commit()
+    titles = [t.get_text(strip=True)
+              for t in catalogue.get("/pratiques").html.select(".resultat .fr-card__title")]
+    assert titles == ["Intitulé corrigé"]
