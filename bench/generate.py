@@ -151,6 +151,7 @@ def build_chunk(spec):
             "source_id": f"{SOURCE}-{index + 1:06d}",
             "declarant_courriel": plan["declarant_courriel"],
             "accepte_conditions": True,
+            "accord_hierarchie": True,
             "etapes_validees": PUBLICATION_STEPS,
             "saisie_en_cours": {},
             "created_at": times[0],
