@@ -44,6 +44,14 @@ VARIED = [
 ]
 
 
+#: searches whose order is the same on both backends
+SEARCHES = [
+    {"tri": "publication"},
+    {"q": "éducation", "tri": "publication"},
+    {"tri": "anciennete", "par_page": "2", "page": "2"},
+]
+
+
 @pytest.fixture
 def solr_app(app_settings, solr_settings, solr, engine):
     app = main({}, **dict(app_settings, **{"search.backend": "solr"}, **solr_settings))
@@ -82,21 +90,25 @@ def _statements(engine, work):
     return result, seen
 
 
-@pytest.mark.parametrize("params", [
-    {"tri": "publication"},
-    {"q": "éducation", "tri": "publication"},
-    {"tri": "anciennete", "par_page": "2", "page": "2"},
-])
-def test_records_from_solr_are_the_bytes_the_database_gives(solr_app, wsgi_app, params):
+def _on_both(solr_app, wsgi_app, path: str, params: dict) -> tuple:
+    """The VARIED practices published, then (their ids, `path` answered with Solr, the SQL it
+    ran then, `path` answered from the database); the Solr side has read its reference data
+    and the index queue before, and does not read them again."""
     ids = _publish(solr_app, VARIED)
-    with_solr, with_database = webtest.TestApp(solr_app), webtest.TestApp(wsgi_app)
-    with_solr.get("/api/pratiques")  # the process has read its reference data and the queue
+    with_solr = webtest.TestApp(solr_app)
+    with_solr.get(path)
     solr_app.registry["references_cache"].max_age = 3600
     solr_app.registry["search_waiting_updates"].max_age = 3600
-    answer, statements = _statements(
-        solr_app.registry["db_engine"], lambda: with_solr.get("/api/pratiques", params))
+    answer, statements = _statements(solr_app.registry["db_engine"],
+                                     lambda: with_solr.get(path, params))
+    return ids, answer, statements, webtest.TestApp(wsgi_app).get(path, params)
+
+
+@pytest.mark.parametrize("params", SEARCHES)
+def test_records_from_solr_are_the_bytes_the_database_gives(solr_app, wsgi_app, params):
+    ids, answer, statements, expected = _on_both(solr_app, wsgi_app, "/api/pratiques", params)
     assert statements == []  # neither the practices nor the vocabularies were read
-    assert answer.body == with_database.get("/api/pratiques", params).body
+    assert answer.body == expected.body
     records = {r["id"]: r for r in answer.json["resultats"]}
     if str(ids[0]) in records:
         first = records[str(ids[0])]
@@ -227,22 +239,12 @@ def _cards(page) -> list[str]:
         for card in page.html.select(".resultat")]
 
 
-@pytest.mark.parametrize("params", [
-    {"tri": "publication"},
-    {"q": "éducation", "tri": "publication"},
-    {"tri": "anciennete", "par_page": "2", "page": "2"},
-])
+@pytest.mark.parametrize("params", SEARCHES)
 def test_the_catalogue_shows_from_solr_what_the_database_gives(solr_app, wsgi_app, params):
-    ids = _publish(solr_app, VARIED)
-    with_solr, with_database = webtest.TestApp(solr_app), webtest.TestApp(wsgi_app)
-    with_solr.get("/pratiques")  # the process has read its reference data and the queue
-    solr_app.registry["references_cache"].max_age = 3600
-    solr_app.registry["search_waiting_updates"].max_age = 3600
-    page, statements = _statements(
-        solr_app.registry["db_engine"], lambda: with_solr.get("/pratiques", params))
+    ids, page, statements, expected = _on_both(solr_app, wsgi_app, "/pratiques", params)
     assert not [s for s in statements if "practice" in s.lower()]  # no practice was read
     shown = _cards(page)
-    assert shown and shown == _cards(with_database.get("/pratiques", params))
+    assert shown and shown == _cards(expected)
     if params == {"tri": "publication"}:
         first = next(card for card in shown if DECOMPOSED in card)  # as written
         assert "Coup de cœur du comité | Fiche ONPE | Santé mentale" in first
