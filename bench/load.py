@@ -19,6 +19,7 @@ two cores, as does Solr.
 from __future__ import annotations
 
 import argparse
+import configparser
 import itertools
 import json
 import os
@@ -45,8 +46,18 @@ MIX = [params for _, params in SQL_QUERIES] + [
     [("departements", "13")],
     [("q", "prévention"), ("echelle", "locale"), ("page", "4")],
 ]
-#: threads of each application process (waitress)
-APP_THREADS = 8
+#: the WSGI server's settings of production.ini ([server:main]: threads, connections), so
+#: that the processes measured are served as in production
+PRODUCTION_INI = Path(__file__).resolve().parent.parent / "production.ini"
+SERVER_SETTINGS = ("threads", "connection_limit")
+
+
+def server_settings() -> dict[str, int]:
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read(PRODUCTION_INI, encoding="utf-8")
+    return {name: parser.getint("server:main", name) for name in SERVER_SETTINGS}
+
+
 SOLR_SERVER = Path(__file__).resolve().parent.parent / "tools" / "solr" / "solr_server.py"
 
 
@@ -104,7 +115,8 @@ def swarm(args) -> None:
         "p50": total.get_response_time_percentile(0.50),
         "p95": total.get_response_time_percentile(0.95),
         "p99": total.get_response_time_percentile(0.99),
-        "errors_seen": {str(k): v.occurrences for k, v in environment.stats.errors.items()},
+        "errors_seen": {f"{v.method} {v.name} : {v.error}": v.occurrences
+                        for v in environment.stats.errors.values()},
     }
     print(json.dumps(result), flush=True)
 
@@ -161,7 +173,7 @@ def serve(args) -> None:
     from recueil import main
 
     server = waitress.create_server(main({}, **settings), host="127.0.0.1", port=0,
-                                    threads=APP_THREADS)
+                                    **server_settings())
     print(server.effective_port, flush=True)
     server.run()
 
@@ -280,7 +292,7 @@ def write(args, rows: list[dict], published: int, cloud_note: str | None) -> Non
         f"{len(MIX)} recherches (vides, texte, facettes, texte + facettes, années, pages suivantes, "
         f"tris) ; à côté, les requêtes Solr que font ces recherches (`SolrSearch.params`, comme pysolr "
         f"les envoie), envoyées directement à Solr par les mêmes clients. Chauffe de 4 requêtes par "
-        f"client de chaque côté avant chaque niveau. Application : waitress, {APP_THREADS} fils par "
+        f"client de chaque côté avant chaque niveau. Application : waitress réglé comme dans `production.ini` ({server_settings()['threads']} fils, {server_settings()['connection_limit']} connexions au plus) par "
         f"processus. Durées en ms.",
         "",
         "| Déploiement | Clients | App req/s | App p50 | p95 | p99 | Erreurs | Solr brut req/s | Solr p50 | p95 | p99 | Erreurs | App / Solr | Charge (avant → après) |",
