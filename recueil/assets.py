@@ -25,6 +25,8 @@ import tempfile
 from pathlib import Path
 
 import tinycss2
+from fontTools import subset
+from fontTools.ttLib import TTFont
 from tinycss2.ast import StringToken, URLToken
 from tinycss2.serializer import serialize_string_value, serialize_url
 from whitenoise import WhiteNoise
@@ -46,6 +48,17 @@ DSFR_SCRIPT = "dsfr/dsfr.module.min.js"
 MAIN = "dsfr/dsfr.main.min.css"
 BUNDLED = (MAIN, UTILITY_USED, "recueil.css")
 BUNDLE = "recueil.bundle.min.css"
+
+#: The characters of French text and of the European names it borrows: Latin letters with
+#: their accents, composed (Latin-1, Latin Extended-A, the Romanian commas) or combining,
+#: punctuation, the euro sign. The DSFR's fonts cut down to them (FONT_SUBSETS), with the
+#: typographic features a browser applies by itself, weigh 40 % less (33 kB instead of 58)
+#: and are all a French page needs before its first paint; a character outside them comes
+#: from the whole font, which the browser then fetches.
+LATIN = ((0x20, 0x7E), (0xA0, 0x17F), (0x218, 0x21B), (0x300, 0x36F), (0x2000, 0x206F),
+         (0x20AC, 0x20AC), (0x2122, 0x2122))
+FONTS = "dsfr/fonts"
+FONT_SUBSETS = "dsfr/fonts-latin"
 
 #: A year, the longest lifetime that HTTP caches honour
 ONE_YEAR = 365 * 24 * 3600
@@ -213,6 +226,82 @@ def _keep_components(rules: list, components: set[str]) -> list:
     return kept
 
 
+def _unicode_range(ranges) -> str:
+    return ", ".join(f"U+{low:04X}" if low == high else f"U+{low:04X}-{high:04X}"
+                     for low, high in ranges)
+
+
+def _ranges(code_points) -> list[tuple[int, int]]:
+    """Code points as ranges of consecutive ones."""
+    ranges: list[tuple[int, int]] = []
+    for point in sorted(code_points):
+        if ranges and ranges[-1][1] == point - 1:
+            ranges[-1] = (ranges[-1][0], point)
+        else:
+            ranges.append((point, point))
+    return ranges
+
+
+def _beyond_latin(font: Path) -> list[tuple[int, int]]:
+    """The characters `font` has that LATIN leaves out: those a page may need the whole font
+    for (a character that the font does not have either must not have it fetched)."""
+    return _ranges(point for point in TTFont(font).getBestCmap()
+                   if not any(low <= point <= high for low, high in LATIN))
+
+
+def subset_fonts(static: Path) -> None:
+    """The LATIN subset of each of the DSFR's woff2 fonts, written to FONT_SUBSETS when it is
+    missing or older than its font."""
+    # fontTools says which tables of its own it drops (FFTM, the font editor's timestamps)
+    logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
+    for source in sorted((static / FONTS).glob("*.woff2")):
+        target = static / FONT_SUBSETS / source.name
+        if not _stale(target, [source]):
+            continue
+        options = subset.Options()
+        options.flavor = "woff2"
+        # the features a browser applies by itself (kerning, ligatures, accents placed): the
+        # stylesheets ask for no other
+        options.name_IDs = ["*"]  # the font's names and licence, as the DSFR ships them
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=[c for low, high in LATIN for c in range(low, high + 1)])
+        font = TTFont(source)
+        subsetter.subset(font)
+        target.parent.mkdir(exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+        os.close(fd)
+        try:
+            font.save(temporary)
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+
+def _font_faces(rule, static: Path) -> list[str]:
+    """A DSFR @font-face as two: its font for the characters it has beyond LATIN, then the
+    LATIN subset of its woff2 (the browser fetches the first only for a page that has such
+    a character); the rule as it is when there is no subset."""
+    declarations = [d for d in tinycss2.parse_declaration_list(
+        rule.content, skip_whitespace=True) if d.type == "declaration"]
+    sources = next((d.value for d in declarations if d.lower_name == "src"), [])
+    woff2 = next((t.value for t in sources if t.type == "url" and t.value.endswith(".woff2")),
+                 None)
+    whole = tinycss2.serialize([rule])
+    if woff2 is None or not (static / FONT_SUBSETS / posixpath.basename(woff2)).exists():
+        return [whole]
+    kept = "".join(f"{d.name}:{tinycss2.serialize(d.value).strip()};" for d in declarations
+                   if d.lower_name not in ("src", "unicode-range"))
+    latin = f"{FONT_SUBSETS}/{posixpath.basename(woff2)}"
+    faces = [f'@font-face{{{kept}src:url({latin}) format("woff2");'
+             f"unicode-range:{_unicode_range(LATIN)}}}"]
+    beyond = _beyond_latin(static / woff2)
+    if beyond:
+        faces.insert(0, whole[:-1] + f";unicode-range:{_unicode_range(beyond)}}}")
+    return faces
+
+
 def bundle(static: Path, target: Path, components: set[str] | None = None) -> None:
     """Write to `target`, in the static folder, the stylesheets of `BUNDLED` one after the other.
 
@@ -229,7 +318,10 @@ def bundle(static: Path, target: Path, components: set[str] | None = None) -> No
             if rule.type != "error" and not (
                     rule.type == "at-rule" and rule.lower_at_keyword == "charset"):
                 _rebase([rule], origin)
-                parts.append(tinycss2.serialize([rule]))
+                if rule.type == "at-rule" and rule.lower_at_keyword == "font-face":
+                    parts.extend(_font_faces(rule, static))
+                else:
+                    parts.append(tinycss2.serialize([rule]))
     _write(target, "".join(parts))
 
 
@@ -261,10 +353,16 @@ def prepare(static: Path = STATIC) -> str:
                 purge(source, target, used_classes(static.parent))
             except OSError as error:
                 log.warning("utility stylesheet not rebuilt: %s", error)
+    if (static / FONTS).exists():
+        try:
+            subset_fonts(static)
+        except OSError as error:
+            log.warning("fonts not cut down: %s", error)
     bundled = [static / name for name in BUNDLED]
     if all(path.exists() for path in bundled) and _stale(
             static / BUNDLE, [*bundled, *TEMPLATES.rglob("*.pt"), *static.parent.rglob("*.py"),
-                              *static.glob("*.js"), static / DSFR_SCRIPT]):
+                              *static.glob("*.js"), static / DSFR_SCRIPT,
+                              *(static / FONT_SUBSETS).glob("*.woff2")]):
         try:
             bundle(static, static / BUNDLE, used_components(static.parent))
         except OSError as error:

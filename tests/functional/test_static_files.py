@@ -4,6 +4,7 @@ import gzip
 import re
 
 import brotli
+from fontTools.ttLib import TTFont
 from webob import Request
 
 from recueil import assets
@@ -160,3 +161,28 @@ def test_a_page_opening_a_session_is_compressed_too(wsgi_app, testapp, publish):
     assert "Set-Cookie" in answer.headers
     assert answer.headers["Content-Encoding"] == "gzip"
     assert b'name="csrf_token"' in gzip.decompress(answer.body)
+
+
+#: what French pages write, capitals and punctuation included
+FRENCH = "àâäçéèêëîïôöùûüÿœæÀÂÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ«»’“”–—…€ Ștefan Łódź"
+
+
+def test_the_pages_get_the_fonts_cut_down_to_french_and_the_whole_ones_past_it(testapp):
+    url, css = page_stylesheet(testapp)
+    folder = url.rsplit("/", 1)[0]
+    faces = re.findall(r"@font-face\{[^}]*\}", css)
+    regular = [face for face in faces if "Marianne-Regular.woff2" in face]
+    assert len(regular) == 2
+    whole, latin = regular
+    assert "fonts-latin/Marianne-Regular.woff2" in latin and "U+00A0-017F" in latin
+    # the whole font only for what it has and the cut-down one has not (Vietnamese letters,
+    # not ⌘, which the font does not have): fetched for such a page alone
+    assert "dsfr/fonts/Marianne-Regular.woff2" in whole and "U+1EA0-1EF9" in whole
+    assert "U+00A0" not in whole and "U+0020" not in whole and "U+2318" not in whole
+    for path in ("dsfr/fonts-latin/Marianne-Regular.woff2", "dsfr/fonts/Marianne-Regular.woff2"):
+        testapp.get(f"{folder}/{path}", status=200)
+    cut = TTFont(assets.STATIC / assets.FONT_SUBSETS / "Marianne-Regular.woff2")
+    assert {ord(c) for c in FRENCH} <= set(cut.getBestCmap())
+    sizes = [(assets.STATIC / folder_name / "Marianne-Regular.woff2").stat().st_size
+             for folder_name in (assets.FONT_SUBSETS, assets.FONTS)]
+    assert sizes[0] < 0.7 * sizes[1]
