@@ -26,6 +26,9 @@ requires = [
     "whitenoise==6.12.0",
     "Brotli==1.2.1",
     "tinycss2==1.5.1",
+    # the DSFR's fonts cut down to the characters of French (the maintained font toolkit,
+    # WeasyPrint's own dependency)
+    "fonttools==4.68.0",
     # the committee's dossier and minutes as tagged PDF (needs Debian's pango)
     "weasyprint==68.1",
     # /metriques, added up over the processes (multiprocess mode)
