@@ -354,9 +354,9 @@ def run_api(args) -> None:
         "### Latence de `/api/pratiques` (Solr) et de la requête Solr brute (`bench/search_latency.py api`)",
         "",
         f"Serveur waitress réel (processus séparé, 127.0.0.1, 4 fils), client `http.client` en connexion "
-        f"persistante ; requête Solr brute sur le même cœur, au même gestionnaire (`/recherche-enregistrements`, qui connaît les champs stockés des enregistrements), avec les "
-        f"paramètres de `SolrSearch.params` (dont les champs stockés dont l'API fait ses enregistrements, "
-        f"`fl`), envoyée comme pysolr l'envoie. "
+        f"persistante ; requête Solr brute sur le même cœur, au même gestionnaire "
+        f"(`/recherche-enregistrements`, qui renvoie les champs stockés dont l'API fait ses "
+        f"enregistrements), avec les paramètres de `SolrSearch.params`, envoyée comme pysolr l'envoie. "
         f"Alternance API/Solr (ordre inversé à chaque tour), {args.warmup} tours de chauffe, "
         f"**{args.samples} mesures par requête et par côté**. Chaque requête : un texte, deux filtres "
         f"de facettes, toutes les facettes comptées, 20 résultats.",
