@@ -92,3 +92,9 @@ _.decided_by_user_id
 
 # pysolr builds each request's URL with it (recueil.search.cloud.CloudSolr overrides it)
 _._create_full_url
+
+# fontTools' subsetter reads its options (recueil.assets.subset_fonts); Locust names its user
+# classes after __qualname__ (bench/load.py)
+_.flavor
+_.name_IDs
+_.__qualname__
