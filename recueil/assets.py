@@ -22,6 +22,7 @@ import os
 import posixpath
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import tinycss2
@@ -109,18 +110,23 @@ def _keep_rules(rules: list, used: set[str]) -> list[str]:
     return kept
 
 
-def _write(target: Path, text: str) -> None:
-    """`text` as the new content of `target`, in one step: a process that starts while another
-    one writes the file serves the former whole file or the new one, never half of it."""
+def _replace(target: Path, write: Callable[[str], object]) -> None:
+    """`target` made anew in one step, by `write(path)` into a file beside it then renamed: a
+    process that starts while another one writes it serves the former whole file or the new
+    one, never half of it."""
     fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    os.close(fd)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as file:
-            file.write(text)
+        write(temporary)
         os.chmod(temporary, 0o644)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _write(target: Path, text: str) -> None:
+    _replace(target, lambda path: Path(path).write_text(text, encoding="utf-8"))
 
 
 def purge(source: Path, target: Path, used: set[str]) -> None:
@@ -268,15 +274,7 @@ def subset_fonts(static: Path) -> None:
         font = TTFont(source)
         subsetter.subset(font)
         target.parent.mkdir(exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-        os.close(fd)
-        try:
-            font.save(temporary)
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        _replace(target, font.save)
 
 
 def _font_faces(rule, static: Path) -> list[str]:
