@@ -38,7 +38,6 @@ from .headers import HEADERS
 log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).parent / "static"
-TEMPLATES = Path(__file__).parent / "templates"
 
 UTILITY_SOURCE = "dsfr/utility/utility.min.css"
 UTILITY_USED = "dsfr/utility/utility.used.min.css"
@@ -75,14 +74,18 @@ _ANCHORED = re.compile(r"^([a-z][a-z0-9+.-]*:|/|#)", re.IGNORECASE)
 _COMPRESSED = (".gz", ".br")
 
 
+def _naming_files(package: Path = STATIC.parent) -> list[Path]:
+    """The files that may name a DSFR class: the templates, the Python code, our scripts
+    (this module names classes only as examples, in its comments)."""
+    return [path for pattern in ("**/*.pt", "**/*.py", "static/*.js")
+            for path in package.glob(pattern) if path.resolve() != Path(__file__).resolve()]
+
+
 def used_classes(package: Path = STATIC.parent) -> set[str]:
     """The DSFR classes named anywhere in the templates, the Python code or our scripts."""
     found = set()
-    for pattern in ("**/*.pt", "**/*.py", "static/*.js"):
-        for path in package.glob(pattern):
-            # this module names classes only as examples, in its comments
-            if path.resolve() != Path(__file__).resolve():
-                found.update(_CLASS.findall(path.read_text(encoding="utf-8")))
+    for path in _naming_files(package):
+        found.update(_CLASS.findall(path.read_text(encoding="utf-8")))
     return found
 
 
@@ -342,11 +345,11 @@ def prepare(static: Path = STATIC) -> str:
     Cheap when nothing changed (one `stat` a file): every process calls it when it starts.
     A read-only installation, prepared by `make install`, is left as it is.
     """
+    naming = _naming_files(static.parent)
     source = static / UTILITY_SOURCE
     if source.exists():
         target = static / UTILITY_USED
-        templates = [*TEMPLATES.rglob("*.pt"), *static.glob("*.js"), source]
-        if _stale(target, templates):
+        if _stale(target, [*naming, source]):
             try:
                 purge(source, target, used_classes(static.parent))
             except OSError as error:
@@ -358,8 +361,7 @@ def prepare(static: Path = STATIC) -> str:
             log.warning("fonts not cut down: %s", error)
     bundled = [static / name for name in BUNDLED]
     if all(path.exists() for path in bundled) and _stale(
-            static / BUNDLE, [*bundled, *TEMPLATES.rglob("*.pt"), *static.parent.rglob("*.py"),
-                              *static.glob("*.js"), static / DSFR_SCRIPT,
+            static / BUNDLE, [*bundled, *naming, static / DSFR_SCRIPT,
                               *(static / FONT_SUBSETS).glob("*.woff2")]):
         try:
             bundle(static, static / BUNDLE, used_components(static.parent))

@@ -188,19 +188,12 @@ class ResultCard:
 
     @classmethod
     def from_document(cls, document: dict) -> "ResultCard":
-        get = document.get
-        day = get("date_mise_en_oeuvre")
-        return cls(
-            id=uuid.UUID(document["id"]),
-            intitule=get("intitule_exact", get("intitule")),
-            description=get("description_exact", get("description")),
-            nom_entite=get("nom_entite_exact", get("nom_entite")),
-            lieu=get("lieu_exact", get("lieu")),
-            niveau=get("niveau"),
-            coup_de_coeur=bool(get("coup_de_coeur")),
-            thematiques=get("thematiques") or [],
-            echelle=get("echelle"),
-            regions=get("regions") or [],
-            departements=get("departements") or [],
-            date_mise_en_oeuvre=dt.date.fromisoformat(day[:10]) if day else None,
-        )
+        # the same reading of the stored fields as a record's (exact texts, empty lists)
+        record = record_from_document(document, "")
+        day = record["date_mise_en_oeuvre"]
+        return cls(**{
+            **{field.name: record[field.name] for field in dataclasses.fields(cls)},
+            "id": uuid.UUID(record["id"]),
+            "coup_de_coeur": bool(record["coup_de_coeur"]),
+            "date_mise_en_oeuvre": dt.date.fromisoformat(day) if day else None,
+        })

@@ -1,6 +1,7 @@
 """What the public catalogue reads from the database: published practices only."""
 import uuid
 from collections.abc import Callable, Collection
+from typing import Any
 
 import orjson
 from sqlalchemy import select
@@ -31,23 +32,32 @@ def published_practices(dbsession: Session, ids: list[uuid.UUID]) -> list[Practi
     return [found[i] for i in ids if i in found]
 
 
+def _page_of_results(dbsession: Callable[[], Session], result: SearchResult,
+                     stale: Collection[uuid.UUID], from_practice: Callable[[Practice], Any],
+                     from_document: Callable[[dict], Any]) -> list:
+    """The results of a page, in order: each made by `from_document` from its stored
+    document when the backend gave one (Solr), so that the database is not read; by
+    `from_practice` from the database for the others, and for the `stale` ones, whose
+    update still waits for Solr (those no longer published are left out). `dbsession()`
+    gives the session, asked for only then."""
+    pairs = list(zip(result.ids, result.documents or [None] * len(result.ids), strict=True))
+    wanted = [i for i, document in pairs if document is None or i in stale]
+    practices = {p.id: p for p in published_practices(dbsession(), wanted)} if wanted else {}
+    made = []
+    for practice_id, document in pairs:
+        if practice_id in practices:
+            made.append(from_practice(practices[practice_id]))
+        elif document is not None and practice_id not in stale:
+            made.append(from_document(document))
+    return made
+
+
 def result_cards(dbsession: Callable[[], Session], result: SearchResult,
                  stale: Collection[uuid.UUID] = frozenset()) -> list[Practice | ResultCard]:
-    """The results of a page of the catalogue, in order: made from the stored documents when
-    the backend gave them (Solr), so that the database is not read; read from the database
-    when it did not, and for the `stale` ones, whose update still waits for Solr (those no
-    longer published are left out). `dbsession()` gives the session, asked for only then."""
-    if result.documents is None:
-        return published_practices(dbsession(), result.ids)
-    wanted = [i for i in result.ids if i in stale]
-    practices = {p.id: p for p in published_practices(dbsession(), wanted)} if wanted else {}
-    cards: list[Practice | ResultCard] = []
-    for practice_id, document in zip(result.ids, result.documents, strict=True):
-        if practice_id in practices:
-            cards.append(practices[practice_id])
-        elif practice_id not in stale:
-            cards.append(ResultCard.from_document(document))
-    return cards
+    """The results of a page of the catalogue, in order: ResultCards of the stored documents
+    (Solr), the practices themselves from the database (see _page_of_results)."""
+    return _page_of_results(dbsession, result, stale, lambda practice: practice,
+                            ResultCard.from_document)
 
 
 def published_practice(dbsession: Session, practice_id: uuid.UUID) -> Practice | None:
@@ -94,19 +104,11 @@ def public_records(dbsession: Callable[[], Session], result: SearchResult,
     the `stale` ones whose update still waits for Solr. `dbsession()` gives the session, asked
     for only then; `url_for(id)` a practice's public address.
     """
-    if result.documents is not None and not stale:
-        # every record from Solr's documents, each one's id already a string
-        return [_record_json(document, url_for(document["id"]), references)
-                for document in result.documents]
-    pairs = list(zip(result.ids, result.documents or [None] * len(result.ids), strict=True))
-    wanted = [i for i, document in pairs if document is None or i in stale]
-    practices = {p.id: p for p in published_practices(dbsession(), wanted)} if wanted else {}
-    records = []
-    for practice_id, document in pairs:
-        if practice_id in practices:
-            record = public_record(practices[practice_id], url_for(practice_id), references)
-            records.append(orjson.Fragment(orjson.dumps(record)))
-        elif document is not None and practice_id not in stale:
-            # the document's own id, already a string
-            records.append(_record_json(document, url_for(document["id"]), references))
-    return records
+    def from_practice(practice: Practice) -> orjson.Fragment:
+        return orjson.Fragment(orjson.dumps(
+            public_record(practice, url_for(practice.id), references)))
+
+    # the document's own id, already a string
+    return _page_of_results(
+        dbsession, result, stale, from_practice,
+        lambda document: _record_json(document, url_for(document["id"]), references))
