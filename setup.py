@@ -16,6 +16,10 @@ requires = [
     "colander>=2.0",
     "argon2-cffi",
     "pysolr",
+    # pysolr's session on urllib3's pools (recueil/search/transport.py): requests, built on
+    # it, cost a third of a millisecond of each search in work no call to Solr needs
+    "urllib3==2.8.0",
+    "certifi==2026.10.19.post1",  # the authorities of a Solr in https, as requests used
     # SolrCloud: the live nodes, watched in ZooKeeper
     "kazoo==2.11.0",
     "orjson",  # the search API's JSON, read from Solr and written, many times faster

@@ -237,13 +237,13 @@ def breakdown(db: str, solr: str, rounds: int = 30) -> dict:
     reference = Client(solr)
     session = client.session
 
-    def through_requests(method, path, body, headers):
-        """The same request through the client's requests session alone (no pysolr)."""
+    def through_session(method, path, body, headers):
+        """The same request through the client's session alone (urllib3, no pysolr)."""
         return session.request(method, solr + path, data=body, headers=headers,
                                timeout=client.timeout).content
 
-    steps = {"solr (client de l'application : pysolr, requests, réponse décodée)": [],
-             "pour mémoire, la même requête par la session requests seule (corps lu)": [],
+    steps = {"solr (client de l'application : pysolr, sa session sur urllib3, réponse décodée)": [],
+             "pour mémoire, la même requête par la session seule (urllib3, corps lu)": [],
              "pour mémoire, la même requête brute (http.client, corps lu)": [],
              "références (cache du processus)": [],
              "enregistrements (gardés sérialisés, comme l'API)": [],
@@ -253,7 +253,7 @@ def breakdown(db: str, solr: str, rounds: int = 30) -> dict:
         for state, request in zip(requests, raw, strict=True):
             # the three ways to Solr one after the other, in an order that turns each round
             ways = [lambda s=state: client.search(s, RECORD_FIELDS),
-                    lambda r=request: through_requests(*r),
+                    lambda r=request: through_session(*r),
                     lambda r=request: reference.request(*r)]
             spent = [0.0, 0.0, 0.0]
             for k in sorted(range(3), key=lambda k: (k + round_) % 3):

@@ -4,9 +4,10 @@ Every filter is built here from validated codes, quoted; the text query is plain
 no syntax (text.query_words), sent to edismax with the field list of solrconfig.xml; only
 parameters of the allow-list below are ever sent.
 
-One pysolr client per backend, over one requests session configured once from the settings
+One pysolr client per backend, over one session configured once from the settings
 (`solr.url`, `solr.timeout`, `solr.username`, `solr.password`, `solr.ca_bundle`): its
-connections are kept alive between calls and shared by the threads of the process. With
+connections are kept alive between calls and shared by the threads of the process
+(transport.SolrSession: what pysolr asks of a requests session, on urllib3). With
 `solr.zk_hosts`, the client is one of SolrCloud (cloud.CloudSolr): the collection
 `solr.collection` on the live nodes that ZooKeeper lists. Every failure of Solr or of the
 way to it reaches the rest of the application as SearchUnavailable.
@@ -29,6 +30,7 @@ from .documents import RECORD_FIELDS, is_public, solr_document
 from .interfaces import ID_ONLY, SearchBackend, SearchResult, SearchUnavailable
 from .labels import CodeLabels
 from .query import CODE_FACETS, SearchRequest
+from .transport import SolrSession
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +59,7 @@ DEFAULT_TIMEOUT = 5.0
 ADMIN_TIMEOUT = 180.0
 #: what pysolr, the application and the network can fail with on the way to Solr: pysolr
 #: turns timeouts, refused connections and errors of Solr into SolrError, but lets other
-#: failures of requests through; an answer that is not JSON fails in the decoder
+#: failures of its session through; an answer that is not JSON fails in the decoder
 FAILURES = (pysolr.SolrError, requests.RequestException, orjson.JSONDecodeError)
 
 
@@ -74,21 +76,10 @@ class _Decoder:
 
 
 def solr_session(username: str | None = None, password: str | None = None,
-                 ca_bundle: str | None = None) -> requests.Session:
+                 ca_bundle: str | None = None) -> SolrSession:
     """The HTTP session of a Solr client: kept-alive connections, the credentials and the
     certificate authorities of the settings."""
-    session = requests.Session()
-    # how to reach Solr is the settings' business: no proxy, .netrc or bundle taken from the
-    # environment (requests would also look them up again at every call)
-    session.trust_env = False
-    session.verify = ca_bundle or True
-    if username:
-        # as bytes: requests would encode text in Latin-1, where Solr reads UTF-8
-        session.auth = (username.encode(), (password or "").encode())
-    # answers travel on the local network: compressing them would cost both ends more time
-    # than it saves
-    session.headers["Accept-Encoding"] = "identity"
-    return session
+    return SolrSession(username, password, ca_bundle)
 
 
 def _split_credentials(url: str) -> tuple[str, str | None, str | None]:
@@ -112,7 +103,7 @@ class SolrSearch(SearchBackend):
     def __init__(self, url: str, timeout: float = DEFAULT_TIMEOUT,
                  url_for: Callable[[Any], str] | None = None, *,
                  username: str | None = None, password: str | None = None,
-                 ca_bundle: str | None = None, session: requests.Session | None = None,
+                 ca_bundle: str | None = None, session: SolrSession | None = None,
                  nodes: LiveNodes | None = None, collection: str = "pratiques"):
         url, url_user, url_password = _split_credentials(url.rstrip("/"))
         self.url = url
