@@ -37,9 +37,13 @@ def page_links(request, state: SearchRequest, total: int) -> str:
     if state.page < last:
         pages.append(("next", state.page + 1))
     pages.append(("last", last))
+    # the address of page 1 is built once; SearchRequest.params writes the page last, so
+    # the others are that address and their number
+    first = public_url(request, "catalogue.api", _query=state.params(page=1))
+    joiner = "&" if "?" in first else "?"
     return ", ".join(
-        f'<{public_url(request, "catalogue.api", _query=state.params(page=number))}>; '
-        f'rel="{rel}"' for rel, number in pages)
+        f'<{first if number == 1 else f"{first}{joiner}page={number}"}>; rel="{rel}"'
+        for rel, number in pages)
 
 
 def description(request) -> dict:

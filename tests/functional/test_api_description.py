@@ -108,6 +108,12 @@ def test_pages_are_linked_with_absolute_addresses(testapp, publish):
     }
     last = testapp.get(_links(second)["last"])
     assert len(last.json["resultats"]) == 5 and "next" not in _links(last)
+    # words and filters written once, as the search wrote them, the page last
+    worded = testapp.get("/api/pratiques", {"q": "pratique", "thematiques": "education",
+                                            "tri": "anciennete", "par_page": "1", "page": "3"})
+    query = "q=pratique&thematiques=education&tri=anciennete&par_page=1"
+    assert _links(worded)["prev"] == f"http://localhost/api/pratiques?{query}&page=2"
+    assert _links(worded)["first"] == f"http://localhost/api/pratiques?{query}"
     # past the end: back to the last page, nothing after
     beyond = testapp.get("/api/pratiques?page=9&par_page=10")
     assert beyond.json["resultats"] == []
