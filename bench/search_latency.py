@@ -290,6 +290,7 @@ def api_what_if(db: str, solr: str, rounds: int) -> dict:
     (applied by patching, in this process), the same answers checked."""
     import contextlib
 
+    import requests
     import webtest
 
     from recueil.search.service import SearchService
@@ -305,9 +306,16 @@ def api_what_if(db: str, solr: str, rounds: int) -> dict:
         return search(self, request)
 
     kept = catalogue.RECORD_CACHE_SIZE
+    pysolr_client = app.registry["solr_factory"]().client
+    own_session = pysolr_client.session
+    # the client's session before recueil/search/transport.py: requests, set as it was
+    requests_session = requests.Session()
+    requests_session.trust_env = False
+    requests_session.headers["Accept-Encoding"] = "identity"
 
     @contextlib.contextmanager
-    def patched(from_database: bool, references_each_time: bool, built_each_time: bool):
+    def patched(from_database: bool, references_each_time: bool, built_each_time: bool,
+                through_requests: bool = False):
         max_age = cache.max_age
         if from_database:
             SearchService.search = without_documents
@@ -315,17 +323,21 @@ def api_what_if(db: str, solr: str, rounds: int) -> dict:
             cache.max_age = 0
         if built_each_time:
             catalogue.RECORD_CACHE_SIZE = 0
+        if through_requests:
+            pysolr_client.session = requests_session
         try:
             yield
         finally:
             SearchService.search, cache.max_age = search, max_age
             catalogue.RECORD_CACHE_SIZE = kept
+            pysolr_client.session = own_session
 
     variants = {
         "actuel": (False, False, False),
         "enregistrements lus dans la base": (True, False, False),
         "références lues à chaque requête": (False, True, False),
         "enregistrements reconstruits à chaque requête": (False, False, True),
+        "client Solr sur une session requests": (False, False, False, True),
     }
     reference = {}
     for name, flags in variants.items():

@@ -68,9 +68,12 @@ class SolrSession:
 
     def request(self, method: str, url: str, params: Mapping[str, Any] | None = None,
                 data: bytes | str | None = None, headers: Mapping[str, str] | None = None,
-                timeout: float | None = None, **_decided_here: Any) -> SolrAnswer:
-        """One call, its answer read whole. What else pysolr passes, this session decides
-        itself: `auth` is the session's, and no file is ever sent to Solr here (`files`)."""
+                timeout: float | None = None, files: Any = None, auth: Any = None) -> SolrAnswer:
+        """One call, its answer read whole. pysolr passes `files` and `auth` to every call;
+        the credentials are the session's, and no file is ever sent to Solr here."""
+        if files or auth:
+            raise ValueError("la session Solr n'envoie pas de fichiers et tient seule "
+                             "l'authentification")
         if params:
             url += ("&" if "?" in url else "?") + urllib.parse.urlencode(params, doseq=True)
         parts = urllib.parse.urlsplit(url)
@@ -93,6 +96,3 @@ class SolrSession:
 
     def post(self, url: str, **kwargs: Any) -> SolrAnswer:
         return self.request("POST", url, **kwargs)
-
-    def close(self) -> None:
-        self.pools.clear()

@@ -211,3 +211,15 @@ def test_tls_is_verified_against_the_certificates_of_the_settings(serve, certifi
     trusted = SolrSearch.from_settings({"solr.url": _url(server, "https"),
                                         "solr.ca_bundle": str(cert)})
     assert trusted.search(SearchRequest(q="jardin")).total == 0
+
+
+def test_a_redirect_is_not_followed_and_the_credentials_go_nowhere_else(serve):
+    elsewhere = serve(answer())
+    moved = (b"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:%d/solr/pratiques/recherche/\r\n"
+             b"Content-Length: 0\r\n\r\n" % elsewhere.port)
+    server = serve(moved)
+    solr = SolrSearch.from_settings({"solr.url": _url(server), "solr.username": "lecteur",
+                                     "solr.password": "secret"})
+    with pytest.raises(SearchUnavailable, match="302"):
+        solr.search(SearchRequest(q="jardin"))
+    assert elsewhere.connections == 0 and not elsewhere.requests
