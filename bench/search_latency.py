@@ -84,6 +84,8 @@ class Client:
                 response = self.connection.getresponse()
                 data = response.read()
                 seconds = time.perf_counter() - started
+                #: when the request left, and the answer's headers (the server's own timings)
+                self.last_started, self.last_headers = started, response.headers
                 if response.status != 200:
                     raise RuntimeError(f"HTTP {response.status} pour {path[:200]} : {data[:500]!r}")
                 return data, seconds
@@ -124,9 +126,51 @@ def serve(args):
 
     logging.basicConfig(level=logging.WARNING)
     app = common.make_app(args.db[0], backend="solr", solr_url=args.solr)
-    server = waitress.create_server(app, host="127.0.0.1", port=0)
+    server = waitress.create_server(timed(app), host="127.0.0.1", port=0)
     print(server.effective_port, flush=True)
     server.run()
+
+
+#: the header where the bench's server writes when the application started and ended, and
+#: how long its call to Solr took (perf_counter seconds: CLOCK_MONOTONIC, the same clock in
+#: every process of the machine, so the client can place them in its own measure)
+TIMING_HEADER = "X-Banc-Temps"
+
+
+def timed(app):
+    """(server process) `app` writing its own timings in TIMING_HEADER: its start and end, and
+    the time of its call to Solr (SearchService.search: pysolr, its session, the decoding)."""
+    import threading
+
+    from recueil.search.service import SearchService
+
+    search = SearchService.search
+    spent = threading.local()
+
+    def timed_search(self, *args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return search(self, *args, **kwargs)
+        finally:
+            spent.solr = time.perf_counter() - started
+
+    SearchService.search = timed_search
+
+    def application(environ, start_response):
+        started = time.perf_counter()
+        spent.solr = 0.0
+        answer = {}
+
+        def keep(status, headers, exc_info=None):
+            answer["status"], answer["headers"] = status, headers
+
+        body = b"".join(app(environ, keep))
+        ended = time.perf_counter()
+        start_response(answer["status"], [
+            *answer["headers"], (TIMING_HEADER, f"{started!r} {ended!r} {spent.solr!r}")])
+        return [body]
+
+    return application
 
 
 class AppServer:
@@ -185,6 +229,11 @@ def api_vs_solr(db: str, solr: str, samples: int, warmup: int) -> dict:
     server = AppServer(db, solr)
     api_client, solr_client = Client(server.url), Client(solr)
     times = {i: {"api": [], "solr": []} for i in range(len(params_list))}
+    #: the API's requests split by the server's timings; "solr brut" is the raw request of
+    #: the same round, for comparison with the application's own call
+    split = {"avant l'application": [], "appel de l'application à Solr": [],
+             "pour mémoire, Solr brut au même tour": [], "travail propre de l'application": [],
+             "après l'application": []}
     totals = {}
     try:
         def api_call(i):
@@ -210,12 +259,21 @@ def api_vs_solr(db: str, solr: str, samples: int, warmup: int) -> dict:
                 pair = (("api", api_call), ("solr", solr_call))
                 for side, call in (pair if round_ % 2 == 0 else pair[::-1]):
                     times[i][side].append(call(i)[1])
+                started, ended, solr_seconds = map(
+                    float, api_client.last_headers[TIMING_HEADER].split())
+                sent = api_client.last_started
+                for name, seconds in zip(split, (
+                        started - sent, solr_seconds, times[i]["solr"][-1],
+                        ended - started - solr_seconds, sent + times[i]["api"][-1] - ended),
+                        strict=True):
+                    split[name].append(seconds)
     finally:
         api_client.close()
         solr_client.close()
         server.stop()
     return {"published": published, "times": times, "totals": totals, "params": params_list,
-            "raw": raw}
+            "raw": raw, "split": {name: common.summary(values)["median"]
+                                  for name, values in split.items()}}
 
 
 def breakdown(db: str, solr: str, rounds: int = 30) -> dict:
@@ -405,6 +463,14 @@ def run_api(args) -> None:
             f"{common.verdict(ratio <= 1.5)} ; écart absolu des médianes "
             f"{common.ms(api['median'] - solr['median'])} ms.",
         ]
+        lines.append(
+            "- Où passe le temps d'une requête de l'API, d'après les horloges du serveur et du "
+            "client (médianes) : " + ", ".join(f"{name} {s * 1000:.2f} ms"
+                                               for name, s in result["split"].items())
+            + ". Avant : la requête écrite par le client, lue par waitress, passée à un de ses "
+            "fils ; après : la réponse écrite par waitress, lue par le client ; travail propre : "
+            "Pyramid (routage, tweens, permission) et la vue (paramètres, enregistrements, "
+            "facettes, JSON, ETag).")
         if args.what_if:
             found = api_what_if(db, args.solr, args.what_if)
             base = found["actuel"]["median"]
