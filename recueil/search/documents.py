@@ -45,14 +45,6 @@ RECORD_FIELDS = (
     "_version_",
 )
 
-#: The stored Solr fields a result of the catalogue page shows (ResultCard), each text with
-#: its exact form
-CARD_FIELDS = (
-    "id", "intitule", "intitule_exact", "description", "description_exact", "nom_entite",
-    "nom_entite_exact", "lieu", "lieu_exact", "niveau", "coup_de_coeur", "thematiques",
-    "echelle", "regions", "departements", "date_mise_en_oeuvre",
-)
-
 
 #: The multi-valued codes indexed: the public ones of §9, and the motifs of a coup de cœur,
 #: a filter of the catalogue that the open data does not carry.
@@ -197,3 +189,10 @@ class ResultCard:
             "coup_de_coeur": bool(record["coup_de_coeur"]),
             "date_mise_en_oeuvre": dt.date.fromisoformat(day) if day else None,
         })
+
+
+#: The stored Solr fields a result card is made from: its own, each text with its exact form
+CARD_FIELDS = tuple(
+    name for field in dataclasses.fields(ResultCard)
+    for name in (field.name, *((field.name + EXACT,) if field.name in TEXT_FIELDS else ()))
+)

@@ -53,6 +53,9 @@ SEARCH_HANDLER = "recherche"
 #: the same searches, each result with the stored fields of an API record (RECORD_FIELDS,
 #: the handler's field list): the list is not sent with every search
 RECORDS_HANDLER = "recherche-enregistrements"
+#: field list -> the handler that holds it (solrconfig.xml); any other list is sent to
+#: SEARCH_HANDLER as `fl`
+HANDLERS_BY_FIELDS = {RECORD_FIELDS: RECORDS_HANDLER, ID_ONLY: SEARCH_HANDLER}
 #: seconds Solr may take to answer, unless the settings say otherwise (solr.timeout)
 DEFAULT_TIMEOUT = 5.0
 #: seconds SolrCloud may take to create or reload a collection (solr-setup)
@@ -220,12 +223,9 @@ class SolrSearch(SearchBackend):
             "rows": request.par_page,
         }
         fields = tuple(fields)
-        if fields == RECORD_FIELDS:
-            params["search_handler"] = RECORDS_HANDLER
-        else:
-            params["search_handler"] = SEARCH_HANDLER
-            if fields != ID_ONLY:
-                params["fl"] = ",".join(fields)
+        params["search_handler"] = HANDLERS_BY_FIELDS.get(fields, SEARCH_HANDLER)
+        if fields not in HANDLERS_BY_FIELDS:
+            params["fl"] = ",".join(fields)
         return params
 
     def search(self, request: SearchRequest, fields: Sequence[str] = ID_ONLY) -> SearchResult:
