@@ -1,18 +1,20 @@
 """What the home page reads: the newest publications of each kind, in two queries."""
 import uuid
 
-from sqlalchemy import literal, select, union_all
+from sqlalchemy import literal, select, true, union_all
 from sqlalchemy.orm import Session
 
 from ..models import Practice
 from ..models.practice import PUBLIC_STATUSES
 from .catalogue import published_practices
 
-#: the home page's lists: name -> which published practices it shows
+#: the home page's lists: name -> which published practices it shows (each one read from an
+#: index of migration 0017: status, this column, newest first; `= true`, which PostgreSQL
+#: reads from an index, where `IS true` is not)
 SHOWCASES = {
     "pratiques": Practice.niveau == 1,
     "fiches": Practice.niveau == 2,
-    "coups_de_coeur": Practice.coup_de_coeur.is_(True),
+    "coups_de_coeur": Practice.coup_de_coeur == true(),
 }
 
 
