@@ -135,8 +135,8 @@ fiche_practice_links = Table(
 
 class Practice(Base):
     __tablename__ = "practices"
-    # the home page's showcases have two indexes of their own, written in migration 0017
-    # only: their order is said differently to PostgreSQL and to SQLite
+    # the newest publications (home page, administration) have indexes of their own, written
+    # in migration 0017 only: their order is said differently to PostgreSQL and to SQLite
     __table_args__ = (UniqueConstraint("source", "source_id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)

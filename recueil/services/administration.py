@@ -15,7 +15,8 @@ def status_counts(dbsession: Session) -> list[tuple[str, int]]:
 
 
 def recently_published(dbsession: Session, limit: int = 50) -> list[Practice]:
-    """Published and unpublished practices, the most recently published first."""
+    """Published and unpublished practices, the most recently published first (read from an
+    index of migration 0017, newest first)."""
     return list(dbsession.scalars(
         select(Practice).where(Practice.status.in_(("publiee", "depubliee")))
         .order_by(Practice.date_publication.desc().nulls_last()).limit(limit)
