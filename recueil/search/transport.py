@@ -5,7 +5,7 @@ pysolr calls `get` and `post` on its session, as on a requests session, and read
 that on urllib3, the library requests is itself built on, which does the HTTP: kept-alive
 connections per host, timeouts, TLS. What requests adds around each call (cookies, redirects,
 hooks, proxies, merging of settings, the address parsed three times) serves no call to Solr and
-cost about 0.3 ms of each search of the API (bench/RESULTS.md).
+cost 0.4 to 0.8 ms of each search of the API (bench/RESULTS.md).
 
 Failures are raised as requests' exceptions, the ones pysolr turns into SolrError with the
 address and the cause: a timeout as Timeout, anything else on the way as ConnectionError.
@@ -22,8 +22,8 @@ import orjson
 import requests
 import urllib3
 
-#: kept-alive connections per Solr node: the threads of a process (waitress's, a reindex's
-#: senders) each hold one at a time
+#: kept-alive connections per Solr node (the threads of a process, waitress's or a reindex's
+#: senders, each hold one at a time), and nodes whose connections are kept
 POOL_SIZE = 10
 
 
