@@ -5,7 +5,7 @@ Without it the first page of each kind in a fresh process took up to two seconds
 compiles a template into Python on its first use, Deform's widget templates likewise,
 SQLAlchemy configures its mappers on its first query). A compiled template is kept on disk
 (`recueil.template_cache`), so a restart, and every other process, reads it instead of
-compiling it again.
+compiling it again. What the process then holds is frozen for the garbage collector.
 """
 import gc
 import logging

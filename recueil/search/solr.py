@@ -78,13 +78,6 @@ class _Decoder:
     decode = staticmethod(orjson.loads)
 
 
-def solr_session(username: str | None = None, password: str | None = None,
-                 ca_bundle: str | None = None) -> SolrSession:
-    """The HTTP session of a Solr client: kept-alive connections, the credentials and the
-    certificate authorities of the settings."""
-    return SolrSession(username, password, ca_bundle)
-
-
 def _split_credentials(url: str) -> tuple[str, str | None, str | None]:
     """(url without credentials, user, password): credentials written in `solr.url` go to
     the session, so that no address shown in a log or an error carries them."""
@@ -113,8 +106,8 @@ class SolrSearch(SearchBackend):
         self.timeout = timeout
         self.url_for = url_for or (lambda practice: "")
         if session is None:
-            session = solr_session(username or url_user,
-                                   password if username else url_password, ca_bundle)
+            session = SolrSession(username or url_user,
+                                  password if username else url_password, ca_bundle)
         self.session = session
         #: the SolrCloud's live nodes (None: `url` is one Solr, or a load balancer)
         self.nodes = nodes
