@@ -10,9 +10,13 @@ kept-alive HTTP/1.1 connection, until its whole body is read. Beside it, on anot
 connection, the raw Solr request: the very parameters `SolrSearch.params` builds for the same
 search (q, fq with {!tag}, sort, rows, and the stored fields the API's records are built
 from), sent to the application's request handler (/recherche: every facet, the form of the
-answer) as pysolr sends them (GET, a form past 1 024 characters). Samples alternate API / Solr (order swapped every
-round) after a warm-up; several queries, each a text query with two facet filters, every facet
-counted. The Solr core must hold the database's published practices (indexed if not).
+answer) as pysolr sends them (GET, a form past 1 024 characters). In the same rounds, the
+stack's two floors (floor_app): a bare WSGI application in waitress that asks Solr through the
+application's client and sends its answer back, with pysolr or with the client's session alone;
+what an application on this stack cannot go below. Samples alternate the sides (each round
+starts with another one) after a warm-up; several queries, each a text query with two facet
+filters, every facet counted. The Solr core must hold the database's published practices
+(indexed if not).
 
 `sql`: `SqlSearch.search` (the embedded backend: count, page and every facet's counts) on a
 mix of realistic requests, each in a fresh session like a web request, interleaved; then the
@@ -119,16 +123,64 @@ def solr_request(params: dict) -> tuple[str, str, bytes | None, dict]:
 
 # -- the application server ------------------------------------------------------------------------
 def serve(args):
-    """(subprocess) the application in waitress, on a free port printed on stdout."""
+    """(subprocess) the application in waitress, or with --floor the stack's floor
+    (floor_app), on a free port printed on stdout."""
     import logging
 
     import waitress
 
     logging.basicConfig(level=logging.WARNING)
-    app = common.make_app(args.db[0], backend="solr", solr_url=args.solr)
-    server = waitress.create_server(timed(app), host="127.0.0.1", port=0)
+    if args.floor:
+        app = floor_app(args.db[0], args.solr, args.floor)
+    else:
+        app = timed(common.make_app(args.db[0], backend="solr", solr_url=args.solr))
+    server = waitress.create_server(app, host="127.0.0.1", port=0)
     print(server.effective_port, flush=True)
     server.run()
+
+
+#: the floors of the stack: what the least application on it costs, beside the API
+FLOORS = {
+    "pysolr": "plancher : waitress et pysolr, réponse de Solr décodée puis réécrite",
+    "session": "plancher : waitress et la session du client (urllib3), réponse de Solr telle quelle",
+}
+
+
+def floor_app(db: str, solr: str, through: str):
+    """(server process) The least an application on this stack can do for a search of the
+    API: a bare WSGI application in waitress that reads the query string into a
+    SearchRequest, asks Solr the application's own parameters through the application's own
+    client (SolrSearch: pysolr on its session), and writes back what Solr said. No Pyramid,
+    no view, no records or facets of ours.
+
+    `through="pysolr"`: pysolr's search, its answer decoded (as the application's) and written
+    again by orjson; `through="session"`: the client's session alone, Solr's bytes as they
+    came (what pysolr and the decoding cost is the difference)."""
+    import orjson
+
+    from recueil.search.documents import RECORD_FIELDS
+    from recueil.search.solr import SolrSearch
+
+    backend = SolrSearch(solr)
+    codes = allowed_codes(db)
+
+    def application(environ, start_response):
+        from recueil.search.query import parse
+
+        params = urllib.parse.parse_qsl(environ.get("QUERY_STRING", ""))
+        state = parse(MultiDict(params), codes, strict=True)
+        if through == "pysolr":
+            params = backend.params(state, RECORD_FIELDS)
+            body = orjson.dumps(backend.client.search(params.pop("q"), **params).raw_response)
+        else:
+            method, path, data, headers = solr_request(backend.params(state, RECORD_FIELDS))
+            body = backend.session.request(method, solr + path, data=data, headers=headers,
+                                           timeout=backend.timeout).content
+        start_response("200 OK", [("Content-Type", "application/json"),
+                                  ("Content-Length", str(len(body)))])
+        return [body]
+
+    return application
 
 
 #: the header where the bench's server writes when the application started and ended, and
@@ -174,9 +226,10 @@ def timed(app):
 
 
 class AppServer:
-    def __init__(self, db: str, solr: str):
+    def __init__(self, db: str, solr: str, floor: str | None = None):
         self.process = subprocess.Popen(
-            [sys.executable, "-W", "ignore", __file__, "serve", "--db", db, "--solr", solr],
+            [sys.executable, "-W", "ignore", __file__, "serve", "--db", db, "--solr", solr,
+             *(["--floor", floor] if floor else [])],
             stdout=subprocess.PIPE, text=True)
         line = self.process.stdout.readline()
         if not line.strip():
@@ -200,24 +253,32 @@ def ensure_indexed(db: str, solr: str) -> int:
     return published
 
 
-def parse_all(db: str, queries) -> list:
-    """SearchRequests of the queries, validated against the database's vocabularies."""
+def allowed_codes(db: str) -> dict[str, set[str]]:
+    """The codes each facet accepts, from the database's vocabularies."""
     from sqlalchemy.orm import Session
 
-    from recueil.search.query import parse
     from recueil.services.references import References
     from recueil.views.facets import allowed_codes
 
     engine = common.make_engine(db)
     with Session(engine) as session:
         codes = allowed_codes(References(session))
-        requests = [parse(MultiDict(params), codes, strict=True) for params in queries]
     engine.dispose()
-    return requests
+    return codes
+
+
+def parse_all(db: str, queries) -> list:
+    """SearchRequests of the queries, validated against the database's vocabularies."""
+    from recueil.search.query import parse
+
+    codes = allowed_codes(db)
+    return [parse(MultiDict(params), codes, strict=True) for params in queries]
 
 
 # -- API vs raw Solr --------------------------------------------------------------------------------
-def api_vs_solr(db: str, solr: str, samples: int, warmup: int) -> dict:
+def api_vs_solr(db: str, solr: str, samples: int, warmup: int, floors: bool = True) -> dict:
+    """The API and the raw request in turn; with `floors`, the stack's floors (floor_app) in
+    the same turns. Each round starts with a different side."""
     from recueil.search.documents import RECORD_FIELDS
     from recueil.search.solr import SolrSearch
 
@@ -226,51 +287,57 @@ def api_vs_solr(db: str, solr: str, samples: int, warmup: int) -> dict:
     requests = parse_all(db, params_list)
     builder = SolrSearch(solr)
     raw = [solr_request(builder.params(r, RECORD_FIELDS)) for r in requests]
-    server = AppServer(db, solr)
-    api_client, solr_client = Client(server.url), Client(solr)
-    times = {i: {"api": [], "solr": []} for i in range(len(params_list))}
+    queries = [urllib.parse.urlencode(params) for params in params_list]
+    servers = {"api": AppServer(db, solr)}
+    if floors:
+        servers.update({name: AppServer(db, solr, floor=name) for name in FLOORS})
+    clients = {side: Client(server.url) for side, server in servers.items()}
+    clients["solr"] = Client(solr)
+    sides = list(clients)
+    times = {i: {side: [] for side in sides} for i in range(len(params_list))}
     #: the API's requests split by the server's timings; "solr brut" is the raw request of
     #: the same round, for comparison with the application's own call
     split = {"avant l'application": [], "appel de l'application à Solr": [],
              "pour mémoire, Solr brut au même tour": [], "travail propre de l'application": [],
              "après l'application": []}
     totals = {}
+
+    def call(side, i):
+        if side == "solr":
+            return clients[side].request(*raw[i])
+        path = "/api/pratiques" if side == "api" else "/"
+        return clients[side].request("GET", f"{path}?{queries[i]}")
+
     try:
-        def api_call(i):
-            query = urllib.parse.urlencode(params_list[i])
-            return api_client.request("GET", f"/api/pratiques?{query}")
-
-        def solr_call(i):
-            method, path, body, headers = raw[i]
-            return solr_client.request(method, path, body, headers)
-
-        for i in range(len(params_list)):  # the same totals on both sides
-            api_total = json.loads(api_call(i)[0])["total"]
-            solr_total = json.loads(solr_call(i)[0])["response"]["numFound"]
-            if api_total != solr_total:
-                raise AssertionError(f"requête {i} : API {api_total} ≠ Solr {solr_total}")
-            totals[i] = api_total
+        for i in range(len(params_list)):  # the same totals on every side
+            found = {side: json.loads(call(side, i)[0]) for side in sides}
+            counts = {side: answer["total"] if side == "api" else answer["response"]["numFound"]
+                      for side, answer in found.items()}
+            if len(set(counts.values())) != 1:
+                raise AssertionError(f"requête {i} : totaux différents {counts}")
+            totals[i] = counts["api"]
         for _ in range(warmup):
             for i in range(len(params_list)):
-                api_call(i)
-                solr_call(i)
+                for side in sides:
+                    call(side, i)
         for round_ in range(samples):
+            first = round_ % len(sides)
             for i in range(len(params_list)):
-                pair = (("api", api_call), ("solr", solr_call))
-                for side, call in (pair if round_ % 2 == 0 else pair[::-1]):
-                    times[i][side].append(call(i)[1])
+                for side in sides[first:] + sides[:first]:
+                    times[i][side].append(call(side, i)[1])
                 started, ended, solr_seconds = map(
-                    float, api_client.last_headers[TIMING_HEADER].split())
-                sent = api_client.last_started
+                    float, clients["api"].last_headers[TIMING_HEADER].split())
+                sent = clients["api"].last_started
                 for name, seconds in zip(split, (
                         started - sent, solr_seconds, times[i]["solr"][-1],
                         ended - started - solr_seconds, sent + times[i]["api"][-1] - ended),
                         strict=True):
                     split[name].append(seconds)
     finally:
-        api_client.close()
-        solr_client.close()
-        server.stop()
+        for client in clients.values():
+            client.close()
+        for server in servers.values():
+            server.stop()
     return {"published": published, "times": times, "totals": totals, "params": params_list,
             "raw": raw, "split": {name: common.summary(values)["median"]
                                   for name, values in split.items()}}
@@ -427,7 +494,8 @@ def run_api(args) -> None:
         f"persistante ; requête Solr brute sur le même cœur, au même gestionnaire "
         f"(`/recherche-enregistrements`, qui renvoie les champs stockés dont l'API fait ses "
         f"enregistrements), avec les paramètres de `SolrSearch.params`, envoyée comme pysolr l'envoie. "
-        f"Alternance API/Solr (ordre inversé à chaque tour), {args.warmup} tours de chauffe, "
+        f"Alternance de l'API, des deux planchers de la pile et de Solr brut (chaque tour commence "
+        f"par un autre côté), {args.warmup} tours de chauffe, "
         f"**{args.samples} mesures par requête et par côté**. Chaque requête : un texte, deux filtres "
         f"de facettes, toutes les facettes comptées, 20 résultats.",
     ]
@@ -463,6 +531,7 @@ def run_api(args) -> None:
             f"{common.verdict(ratio <= 1.5)} ; écart absolu des médianes "
             f"{common.ms(api['median'] - solr['median'])} ms.",
         ]
+        lines += floor_lines(times, solr["median"], api["median"])
         lines.append(
             "- Où passe le temps d'une requête de l'API, d'après les horloges du serveur et du "
             "client (médianes) : " + ", ".join(f"{name} {s * 1000:.2f} ms"
@@ -487,6 +556,41 @@ def run_api(args) -> None:
                 "- Où passe le temps de l'API (médianes par étape, dans le processus, hors HTTP et "
                 "Pyramid) : " + ", ".join(f"{name} {s * 1000:.2f} ms" for name, s in steps.items()) + ".")
     common.append(args.results, "\n".join(lines))
+
+
+def floor_lines(times: dict, solr_median: float, api_median: float) -> list[str]:
+    """The floors of the stack beside the API and raw Solr, and what the goal leaves to
+    Pyramid and the view above the floor that goes through pysolr."""
+    medians = {}
+    for side in FLOORS:
+        medians[side] = common.summary([t for per_query in times.values()
+                                        for t in per_query[side]])
+    lines = [
+        "",
+        "Planchers de la pile, aux mêmes tours (une application WSGI nue dans waitress qui lit "
+        "la requête, pose à Solr les paramètres de l'application par son propre client et "
+        "renvoie ce que Solr a répondu ; ni Pyramid, ni vue, ni enregistrements, ni facettes) :",
+        "",
+        "| Côté | médiane (ms) | p95 (ms) | rapport à Solr brut |",
+        "|---|---:|---:|---:|",
+    ]
+    for side in ("session", "pysolr"):
+        s = medians[side]
+        lines.append(f"| {FLOORS[side]} | {common.ms(s['median'])} | {common.ms(s['p95'])} | "
+                     f"{s['median'] / solr_median:.2f} |")
+    floor = medians["pysolr"]["median"]
+    room = 1.5 * solr_median - floor
+    lines += [
+        "",
+        f"- pysolr et le décodage, au-delà de la session seule : "
+        f"{common.ms(floor - medians['session']['median'])} ms ; Pyramid et la vue, au-delà du "
+        f"plancher pysolr : {common.ms(api_median - floor)} ms.",
+        (f"- Ce que l'objectif de 1,5 × laisse à Pyramid et à la vue au-dessus du plancher "
+         f"pysolr : {common.ms(room)} ms." if room > 0 else
+         f"- Le plancher pysolr est déjà à {floor / solr_median:.2f} × Solr brut : à cette "
+         f"vitesse de Solr, aucune application sur cette pile n'atteint 1,5 ×."),
+    ]
+    return lines
 
 
 # -- the embedded backend ------------------------------------------------------------------------------
@@ -643,6 +747,7 @@ def main(argv=None):
     srv = sub.add_parser("serve")
     srv.add_argument("--db", action="append", required=True)
     srv.add_argument("--solr", required=True)
+    srv.add_argument("--floor", choices=sorted(FLOORS))
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHONWARNINGS", "ignore")
     {"api": run_api, "sql": run_sql, "serve": serve}[args.command](args)
