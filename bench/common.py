@@ -106,10 +106,11 @@ def app_settings(url: str, backend: str = "sql", solr_url: str = "") -> dict:
     return settings
 
 
-def make_app(url: str, backend: str = "sql", solr_url: str = ""):
+def make_app(url: str, backend: str = "sql", solr_url: str = "", **extra: str):
+    """The application on this database; `extra`: more settings (e.g. pyramid.includes)."""
     from recueil import main
 
-    return main({}, **app_settings(url, backend, solr_url))
+    return main({}, **app_settings(url, backend, solr_url), **extra)
 
 
 # -- Solr ------------------------------------------------------------------------------------------
