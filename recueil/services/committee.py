@@ -30,6 +30,7 @@ from ..models.committee import (
     PUBLICATION_DELAY_DAYS,
     RATINGS,
 )
+from ..models.practice import in_workflow_states
 from ..models.user import INSTITUTION_TYPES, UserRole
 from ..settings import public_url
 from . import access, notifications, workflow
@@ -97,7 +98,7 @@ def _check_open(session: CommitteeSession) -> None:
 def admissible_practices(dbsession: Session) -> list[Practice]:
     """Practices the moderation declared admissible, waiting for a session."""
     return list(dbsession.scalars(
-        select(Practice).where(Practice.status == "recevable").order_by(Practice.reference)
+        select(Practice).where(in_workflow_states(("recevable",))).order_by(Practice.reference)
     ))
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.sql import Select
 
 from ...forms.types import FrenchDate
 from ...models import Practice, PracticeTerm
-from ...models.practice import STATUSES
+from ...models.practice import STATUSES, in_workflow_states
 
 #: States a moderator works on, and those a practice leaves moderation in.
 QUEUE_STATUSES = ("soumise", "en_moderation", "complement_demande")
@@ -147,7 +147,7 @@ def counts(dbsession: Session, filters: QueueFilters) -> dict[str, int]:
 def queue(dbsession: Session, filters: QueueFilters,
           per_page: int = PER_PAGE) -> tuple[list[Practice], int]:
     """One page of the queue, and how many practices it holds in all."""
-    base = _filtered(select(Practice).where(Practice.status.in_(filters.statuses)), filters)
+    base = _filtered(select(Practice).where(in_workflow_states(filters.statuses)), filters)
     total = dbsession.scalar(select(func.count()).select_from(base.subquery()))
     received = _received()
     order = {
