@@ -10,13 +10,14 @@ kept-alive HTTP/1.1 connection, until its whole body is read. Beside it, on anot
 connection, the raw Solr request: the very parameters `SolrSearch.params` builds for the same
 search (q, fq with {!tag}, sort, rows, and the stored fields the API's records are built
 from), sent to the application's request handler (/recherche: every facet, the form of the
-answer) as pysolr sends them (GET, a form past 1 024 characters). In the same rounds, the
-stack's two floors (floor_app): a bare WSGI application in waitress that asks Solr through the
-application's client and sends its answer back, with pysolr or with the client's session alone;
-what an application on this stack cannot go below. Samples alternate the sides (each round
-starts with another one) after a warm-up; several queries, each a text query with two facet
-filters, every facet counted. The Solr core must hold the database's published practices
-(indexed if not).
+answer) as pysolr sends them (GET, a form past 1 024 characters). Samples alternate API / Solr
+(order swapped every round) after a warm-up; several queries, each a text query with two facet
+filters, every facet counted. Then, in the same way, each of the stack's three floors against
+raw Solr: an application that only asks Solr the same search through the application's client
+and sends its answer back (a bare WSGI application with the client's session alone, or with
+pysolr; the whole Pyramid application with a view that only searches); what no application on
+this stack goes below. The Solr core must hold the database's published practices (indexed if
+not).
 
 `sql`: `SqlSearch.search` (the embedded backend: count, page and every facet's counts) on a
 mix of realistic requests, each in a fresh session like a web request, interleaved; then the
@@ -310,8 +311,9 @@ def parse_all(db: str, queries) -> list:
 
 # -- API vs raw Solr --------------------------------------------------------------------------------
 def api_vs_solr(db: str, solr: str, samples: int, warmup: int, floors: bool = True) -> dict:
-    """The API and the raw request in turn; with `floors`, the stack's floors (floor_app) in
-    the same turns. Each round starts with a different side."""
+    """The API and the raw request in turn (order swapped every round); with `floors`, then
+    each of the stack's floors (floor_app) and the raw request in turn, in the same way, one
+    server at a time as for the API."""
     from recueil.search.documents import RECORD_FIELDS
     from recueil.search.solr import SolrSearch
 
@@ -321,13 +323,6 @@ def api_vs_solr(db: str, solr: str, samples: int, warmup: int, floors: bool = Tr
     builder = SolrSearch(solr)
     raw = [solr_request(builder.params(r, RECORD_FIELDS)) for r in requests]
     queries = [urllib.parse.urlencode(params) for params in params_list]
-    servers = {"api": AppServer(db, solr)}
-    if floors:
-        servers.update({name: AppServer(db, solr, floor=name) for name in FLOORS})
-    clients = {side: Client(server.url) for side, server in servers.items()}
-    clients["solr"] = Client(solr)
-    sides = list(clients)
-    times = {i: {side: [] for side in sides} for i in range(len(params_list))}
     #: the API's requests split by the server's timings; "solr brut" is the raw request of
     #: the same round, for comparison with the application's own call
     split = {"avant l'application": [], "appel de l'application à Solr": [],
@@ -335,45 +330,56 @@ def api_vs_solr(db: str, solr: str, samples: int, warmup: int, floors: bool = Tr
              "après l'application": []}
     totals = {}
 
-    def call(side, i):
-        if side == "solr":
-            return clients[side].request(*raw[i])
+    def alternate(side: str) -> dict:
+        """{query: {side: seconds, "solr": seconds}} of `side`'s server and raw Solr in turn."""
+        server = AppServer(db, solr, floor=None if side == "api" else side)
+        client, solr_client = Client(server.url), Client(solr)
         path = {"api": "/api/pratiques", "pyramid": FLOOR_ROUTE}.get(side, "/")
-        return clients[side].request("GET", f"{path}?{queries[i]}")
+        times = {i: {side: [], "solr": []} for i in range(len(params_list))}
 
-    try:
-        for i in range(len(params_list)):  # the same totals on every side
-            found = {side: json.loads(call(side, i)[0]) for side in sides}
-            counts = {side: answer["total"] if side == "api" else answer["response"]["numFound"]
-                      for side, answer in found.items()}
-            if len(set(counts.values())) != 1:
-                raise AssertionError(f"requête {i} : totaux différents {counts}")
-            totals[i] = counts["api"]
-        for _ in range(warmup):
-            for i in range(len(params_list)):
-                for side in sides:
-                    call(side, i)
-        for round_ in range(samples):
-            first = round_ % len(sides)
-            for i in range(len(params_list)):
-                for side in sides[first:] + sides[:first]:
-                    times[i][side].append(call(side, i)[1])
-                started, ended, solr_seconds = map(
-                    float, clients["api"].last_headers[TIMING_HEADER].split())
-                sent = clients["api"].last_started
-                for name, seconds in zip(split, (
-                        started - sent, solr_seconds, times[i]["solr"][-1],
-                        ended - started - solr_seconds, sent + times[i]["api"][-1] - ended),
-                        strict=True):
-                    split[name].append(seconds)
-    finally:
-        for client in clients.values():
+        def own_call(i):
+            return client.request("GET", f"{path}?{queries[i]}")
+
+        def solr_call(i):
+            return solr_client.request(*raw[i])
+
+        try:
+            for i in range(len(params_list)):  # the same totals on both sides
+                answer = json.loads(own_call(i)[0])
+                total = answer["total"] if side == "api" else answer["response"]["numFound"]
+                solr_total = json.loads(solr_call(i)[0])["response"]["numFound"]
+                if total != solr_total or totals.setdefault(i, total) != total:
+                    raise AssertionError(f"requête {i} : {side} {total} ≠ Solr {solr_total}")
+            for _ in range(warmup):
+                for i in range(len(params_list)):
+                    own_call(i)
+                    solr_call(i)
+            for round_ in range(samples):
+                for i in range(len(params_list)):
+                    pair = ((side, own_call), ("solr", solr_call))
+                    for name, call in (pair if round_ % 2 == 0 else pair[::-1]):
+                        times[i][name].append(call(i)[1])
+                    if side != "api":
+                        continue
+                    started, ended, solr_seconds = map(
+                        float, client.last_headers[TIMING_HEADER].split())
+                    sent = client.last_started
+                    for name, seconds in zip(split, (
+                            started - sent, solr_seconds, times[i]["solr"][-1],
+                            ended - started - solr_seconds, sent + times[i]["api"][-1] - ended),
+                            strict=True):
+                        split[name].append(seconds)
+        finally:
             client.close()
-        for server in servers.values():
+            solr_client.close()
             server.stop()
+        return times
+
+    times = alternate("api")
+    floor_times = {side: alternate(side) for side in FLOORS} if floors else {}
     return {"published": published, "times": times, "totals": totals, "params": params_list,
-            "raw": raw, "split": {name: common.summary(values)["median"]
-                                  for name, values in split.items()}}
+            "raw": raw, "floors": floor_times,
+            "split": {name: common.summary(values)["median"] for name, values in split.items()}}
 
 
 def breakdown(db: str, solr: str, rounds: int = 30) -> dict:
@@ -527,8 +533,7 @@ def run_api(args) -> None:
         f"persistante ; requête Solr brute sur le même cœur, au même gestionnaire "
         f"(`/recherche-enregistrements`, qui renvoie les champs stockés dont l'API fait ses "
         f"enregistrements), avec les paramètres de `SolrSearch.params`, envoyée comme pysolr l'envoie. "
-        f"Alternance de l'API, des deux planchers de la pile et de Solr brut (chaque tour commence "
-        f"par un autre côté), {args.warmup} tours de chauffe, "
+        f"Alternance API/Solr (ordre inversé à chaque tour), {args.warmup} tours de chauffe, "
         f"**{args.samples} mesures par requête et par côté**. Chaque requête : un texte, deux filtres "
         f"de facettes, toutes les facettes comptées, 20 résultats.",
     ]
@@ -564,7 +569,8 @@ def run_api(args) -> None:
             f"{common.verdict(ratio <= 1.5)} ; écart absolu des médianes "
             f"{common.ms(api['median'] - solr['median'])} ms.",
         ]
-        lines += floor_lines(times, solr["median"], api["median"])
+        if result["floors"]:
+            lines += floor_lines(result["floors"], api["median"], solr["median"])
         lines.append(
             "- Où passe le temps d'une requête de l'API, d'après les horloges du serveur et du "
             "client (médianes) : " + ", ".join(f"{name} {s * 1000:.2f} ms"
@@ -591,47 +597,49 @@ def run_api(args) -> None:
     common.append(args.results, "\n".join(lines))
 
 
-def floor_lines(times: dict, solr_median: float, api_median: float) -> list[str]:
-    """The floors of the stack beside the API and raw Solr, and what the goal leaves to
-    Pyramid and the view above the floor that goes through pysolr."""
-    medians = {}
-    for side in FLOORS:
-        medians[side] = common.summary([t for per_query in times.values()
-                                        for t in per_query[side]])
+def floor_lines(floors: dict, api_median: float, solr_median: float) -> list[str]:
+    """The floors of the stack, each against the raw requests of its own pass, and what the
+    goal leaves to the API's own view above the Pyramid floor (distances in multiples of raw
+    Solr, so that passes on a Solr a little faster or slower compare)."""
+    ratios = {}
     lines = [
         "",
-        "Planchers de la pile, aux mêmes tours : la même recherche par une application qui ne "
-        "fait qu'elle (lire la requête, poser à Solr les paramètres de l'application par son "
-        "propre client, renvoyer ce que Solr a répondu ; ni enregistrements, ni facettes), dans "
-        "waitress comme l'API :",
+        "Planchers de la pile : la même recherche par une application qui ne fait qu'elle "
+        "(lire la requête, poser à Solr les paramètres de l'application par son propre client, "
+        "renvoyer ce que Solr a répondu ; ni enregistrements, ni facettes), dans waitress comme "
+        "l'API, chacune en alternance avec Solr brut comme l'API, l'une après l'autre :",
         "",
-        "| Côté | médiane (ms) | p95 (ms) | rapport à Solr brut |",
-        "|---|---:|---:|---:|",
+        "| Côté | médiane (ms) | p95 (ms) | Solr brut du même passage (ms) | rapport des médianes |",
+        "|---|---:|---:|---:|---:|",
     ]
     for side, label in FLOORS.items():
-        s = medians[side]
-        lines.append(f"| plancher : {label} | {common.ms(s['median'])} | "
-                     f"{common.ms(s['p95'])} | {s['median'] / solr_median:.2f} |")
-    session, pysolr_, pyramid = (medians[side]["median"] for side in FLOORS)
-    goal = 1.5 * solr_median
+        own = common.summary([t for per_query in floors[side].values() for t in per_query[side]])
+        raw = common.summary([t for per_query in floors[side].values()
+                              for t in per_query["solr"]])
+        ratios[side] = own["median"] / raw["median"]
+        lines.append(f"| plancher : {label} | {common.ms(own['median'])} | "
+                     f"{common.ms(own['p95'])} | {common.ms(raw['median'])} | "
+                     f"{ratios[side]:.2f} |")
+    api_ratio = api_median / solr_median
     lines += [
         "",
-        f"- Au-delà de la session seule : pysolr et le décodage {common.ms(pysolr_ - session)} ms, "
-        f"puis Pyramid (intergiciels, tweens, permission) {common.ms(pyramid - pysolr_)} ms, "
-        f"puis le travail de la vue de l'API (enregistrements, facettes, JSON, ETag, liens) "
-        f"{common.ms(api_median - pyramid)} ms.",
+        f"- En multiples de Solr brut, au-delà de la session seule : pysolr et le décodage "
+        f"{ratios['pysolr'] - ratios['session']:+.2f}, puis Pyramid (intergiciels, tweens, "
+        f"permission) {ratios['pyramid'] - ratios['pysolr']:+.2f}, puis le travail de la vue de "
+        f"l'API (enregistrements, facettes, JSON, ETag, liens) "
+        f"{api_ratio - ratios['pyramid']:+.2f}.",
     ]
-    for label, floor in (("la session seule", session), ("pysolr", pysolr_),
-                         ("Pyramid", pyramid)):
-        if floor >= goal:
+    for label, side in (("la session seule", "session"), ("pysolr", "pysolr"),
+                        ("Pyramid", "pyramid")):
+        if ratios[side] >= 1.5:
             lines.append(
-                f"- Le plancher {label} est déjà à {floor / solr_median:.2f} × Solr brut : à "
-                f"cette vitesse de Solr, aucune application qui passe par lui n'atteint 1,5 ×.")
+                f"- Le plancher {label} est déjà à {ratios[side]:.2f} × Solr brut : à cette "
+                f"vitesse de Solr, aucune application qui passe par lui n'atteint 1,5 ×.")
             break
     else:
-        lines.append(f"- Ce que l'objectif de 1,5 × laisse à la vue de l'API au-dessus du plancher "
-                     f"Pyramid : {common.ms(goal - pyramid)} ms ; elle en prend "
-                     f"{common.ms(api_median - pyramid)}.")
+        lines.append(f"- Ce que l'objectif de 1,5 × laisse à la vue de l'API au-dessus du "
+                     f"plancher Pyramid : {1.5 - ratios['pyramid']:.2f} × Solr brut ; elle en "
+                     f"prend {api_ratio - ratios['pyramid']:.2f}.")
     return lines
 
 
