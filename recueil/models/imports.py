@@ -19,7 +19,9 @@ class ImportBatch(Base):
     """One uploaded file: its bytes, who sent it and when, the report, and the outcome.
 
     The file is kept between the report and the confirmation (the confirmation imports
-    exactly the bytes that were checked), and afterwards as the record of the import.
+    exactly the bytes that were checked), and afterwards for as long as the personal data of
+    closed practices (it holds the contact persons of a partner's practices): then the purge
+    erases it, and the rest stays as the record of the import.
     """
 
     __tablename__ = "import_batches"
@@ -47,6 +49,9 @@ class ImportBatch(Base):
     unchanged: Mapped[int] = mapped_column(Integer, default=0)
     #: invalid rows left out (only when the person chose the valid rows only)
     skipped: Mapped[int] = mapped_column(Integer, default=0)
+    #: when the purge erased the file (services.retention); name, size, fingerprint, report
+    #: and counts stay as the record of the import
+    file_erased_at: Mapped[dt.datetime | None] = mapped_column(DateTime())
 
     @property
     def status_label(self) -> str:

@@ -138,6 +138,10 @@ def _purge(env, args):
           f"{anonymised}")
     if done.essaimages:
         print(f"  l'adresse de {done.essaimages} récit(s) d'essaimage décidé(s)")
+    if done.import_files:
+        abandoned = (f", dont {done.imports_abandoned} jamais confirmé(s), abandonné(s)"
+                     if done.imports_abandoned else "")
+        print(f"  le fichier de {done.import_files} import(s){abandoned} (leur rapport reste)")
 
 
 def _alerts(env, args):

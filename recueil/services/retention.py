@@ -12,11 +12,11 @@ import re
 from collections.abc import Mapping
 
 from pyramid.config import Configurator
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..clock import SystemClock
-from ..models import AccessLink, Essaimage, Practice, RateEvent, Transition
+from ..models import AccessLink, Essaimage, ImportBatch, Practice, RateEvent, Transition
 from ..models.practice import PERSONAL_FIELDS
 from . import ratelimit, workflow
 from .personal_data import anonymise
@@ -110,11 +110,15 @@ class Purged:
     anonymised: list[str] = dataclasses.field(default_factory=list)
     #: accounts of practices taken up (essaimages) whose address was removed
     essaimages: int = 0
+    #: imported files erased (their imports' record and report stay), among them those of
+    #: imports left awaiting confirmation, which the purge abandoned
+    import_files: int = 0
+    imports_abandoned: int = 0
 
     @property
     def nothing(self) -> bool:
         return not (self.links or self.rate_events or self.drafts or self.anonymised
-                    or self.essaimages)
+                    or self.essaimages or self.import_files)
 
 
 def _holds_personal():
@@ -166,6 +170,24 @@ def purge(dbsession: Session, clock: SystemClock, retention: Retention) -> Purge
     for essaimage in decided:
         essaimage.courriel = None  # the account and its decision stay on record
     done.essaimages = len(decided)
+
+    # an imported file holds the contact persons of a partner's practices. One left awaiting
+    # confirmation as long as a draft may wait is abandoned (in one statement, as a
+    # confirmation claims it: of the two, only the first acts); a finished import's file goes
+    # when the personal data of closed practices would
+    done.imports_abandoned = dbsession.execute(
+        update(ImportBatch)
+        .where(ImportBatch.status == "en_attente",
+               ImportBatch.created_at < months_before(now, retention.drafts_months))
+        .values(status="abandonne", finished_at=now, content=b"", file_erased_at=now)
+        .execution_options(synchronize_session=False)).rowcount
+    done.import_files = done.imports_abandoned + dbsession.execute(
+        update(ImportBatch)
+        .where(ImportBatch.status != "en_attente", ImportBatch.file_erased_at.is_(None),
+               func.length(ImportBatch.content) > 0,
+               ImportBatch.finished_at < months_before(now, retention.personal_months))
+        .values(content=b"", file_erased_at=now)
+        .execution_options(synchronize_session=False)).rowcount
     dbsession.flush()
     return done
 

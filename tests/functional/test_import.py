@@ -15,6 +15,7 @@ from recueil.services.passwords import hash_password
 
 from ..conftest import _clean
 from ..factories import make_practice
+from .test_personal_data import run_purge
 
 PASSWORD = "une phrase de passe d'administration"
 ADMIN = "admin@fep.example.fr"
@@ -669,6 +670,44 @@ def test_an_abandoned_import_keeps_its_record_and_imports_nothing(admin, engine)
     assert "Import abandonné : rien n'a été importé." in done
     assert done.html.find(id="etat-import").get_text() == "Abandonné"
     assert count(engine, Practice) == 0 and count(engine, ImportBatch) == 1
+
+
+def batch_files(engine) -> list[tuple[str, int, bytes]]:
+    with engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(
+            sa.select(ImportBatch.status, ImportBatch.size, ImportBatch.content)
+            .order_by(ImportBatch.id))]
+
+
+def test_the_purge_erases_the_files_and_keeps_the_record(admin, engine, wsgi_app, clock):
+    imported_data, waiting_data = csv_file([initiative(1)]), csv_file([initiative(2)])
+    imported = upload(admin, imported_data).follow()
+    imported.forms["confirmation"].submit("lignes", value="toutes").follow()
+    waiting = upload(admin, waiting_data).follow()  # neither confirmed nor abandoned
+    summary = text(imported.html.find(id="resume"))
+
+    clock.advance(days=183)  # a little more than six months: as long as a draft may wait
+    done = run_purge(wsgi_app)
+    assert (done.import_files, done.imports_abandoned) == (1, 1)
+    assert batch_files(engine) == [("importe", len(imported_data), imported_data),
+                                   ("abandonne", len(waiting_data), b"")]
+    page = admin.get(waiting.request.path)
+    assert page.html.find(id="etat-import").get_text() == "Abandonné"
+    assert "confirmation" not in page.forms
+    assert "Le fichier a été effacé le" in text(page.html.find(id="fichier-efface"))
+    assert admin.get(imported.request.path).html.find(id="fichier-efface") is None
+
+    clock.advance(days=183)  # a year after the import: its file goes, its report stays
+    done = run_purge(wsgi_app)
+    assert (done.import_files, done.imports_abandoned) == (1, 0)
+    assert batch_files(engine) == [("importe", len(imported_data), b""),
+                                   ("abandonne", len(waiting_data), b"")]
+    page = admin.get(imported.request.path)
+    assert page.html.find(id="etat-import").get_text() == "Importé"
+    assert text(page.html.find(id="resume")) == summary
+    assert "durée de conservation est écoulée" in text(page.html.find(id="fichier-efface"))
+    assert count(engine, Practice) == 1  # what the file brought in is not touched
+    assert run_purge(wsgi_app).import_files == 0
 
 
 def test_a_refused_file_and_a_missing_one_say_why(admin, engine):
