@@ -13,13 +13,15 @@ ESSAIMAGE_STATUSES = {
     "a_moderer": "À modérer",
     "publie": "Publié",
     "refuse": "Refusé",
+    "retire": "Retiré",
 }
 
 
 class Essaimage(Base):
     """One account of a practice taken up elsewhere: waiting for the moderators, then
-    published on the practice's page or refused; the decision stays on the row (who, when,
-    why), the address goes after the retention period."""
+    published on the practice's page or refused, and a published one may be withdrawn; the
+    last decision stays on the row (who, when, why) and each one in the practice's history,
+    the address goes after the retention period."""
 
     __tablename__ = "essaimages"
 
@@ -38,7 +40,7 @@ class Essaimage(Base):
     decided_by: Mapped[str | None] = mapped_column(String(254))
     decided_by_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id"))
-    #: the moderator's note (why it was refused), never public
+    #: the moderator's note (why it was refused or withdrawn), never public
     motif: Mapped[str | None] = mapped_column(Text)
 
     practice: Mapped[Practice] = relationship()

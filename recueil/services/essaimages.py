@@ -1,5 +1,6 @@
 """Essaimage: a team that took up a published practice tells it, the moderators publish or
-refuse the account, and the practice's declarant hears of each one published.
+refuse the account (and may withdraw a published one, saying why), and the practice's
+declarant hears of each one published.
 
 A practice counts its published accounts (``Practice.nombre_essaimages``): changing the
 count changes the practice's row, so both search indexes, the open data's validators and
@@ -19,14 +20,16 @@ from ..models.practice import PUBLIC_STATUSES
 from ..settings import public_url
 from . import notifications, ratelimit, workflow
 
-PENDING, PUBLISHED, REFUSED = "a_moderer", "publie", "refuse"
-#: what a moderator may do with an account waiting for them: action -> state reached
-ACTIONS = {"publier": PUBLISHED, "refuser": REFUSED}
+PENDING, PUBLISHED, REFUSED, WITHDRAWN = "a_moderer", "publie", "refuse", "retire"
+#: what a moderator may do with an account: action -> (the state it acts on, the state reached)
+ACTIONS = {"publier": (PENDING, PUBLISHED), "refuser": (PENDING, REFUSED),
+           "retirer": (PUBLISHED, WITHDRAWN)}
 #: the accounts listed per page of the moderation list
 PER_PAGE = 30
 HISTORY_NOTE = {
     PUBLISHED: "Essaimage publié : {structure} ({departement}).",
     REFUSED: "Essaimage refusé : {structure} ({departement}).",
+    WITHDRAWN: "Essaimage retiré de la page : {structure} ({departement}). Motif : {motif}",
 }
 
 
@@ -104,18 +107,25 @@ class Decision:
 
 def decide(dbsession: Session, clock: SystemClock, essaimage_id: int, action: str,
            actor: workflow.Actor, motif: str = "") -> Decision:
-    """Publish or refuse a waiting account, once: of two moderators deciding at the same
-    time, the second is told it was done (DecisionError) and changes nothing."""
+    """Publish or refuse a waiting account, or withdraw a published one (its motif is
+    required), once: of two moderators deciding at the same time, the second is told it was
+    done (DecisionError) and changes nothing."""
     if action not in ACTIONS:
-        raise DecisionError("Action inconnue : choisissez « Publier » ou « Refuser ».")
-    status = ACTIONS[action]
+        raise DecisionError("Action inconnue : choisissez « Publier », « Refuser » ou "
+                            "« Retirer ».")
+    origin, status = ACTIONS[action]
+    motif = (motif or "").strip()
+    if status == WITHDRAWN and not motif:
+        raise DecisionError("Le récit n'a pas été retiré : donnez le motif du retrait "
+                            "(champ « Motif du retrait ») ; il reste dans l'historique de la "
+                            "pratique.")
     now = clock.now()
     # one statement that checks and changes the state: a decision is never taken twice
     taken = dbsession.execute(
         update(Essaimage)
-        .where(Essaimage.id == essaimage_id, Essaimage.status == PENDING)
+        .where(Essaimage.id == essaimage_id, Essaimage.status == origin)
         .values(status=status, decided_at=now, decided_by=actor.label,
-                decided_by_user_id=actor.user_id, motif=(motif or "").strip() or None)
+                decided_by_user_id=actor.user_id, motif=motif or None)
         .execution_options(synchronize_session=False)
     ).rowcount
     essaimage = dbsession.get(Essaimage, essaimage_id)
@@ -128,10 +138,10 @@ def decide(dbsession: Session, clock: SystemClock, essaimage_id: int, action: st
             f"{_day(essaimage.decided_at)} par {essaimage.decided_by}) : rien n'a été changé."
         )
     practice = essaimage.practice
-    if status == PUBLISHED:
+    if PUBLISHED in (origin, status):
         recount(dbsession, practice)
     workflow.note(dbsession, clock, practice, actor, HISTORY_NOTE[status].format(
-        structure=essaimage.structure, departement=essaimage.departement))
+        structure=essaimage.structure, departement=essaimage.departement, motif=motif))
     return Decision(essaimage, status)
 
 

@@ -1,4 +1,5 @@
-"""The moderators' list of essaimage accounts: publish or refuse each, the decided kept."""
+"""The moderators' list of essaimage accounts: publish or refuse each, withdraw a published
+one, the decided kept."""
 from pyramid.csrf import get_csrf_token
 from pyramid.httpexceptions import HTTPFound
 from pyramid.view import view_config
@@ -11,6 +12,7 @@ from .pagination import pagination
 DONE = {
     essaimages.PUBLISHED: "Le récit de {structure} est publié sur la page de la pratique.",
     essaimages.REFUSED: "Le récit de {structure} est refusé : il ne sera pas publié.",
+    essaimages.WITHDRAWN: "Le récit de {structure} est retiré de la page de la pratique.",
 }
 
 

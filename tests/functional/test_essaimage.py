@@ -253,8 +253,10 @@ def test_publishing_shows_the_account_and_tells_the_declarant(testapp, moderator
     assert "Essaimage publié : Service de l'aide sociale à l'enfance du Lot (46)." in notes
     # decided, it stays in the list of the published ones, with who decided
     published = moderator.get("/gestion/essaimages?statut=publie")
-    assert MODERATOR in queue_item(published, essaimage_id).text
-    assert not queue_item(published, essaimage_id).select("form")
+    item = queue_item(published, essaimage_id)
+    assert MODERATOR in item.text
+    assert not item.select(f"#decision-{essaimage_id}")  # only its withdrawal is offered
+    assert item.select_one(f"#retrait-{essaimage_id} button").get_text() == "Retirer de la page"
 
 
 def test_a_refused_account_stays_out_of_the_page_with_its_note(testapp, moderator, practice,
@@ -284,6 +286,41 @@ def test_an_account_is_decided_once(testapp, moderator, practice, engine, mailbo
     assert "Ce récit n'existe plus." in unknown.text
     decide(moderator, essaimage_id, "effacer").follow()
     assert accounts(engine)[0][2] == "publie"
+
+
+def test_a_published_account_is_withdrawn_with_its_motif(testapp, moderator, spread, engine):
+    with engine.connect() as connection:
+        lot, gironde = connection.scalars(sa.select(Essaimage.id).order_by(Essaimage.id)).all()
+
+    refused = decide(moderator, lot, "retirer", motif="  ").follow()
+    assert "donnez le motif du retrait (champ « Motif du retrait »)" in refused.text
+    assert [a[2] for a in accounts(engine)] == ["publie", "publie"]
+
+    done = decide(moderator, lot, "retirer", motif="L'équipe ne l'a finalement pas repris.")
+    assert "Le récit de Service de l'aide sociale à l'enfance du Lot est retiré" in (
+        done.follow().text)
+    assert [a[2] for a in accounts(engine)] == ["retire", "publie"]
+    page = testapp.get(f"/pratiques/{spread.id}")
+    section = page.html.select_one("#essaimages")
+    assert section.h2.get_text(" ", strip=True) == "Cette pratique a inspiré une autre équipe"
+    assert "Lot (46)" not in section.text and "Association girondine" in section.text
+    assert testapp.get("/api/pratiques?essaimee=true").json["resultats"][0][
+        "nombre_essaimages"] == 1
+    withdrawn = moderator.get("/gestion/essaimages?statut=retire")
+    item = queue_item(withdrawn, lot)
+    assert "L'équipe ne l'a finalement pas repris." in item.text and not item.select("form")
+    with engine.connect() as connection:
+        notes = connection.scalars(sa.select(Transition.comment)
+                                   .where(Transition.practice_id == spread.id)).all()
+    assert ("Essaimage retiré de la page : Service de l'aide sociale à l'enfance du Lot (46). "
+            "Motif : L'équipe ne l'a finalement pas repris.") in notes
+
+    # withdrawn once; a waiting or withdrawn account cannot be withdrawn
+    again = decide(moderator, lot, "retirer", motif="Encore.").follow()
+    assert "Ce récit a déjà été traité (retiré le" in again.text
+    decide(moderator, gironde, "retirer", motif="Doublon d'un autre récit.")
+    assert not testapp.get(f"/pratiques/{spread.id}").html.select("#essaimages")
+    assert testapp.get("/api/pratiques?essaimee=true").json["resultats"] == []
 
 
 def test_a_decision_needs_the_csrf_token(testapp, moderator, practice, engine):
