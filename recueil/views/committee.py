@@ -412,38 +412,53 @@ def synthesis(request):
     return _synthesis_page(request)
 
 
+def _decision_post(request, make_form, failed_as: str, act, done):
+    """What deciding and correcting share: the practice's form (`make_form(item)`)
+    validated, its motivation read as the decision wants it (complements for an
+    adjournment), `act(item, appstruct, decision, motivation)` called. A form with errors,
+    a conflict or a refusal shows the synthesis again on this practice (`failed_as`: the
+    page's argument for this form); otherwise the flash `done(item, decision, acted)` and
+    back to the practice in the synthesis."""
+    item = _item(request)
+    try:
+        appstruct = make_form(item).validate(request.POST.items())
+    except deform.ValidationFailure as failure:
+        return _synthesis_page(request, status=400, **{failed_as: (item.id, failure.render())})
+    decision = appstruct["decision"]
+    motivation = (appstruct.get("complements") if decision == "ajournee"
+                  else appstruct.get("motivation"))
+    try:
+        acted = act(item, appstruct, decision, motivation)
+    except ConflictError as error:
+        return _synthesis_page(request, error=_refused(request, error, 409), error_item=item.id)
+    except WorkflowError as error:
+        return _synthesis_page(request, error=_refused(request, error), error_item=item.id)
+    request.session.flash(done(item, decision, acted), "succes")
+    return HTTPFound(request.route_url("committee.synthesis", session_id=item.session_id,
+                                      _anchor=f"pratique-{item.id}"))
+
+
 @view_config(route_name="committee.decide", request_method="POST",
              renderer="recueil:templates/committee/synthesis.pt",
              permission=Permissions.SECRETARIAT,
              decorator=reload_on_conflict("committee.synthesis"))
 def decide(request):
-    session = request.context.session
-    item = _item(request)
-    form = _decision_form(request, item, itertools.count(1000))
-    try:
-        appstruct = form.validate(request.POST.items())
-    except deform.ValidationFailure as failure:
-        return _synthesis_page(request, failed=(item.id, failure.render()), status=400)
-    decision = appstruct["decision"]
-    try:
+    def act(item, appstruct, decision, motivation):
         committee.decide(
-            request.dbsession, request.clock, session, item, decision,
-            Actor.from_identity(request.identity),
-            motivation=appstruct.get("complements") if decision == "ajournee"
-            else appstruct.get("motivation"),
+            request.dbsession, request.clock, request.context.session, item, decision,
+            Actor.from_identity(request.identity), motivation=motivation,
             coup_de_coeur=appstruct["coup_de_coeur"], expected_version=appstruct["version"],
             motifs=appstruct["motifs_coup_de_coeur"],
         )
-    except ConflictError as error:
-        return _synthesis_page(request, error=_refused(request, error, 409), error_item=item.id)
-    except WorkflowError as error:
-        return _synthesis_page(request, error=_refused(request, error), error_item=item.id)
-    practice = item.practice
-    extra = " Coup de cœur du comité." if practice.coup_de_coeur else ""
-    request.session.flash(
-        f"Décision enregistrée pour « {practice.titre} » : {DECISIONS[decision]}.{extra}", "succes")
-    return HTTPFound(request.route_url("committee.synthesis", session_id=session.id,
-                                      _anchor=f"pratique-{item.id}"))
+
+    def done(item, decision, _acted) -> str:
+        practice = item.practice
+        extra = " Coup de cœur du comité." if practice.coup_de_coeur else ""
+        return f"Décision enregistrée pour « {practice.titre} » : {DECISIONS[decision]}.{extra}"
+
+    return _decision_post(
+        request, lambda item: _decision_form(request, item, itertools.count(1000)), "failed",
+        act, done)
 
 
 @view_config(route_name="committee.correct", request_method="POST",
@@ -452,34 +467,23 @@ def decide(request):
              decorator=reload_on_conflict("committee.synthesis"))
 def correct(request):
     """The secretariat corrects a decision, until the practice is published."""
-    session = request.context.session
-    item = _item(request)
-    form = _correction_form(request, item, itertools.count(2000))
-    try:
-        appstruct = form.validate(request.POST.items())
-    except deform.ValidationFailure as failure:
-        return _synthesis_page(request, failed_correction=(item.id, failure.render()), status=400)
-    decision = appstruct["decision"]
-    try:
-        mailed = committee.correct(
-            request, session, item, decision, appstruct["motif_correction"],
-            Actor.from_identity(request.identity),
-            motivation=appstruct.get("complements") if decision == "ajournee"
-            else appstruct.get("motivation"),
+    def act(item, appstruct, decision, motivation) -> bool:
+        return committee.correct(
+            request, request.context.session, item, decision, appstruct["motif_correction"],
+            Actor.from_identity(request.identity), motivation=motivation,
             coup_de_coeur=appstruct["coup_de_coeur"], motifs=appstruct["motifs_coup_de_coeur"],
             expected_version=appstruct["version"],
         )
-    except ConflictError as error:
-        return _synthesis_page(request, error=_refused(request, error, 409), error_item=item.id)
-    except WorkflowError as error:
-        return _synthesis_page(request, error=_refused(request, error), error_item=item.id)
-    told = (" Le déclarant a reçu la décision corrigée, qui remplace la précédente."
-            if mailed else "")
-    request.session.flash(
-        f"Décision corrigée pour « {item.practice.titre} » : {DECISIONS[decision]}.{told}",
-        "succes")
-    return HTTPFound(request.route_url("committee.synthesis", session_id=session.id,
-                                      _anchor=f"pratique-{item.id}"))
+
+    def done(item, decision, mailed: bool) -> str:
+        told = (" Le déclarant a reçu la décision corrigée, qui remplace la précédente."
+                if mailed else "")
+        return (f"Décision corrigée pour « {item.practice.titre} » : "
+                f"{DECISIONS[decision]}.{told}")
+
+    return _decision_post(
+        request, lambda item: _correction_form(request, item, itertools.count(2000)),
+        "failed_correction", act, done)
 
 
 @view_config(route_name="committee.send_decisions", request_method="POST",
