@@ -12,12 +12,12 @@ search (q, fq with {!tag}, sort, rows, and the stored fields the API's records a
 from), sent to the application's request handler (/recherche: every facet, the form of the
 answer) as pysolr sends them (GET, a form past 1 024 characters). Samples alternate API / Solr
 (order swapped every round) after a warm-up; several queries, each a text query with two facet
-filters, every facet counted. Then, in the same way, each of the stack's three floors against
+filters, every facet counted. Then, in the same way, each of the stack's four floors against
 raw Solr: an application that only asks Solr the same search through the application's client
 and sends its answer back (a bare WSGI application with the client's session alone, or with
-pysolr; the whole Pyramid application with a view that only searches); what no application on
-this stack goes below. The Solr core must hold the database's published practices (indexed if
-not).
+pysolr; a Pyramid application of one route; the whole Pyramid application with a view that
+only searches); what no application on this stack goes below. The Solr core must hold the
+database's published practices (indexed if not).
 
 `sql`: `SqlSearch.search` (the embedded backend: count, page and every facet's counts) on a
 mix of realistic requests, each in a fresh session like a web request, interleaved; then the
@@ -149,6 +149,7 @@ def serve(args):
 FLOORS = {
     "session": "waitress et la session du client (urllib3), réponse de Solr telle quelle",
     "pysolr": "waitress et pysolr, réponse de Solr décodée puis réécrite",
+    "pyramid-nu": "Pyramid seul (une route, aucun tween ni intergiciel), la même vue par pysolr",
     "pyramid": "l'application Pyramid entière (intergiciels, tweens, permission), une vue qui "
                "ne fait que cette recherche par pysolr",
 }
@@ -189,25 +190,40 @@ def floor_app(db: str, solr: str, through: str):
 
     `through="pysolr"`: pysolr's search, its answer decoded (as the application's) and written
     again by orjson; `through="session"`: the client's session alone, Solr's bytes as they
-    came (what pysolr and the decoding cost is the difference)."""
+    came (what pysolr and the decoding cost is the difference); `through="pyramid-nu"`: the
+    pysolr floor as a view of a Pyramid application of one route, with no tween, middleware
+    or security policy (what Pyramid itself costs, apart from the application's shell)."""
     import orjson
+    from pyramid.config import Configurator
+    from pyramid.response import Response
 
     from recueil.search.documents import RECORD_FIELDS
+    from recueil.search.query import parse
     from recueil.search.solr import SolrSearch
 
     backend = SolrSearch(solr)
     codes = allowed_codes(db)
 
-    def application(environ, start_response):
-        from recueil.search.query import parse
+    def through_pysolr(query: MultiDict) -> bytes:
+        params = backend.params(parse(query, codes, strict=True), RECORD_FIELDS)
+        return orjson.dumps(backend.client.search(params.pop("q"), **params).raw_response)
 
-        params = urllib.parse.parse_qsl(environ.get("QUERY_STRING", ""))
-        state = parse(MultiDict(params), codes, strict=True)
+    if through == "pyramid-nu":
+        def view(request):
+            return Response(body=through_pysolr(request.GET), content_type="application/json")
+
+        with Configurator() as config:
+            config.add_route("plancher", "/*chemin")
+            config.add_view(view, route_name="plancher", request_method="GET")
+        return config.make_wsgi_app()
+
+    def application(environ, start_response):
+        query = MultiDict(urllib.parse.parse_qsl(environ.get("QUERY_STRING", "")))
         if through == "pysolr":
-            params = backend.params(state, RECORD_FIELDS)
-            body = orjson.dumps(backend.client.search(params.pop("q"), **params).raw_response)
+            body = through_pysolr(query)
         else:
-            method, path, data, headers = solr_request(backend.params(state, RECORD_FIELDS))
+            method, path, data, headers = solr_request(
+                backend.params(parse(query, codes, strict=True), RECORD_FIELDS))
             body = backend.session.request(method, solr + path, data=data, headers=headers,
                                            timeout=backend.timeout).content
         start_response("200 OK", [("Content-Type", "application/json"),
@@ -624,13 +640,14 @@ def floor_lines(floors: dict, api_median: float, solr_median: float) -> list[str
     lines += [
         "",
         f"- En multiples de Solr brut, au-delà de la session seule : pysolr et le décodage "
-        f"{ratios['pysolr'] - ratios['session']:+.2f}, puis Pyramid (intergiciels, tweens, "
-        f"permission) {ratios['pyramid'] - ratios['pysolr']:+.2f}, puis le travail de la vue de "
-        f"l'API (enregistrements, facettes, JSON, ETag, liens) "
-        f"{api_ratio - ratios['pyramid']:+.2f}.",
+        f"{ratios['pysolr'] - ratios['session']:+.2f}, puis Pyramid lui-même "
+        f"{ratios['pyramid-nu'] - ratios['pysolr']:+.2f}, puis l'enveloppe de l'application "
+        f"(intergiciels, tweens, politique de sécurité, propriétés de la requête) "
+        f"{ratios['pyramid'] - ratios['pyramid-nu']:+.2f}, puis le travail de la vue de l'API "
+        f"(enregistrements, facettes, JSON, ETag, liens) {api_ratio - ratios['pyramid']:+.2f}.",
     ]
     for label, side in (("la session seule", "session"), ("pysolr", "pysolr"),
-                        ("Pyramid", "pyramid")):
+                        ("Pyramid seul", "pyramid-nu"), ("de l'application Pyramid", "pyramid")):
         if ratios[side] >= 1.5:
             lines.append(
                 f"- Le plancher {label} est déjà à {ratios[side]:.2f} × Solr brut : à cette "
