@@ -20,8 +20,9 @@ ESSAIMAGE_STATUSES = {
 class Essaimage(Base):
     """One account of a practice taken up elsewhere: waiting for the moderators, then
     published on the practice's page or refused, and a published one may be withdrawn; the
-    last decision stays on the row (who, when, why) and each one in the practice's history,
-    the address goes after the retention period."""
+    last decision stays on the row (who, when, why) and each one in the practice's history
+    (without its note, which the declarant would read there), the address goes after the
+    retention period."""
 
     __tablename__ = "essaimages"
 

@@ -29,7 +29,7 @@ PER_PAGE = 30
 HISTORY_NOTE = {
     PUBLISHED: "Essaimage publié : {structure} ({departement}).",
     REFUSED: "Essaimage refusé : {structure} ({departement}).",
-    WITHDRAWN: "Essaimage retiré de la page : {structure} ({departement}). Motif : {motif}",
+    WITHDRAWN: "Essaimage retiré de la page : {structure} ({departement}).",
 }
 
 
@@ -117,8 +117,8 @@ def decide(dbsession: Session, clock: SystemClock, essaimage_id: int, action: st
     motif = (motif or "").strip()
     if status == WITHDRAWN and not motif:
         raise DecisionError("Le récit n'a pas été retiré : donnez le motif du retrait "
-                            "(champ « Motif du retrait ») ; il reste dans l'historique de la "
-                            "pratique.")
+                            "(champ « Motif du retrait ») ; il reste avec le récit, pour "
+                            "l'équipe de modération.")
     now = clock.now()
     # one statement that checks and changes the state: a decision is never taken twice
     taken = dbsession.execute(
@@ -140,8 +140,9 @@ def decide(dbsession: Session, clock: SystemClock, essaimage_id: int, action: st
     practice = essaimage.practice
     if PUBLISHED in (origin, status):
         recount(dbsession, practice)
+    # the note, never the motif: the declarant reads the practice's history in their space
     workflow.note(dbsession, clock, practice, actor, HISTORY_NOTE[status].format(
-        structure=essaimage.structure, departement=essaimage.departement, motif=motif))
+        structure=essaimage.structure, departement=essaimage.departement))
     return Decision(essaimage, status)
 
 
