@@ -157,24 +157,31 @@ FLOORS = {
 FLOOR_ROUTE = "/banc/plancher"
 
 
+def searched_through_pysolr(backend, state) -> bytes:
+    """(server process) What every floor's view does: the API's search for `state` asked of
+    Solr through the application's client (pysolr), Solr's answer written again by orjson."""
+    import orjson
+
+    from recueil.search.documents import RECORD_FIELDS
+
+    params = backend.params(state, RECORD_FIELDS)
+    return orjson.dumps(backend.client.search(params.pop("q"), **params).raw_response)
+
+
 def includeme(config):
     """(bench server, --floor pyramid) FLOOR_ROUTE in the application: behind the same
     middlewares, tweens and permission as the API, a view that only reads the request, asks
     Solr the API's search through the application's client and writes back Solr's answer."""
-    import orjson
     from pyramid.response import Response
 
-    from recueil.search.documents import RECORD_FIELDS
     from recueil.search.query import parse
     from recueil.security import Permissions
     from recueil.views.facets import allowed_codes
 
     def floor_view(request):
         state = parse(request.GET, allowed_codes(request.references), strict=True)
-        backend = request.search.backend
-        params = backend.params(state, RECORD_FIELDS)
-        answer = backend.client.search(params.pop("q"), **params).raw_response
-        return Response(body=orjson.dumps(answer), content_type="application/json")
+        return Response(body=searched_through_pysolr(request.search.backend, state),
+                        content_type="application/json")
 
     config.add_route("banc.plancher", FLOOR_ROUTE)
     config.add_view(floor_view, route_name="banc.plancher", request_method="GET",
@@ -185,15 +192,14 @@ def floor_app(db: str, solr: str, through: str):
     """(server process) The least an application on this stack can do for a search of the
     API: a bare WSGI application in waitress that reads the query string into a
     SearchRequest, asks Solr the application's own parameters through the application's own
-    client (SolrSearch: pysolr on its session), and writes back what Solr said. No Pyramid,
-    no view, no records or facets of ours.
+    client (SolrSearch: pysolr on its session), and writes back what Solr said. No records or
+    facets of ours, and but for `pyramid-nu` no Pyramid.
 
     `through="pysolr"`: pysolr's search, its answer decoded (as the application's) and written
     again by orjson; `through="session"`: the client's session alone, Solr's bytes as they
     came (what pysolr and the decoding cost is the difference); `through="pyramid-nu"`: the
     pysolr floor as a view of a Pyramid application of one route, with no tween, middleware
     or security policy (what Pyramid itself costs, apart from the application's shell)."""
-    import orjson
     from pyramid.config import Configurator
     from pyramid.response import Response
 
@@ -205,8 +211,7 @@ def floor_app(db: str, solr: str, through: str):
     codes = allowed_codes(db)
 
     def through_pysolr(query: MultiDict) -> bytes:
-        params = backend.params(parse(query, codes, strict=True), RECORD_FIELDS)
-        return orjson.dumps(backend.client.search(params.pop("q"), **params).raw_response)
+        return searched_through_pysolr(backend, parse(query, codes, strict=True))
 
     if through == "pyramid-nu":
         def view(request):
