@@ -43,6 +43,7 @@ import common  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
+from recueil.migrations import analyze  # noqa: E402
 from recueil.models import Practice, SearchTerm  # noqa: E402
 from recueil.scripts import demo  # noqa: E402
 from recueil.search import text  # noqa: E402
@@ -297,6 +298,9 @@ class Target:
             # what autovacuum would do soon after such a load (statistics, visibility map)
             with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
                 connection.execute(sa.text("VACUUM ANALYZE"))
+        else:
+            # the planner's statistics, as `recueil initdb` leaves them after each upgrade
+            analyze(self.engine)
         self.seconds += time.perf_counter() - started
         self.engine.dispose()
 
