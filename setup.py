@@ -56,13 +56,15 @@ tests_require = [
 
 dev_require = [
     "pyramid_debugtoolbar",
-    "ruff",
-    # the layers of pyproject.toml, checked by make lint
+    # make check, run by make test: pinned, since a new release's rules would fail the suite
+    # on unchanged code
+    "ruff==0.17.6",
+    # the layers of pyproject.toml
     "import-linter==2.17",
-    # dead code, checked by make lint
+    # dead code
     "vulture==2.16",
-    # security checks of make lint: the shipped code, and the installed dependencies against
-    # PyPI's vulnerability data
+    # security checks: the shipped code (make check), and the installed dependencies against
+    # PyPI's vulnerability data (make lint, make audit)
     "bandit==1.9.4",
     "pip-audit==2.10.1",
     # the load run of make bench-load (bench/load.py)
