@@ -9,11 +9,15 @@ from .meta import Base
 from .practice import Practice
 
 #: the moderation states of an account, with their French labels
+#: an account waits for the moderators, who publish or refuse it; a published one may be
+#: withdrawn
+PENDING, PUBLISHED, REFUSED, WITHDRAWN = "a_moderer", "publie", "refuse", "retire"
+#: each state with its French label
 ESSAIMAGE_STATUSES = {
-    "a_moderer": "À modérer",
-    "publie": "Publié",
-    "refuse": "Refusé",
-    "retire": "Retiré",
+    PENDING: "À modérer",
+    PUBLISHED: "Publié",
+    REFUSED: "Refusé",
+    WITHDRAWN: "Retiré",
 }
 
 

@@ -6,12 +6,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .meta import Base
 
-#: What became of an imported file, with its French label.
+#: What became of an imported file: awaiting confirmation, then imported or abandoned; or
+#: refused at once (unreadable)
+AWAITING, IMPORTED, REFUSED, ABANDONED = "en_attente", "importe", "refuse", "abandonne"
+#: each state with its French label
 BATCH_STATUSES = {
-    "en_attente": "En attente de confirmation",
-    "importe": "Importé",
-    "refuse": "Refusé",
-    "abandonne": "Abandonné",
+    AWAITING: "En attente de confirmation",
+    IMPORTED: "Importé",
+    REFUSED: "Refusé",
+    ABANDONED: "Abandonné",
 }
 
 
@@ -37,7 +40,7 @@ class ImportBatch(Base):
     publier: Mapped[bool] = mapped_column(Boolean, default=False)
     #: the person chose to import the valid rows only, leaving the others out
     valides_seulement: Mapped[bool] = mapped_column(Boolean, default=False)
-    status: Mapped[str] = mapped_column(String(20), default="en_attente", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=AWAITING, index=True)
     actor: Mapped[str] = mapped_column(String(254))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime())
@@ -56,3 +59,12 @@ class ImportBatch(Base):
     @property
     def status_label(self) -> str:
         return BATCH_STATUSES.get(self.status, self.status)
+
+    @property
+    def awaiting(self) -> bool:
+        """Still to be confirmed or abandoned."""
+        return self.status == AWAITING
+
+    @property
+    def imported(self) -> bool:
+        return self.status == IMPORTED

@@ -228,13 +228,13 @@ def _import(env, args):
             batch = imports.record(dbsession, clock, path.name, data, options, report, actor)
             failure = _import_failure(report, args.valides_seulement)
             if failure is not None:
-                imports.finish(batch, clock, "refuse", report)
+                imports.finish(batch, clock, report)
             else:
                 if progress:
                     print("Import :", file=sys.stderr, flush=True)
                 outcome = imports.run(dbsession, clock, report, actor, path.name,
                                       valid_only=args.valides_seulement, progress=progress)
-                imports.finish(batch, clock, "importe", report, outcome, args.valides_seulement)
+                imports.finish(batch, clock, report, outcome, args.valides_seulement)
     if failure is not None:
         raise SystemExit(failure)
     if not args.dry_run:

@@ -12,13 +12,14 @@ import re
 from collections.abc import Mapping
 
 from pyramid.config import Configurator
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..clock import SystemClock
-from ..models import AccessLink, Essaimage, ImportBatch, Practice, RateEvent, Transition
+from ..models import AccessLink, Essaimage, Practice, RateEvent, Transition
+from ..models.essaimage import PENDING as ACCOUNT_PENDING
 from ..models.practice import PERSONAL_FIELDS
-from . import ratelimit, workflow
+from . import imports, ratelimit, workflow
 from .personal_data import anonymise
 
 #: setting -> default number of months
@@ -164,7 +165,7 @@ def purge(dbsession: Session, clock: SystemClock, retention: Retention) -> Purge
     # an account's address serves to reach its author while it waits for the moderators,
     # and for a while after their decision: then it goes, as the closed practices' data does
     decided = list(dbsession.scalars(select(Essaimage).where(
-        Essaimage.status != "a_moderer", Essaimage.courriel.is_not(None),
+        Essaimage.status != ACCOUNT_PENDING, Essaimage.courriel.is_not(None),
         Essaimage.decided_at < months_before(now, retention.personal_months),
     )))
     for essaimage in decided:
@@ -175,19 +176,10 @@ def purge(dbsession: Session, clock: SystemClock, retention: Retention) -> Purge
     # confirmation as long as a draft may wait is abandoned (in one statement, as a
     # confirmation claims it: of the two, only the first acts); a finished import's file goes
     # when the personal data of closed practices would
-    done.imports_abandoned = dbsession.execute(
-        update(ImportBatch)
-        .where(ImportBatch.status == "en_attente",
-               ImportBatch.created_at < months_before(now, retention.drafts_months))
-        .values(status="abandonne", finished_at=now, content=b"", file_erased_at=now)
-        .execution_options(synchronize_session=False)).rowcount
-    done.import_files = done.imports_abandoned + dbsession.execute(
-        update(ImportBatch)
-        .where(ImportBatch.status != "en_attente", ImportBatch.file_erased_at.is_(None),
-               func.length(ImportBatch.content) > 0,
-               ImportBatch.finished_at < months_before(now, retention.personal_months))
-        .values(content=b"", file_erased_at=now)
-        .execution_options(synchronize_session=False)).rowcount
+    done.imports_abandoned = imports.abandon_older(
+        dbsession, now, months_before(now, retention.drafts_months))
+    done.import_files = done.imports_abandoned + imports.erase_files(
+        dbsession, now, months_before(now, retention.personal_months))
     dbsession.flush()
     return done
 

@@ -15,6 +15,7 @@ from ..services import imports
 from ..services.import_file import SEPARATORS
 
 HISTORY = 50
+ALREADY_DONE = "Cet import est déjà terminé : rien n'a été refait."
 
 
 def _actor(request):
@@ -71,21 +72,20 @@ def report(request):
     }
     if request.method != "POST":
         return page
-    if batch.status != "en_attente":
-        request.session.flash("Cet import est déjà terminé : rien n'a été refait.", "info")
-        return HTTPFound(request.route_url("admin.import", batch_id=batch.id))
+    back = HTTPFound(request.route_url("admin.import", batch_id=batch.id))
     if "abandonner" in request.POST:
-        if imports.claim(request.dbsession, batch, "abandonne"):
-            batch.finished_at = request.clock.now()
-            request.session.flash("Import abandonné : rien n'a été importé.", "info")
-        return HTTPFound(request.route_url("admin.import", batch_id=batch.id))
-    valid_only = request.POST.get("lignes") == "valides"
+        if imports.abandon(request.dbsession, request.clock, batch):
+            request.session.flash("Import abandonné : rien n'a été importé, et le fichier est "
+                                  "effacé.", "info")
+        else:
+            request.session.flash(ALREADY_DONE, "info")
+        return back
     had_errors = bool(page["report"].get("erreurs"))
-    # checked again: the database may have changed since the report was shown
-    fresh = imports.analyse(request.dbsession, batch.content, imports.options_of(batch),
-                            request.references, request.clock.today())
-    if fresh.blocks(valid_only):
-        batch.report = fresh.as_dict()
+    done = imports.confirm(request.dbsession, request.clock, batch, request.references,
+                           _actor(request), valid_only=request.POST.get("lignes") == "valides")
+    if done.already_done:
+        request.session.flash(ALREADY_DONE, "info")
+    elif done.blocked is not None:
         request.response.status = 409
         return dict(page, report=batch.report, error=(
             "Le fichier contient des erreurs : rien n'est importé tant qu'elles ne sont pas "
@@ -93,11 +93,7 @@ def report(request):
             if had_errors else
             "Le fichier n'est plus importable tel quel : les pratiques ont changé depuis le "
             "rapport. Voici le rapport à jour ; rien n'a été importé."))
-    if not imports.claim(request.dbsession, batch, "importe"):
-        request.session.flash("Cet import est déjà terminé : rien n'a été refait.", "info")
-        return HTTPFound(request.route_url("admin.import", batch_id=batch.id))
-    outcome = imports.run(request.dbsession, request.clock, fresh, _actor(request),
-                          batch.filename, valid_only=valid_only)
-    imports.finish(batch, request.clock, "importe", fresh, outcome, valid_only)
-    request.session.flash(imports.outcome_text(outcome, imports.options_of(batch)), "succes")
-    return HTTPFound(request.route_url("admin.import", batch_id=batch.id))
+    else:
+        request.session.flash(imports.outcome_text(done.outcome, imports.options_of(batch)),
+                              "succes")
+    return back

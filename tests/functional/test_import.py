@@ -664,12 +664,17 @@ def test_a_valid_file_is_imported_whole_and_can_be_published(admin, engine):
     admin.get(f"/pratiques/{imported[0].id}", status=200)
 
 
-def test_an_abandoned_import_keeps_its_record_and_imports_nothing(admin, engine):
-    report = upload(admin, csv_file([initiative(1)])).follow()
+def test_an_abandoned_import_keeps_its_record_imports_nothing_and_erases_its_file(admin, engine):
+    data = csv_file([initiative(1)])
+    report = upload(admin, data).follow()
     done = report.forms["confirmation"].submit("abandonner").follow()
-    assert "Import abandonné : rien n'a été importé." in done
+    assert "Import abandonné : rien n'a été importé, et le fichier est effacé." in done
     assert done.html.find(id="etat-import").get_text() == "Abandonné"
-    assert count(engine, Practice) == 0 and count(engine, ImportBatch) == 1
+    # nothing will import the file now, and it holds the contact persons of a partner's
+    # practices: it goes at once, as when the purge abandons an import
+    assert "Le fichier a été effacé le" in text(done.html.find(id="fichier-efface"))
+    assert count(engine, Practice) == 0
+    assert batch_files(engine) == [("abandonne", len(data), b"")]
 
 
 def batch_files(engine) -> list[tuple[str, int, bytes]]:

@@ -7,7 +7,16 @@ caller's transaction (writing.py). Every file is recorded with its report and ou
 (batches.py). The views and the command use the names below.
 """
 from .analysis import MAX_BYTES, analyse
-from .batches import claim, finish, options_of, recent_batches, record
+from .batches import (
+    abandon,
+    abandon_older,
+    erase_files,
+    finish,
+    options_of,
+    recent_batches,
+    record,
+)
+from .confirmation import Confirmation, confirm
 from .report import (
     CREATE,
     UNCHANGED,
@@ -24,7 +33,8 @@ from .rows import unneutralise
 from .writing import NothingImported, importer, run
 
 __all__ = [
-    "CREATE", "MAX_BYTES", "UNCHANGED", "UPDATE", "NothingImported", "Options", "Outcome",
-    "Planned", "Problem", "Report", "analyse", "claim", "finish", "importer", "options_of",
-    "outcome_text", "recent_batches", "record", "run", "summary", "unneutralise",
+    "CREATE", "MAX_BYTES", "UNCHANGED", "UPDATE", "Confirmation", "NothingImported", "Options",
+    "Outcome", "Planned", "Problem", "Report", "abandon", "abandon_older", "analyse", "confirm",
+    "erase_files", "finish", "importer", "options_of", "outcome_text", "recent_batches",
+    "record", "run", "summary", "unneutralise",
 ]
