@@ -7,7 +7,6 @@ count changes the practice's row, so both search indexes, the open data's valida
 the catalogue follow it as they follow any other change of a published practice.
 """
 import dataclasses
-import datetime as dt
 import uuid
 
 from pyramid.request import Request
@@ -15,12 +14,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ..clock import SystemClock
+from ..formatting import date
 from ..models import ESSAIMAGE_STATUSES, Essaimage, Practice
+from ..models.essaimage import PENDING, PUBLISHED, REFUSED, WITHDRAWN
 from ..models.practice import PUBLIC_STATUSES
 from ..settings import public_url
 from . import notifications, ratelimit, workflow
 
-PENDING, PUBLISHED, REFUSED, WITHDRAWN = "a_moderer", "publie", "refuse", "retire"
 #: what a moderator may do with an account: action -> (the state it acts on, the state reached)
 ACTIONS = {"publier": (PENDING, PUBLISHED), "refuser": (PENDING, REFUSED),
            "retirer": (PUBLISHED, WITHDRAWN)}
@@ -103,6 +103,24 @@ def listing(dbsession: Session, status: str, page: int = 1) -> list[Essaimage]:
 class Decision:
     essaimage: Essaimage
     status: str
+    #: on publication, whether the practice's declarant was told by e-mail (False: the
+    #: practice has no declarant's address); None for the other decisions
+    notified: bool | None = None
+
+
+def available_actions(essaimage: Essaimage) -> list[str]:
+    """What a moderator may do with this account now (ACTIONS from its state)."""
+    return [action for action, (origin, _) in ACTIONS.items() if origin == essaimage.status]
+
+
+def moderate(request: Request, essaimage_id: int, action: str, motif: str = "") -> Decision:
+    """A moderator's decision (`decide`); a publication tells the practice's declarant."""
+    decision = decide(request.dbsession, request.clock, essaimage_id, action,
+                      workflow.Actor.from_identity(request.identity), motif=motif)
+    if decision.status == PUBLISHED:
+        return dataclasses.replace(decision,
+                                   notified=notify_declarant(request, decision.essaimage))
+    return decision
 
 
 def decide(dbsession: Session, clock: SystemClock, essaimage_id: int, action: str,
@@ -135,7 +153,8 @@ def decide(dbsession: Session, clock: SystemClock, essaimage_id: int, action: st
     if not taken:
         raise DecisionError(
             f"Ce récit a déjà été traité ({essaimage.status_label.lower()} le "
-            f"{_day(essaimage.decided_at)} par {essaimage.decided_by}) : rien n'a été changé."
+            f"{date(essaimage.decided_at) or '—'} par {essaimage.decided_by}) : rien n'a été "
+            "changé."
         )
     practice = essaimage.practice
     if PUBLISHED in (origin, status):
@@ -144,10 +163,6 @@ def decide(dbsession: Session, clock: SystemClock, essaimage_id: int, action: st
     workflow.note(dbsession, clock, practice, actor, HISTORY_NOTE[status].format(
         structure=essaimage.structure, departement=essaimage.departement))
     return Decision(essaimage, status)
-
-
-def _day(moment: dt.datetime | None) -> str:
-    return moment.strftime("%d/%m/%Y") if moment else "—"
 
 
 def recount(dbsession: Session, practice: Practice) -> None:

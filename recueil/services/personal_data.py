@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from ..clock import SystemClock
 from ..models import AccessLink, Erasure, Essaimage, Practice, RateEvent, SearchAlert, Transition
+from ..models.essaimage import PUBLISHED
 from ..models.practice import MULTI_FIELDS, PERSONAL_FIELDS, PUBLIC_FIELDS, STATUSES
 from . import ratelimit, workflow
 from .access import normalise_email
@@ -303,9 +304,9 @@ def erase(dbsession: Session, clock: SystemClock, email: str, requester: Request
 
 def forget_essaimages(dbsession: Session, essaimages: list[Essaimage]) -> None:
     """Remove the address of these accounts: a published one stays without it, the others
-    (waiting or refused: nobody will read them again) are deleted."""
+    (waiting, refused or withdrawn: nobody will read them again) are deleted."""
     for essaimage in essaimages:
-        if essaimage.status == "publie":
+        if essaimage.status == PUBLISHED:
             essaimage.courriel = None
         else:
             dbsession.delete(essaimage)

@@ -6,7 +6,7 @@ from pyramid.view import view_config
 
 from ..models import ESSAIMAGE_STATUSES
 from ..security import Permissions, row_id
-from ..services import essaimages, workflow
+from ..services import essaimages
 from .pagination import pagination
 
 DONE = {
@@ -48,6 +48,7 @@ def queue(request):
         "csrf_token": get_csrf_token(request),
         "refs": request.references,
         "back": url(page=page),
+        "available": essaimages.available_actions,
     }
 
 
@@ -60,22 +61,18 @@ def decide(request):
     prefix = request.route_url("essaimages.queue")
     if not back.startswith(prefix):
         back = prefix
-    actor = workflow.Actor.from_identity(request.identity)
     try:
-        decision = essaimages.decide(request.dbsession, request.clock, essaimage_id,
-                                     request.POST.get("action", ""), actor,
-                                     motif=request.POST.get("motif", ""))
+        decision = essaimages.moderate(request, essaimage_id, request.POST.get("action", ""),
+                                       motif=request.POST.get("motif", ""))
     except essaimages.DecisionError as error:
         request.tm.doom()  # nothing of a refused decision is written
         request.session.flash(str(error), "erreur")
         return HTTPFound(back)
-    essaimage = decision.essaimage
-    message = DONE[decision.status].format(structure=essaimage.structure)
-    if decision.status == essaimages.PUBLISHED:
-        if essaimages.notify_declarant(request, essaimage):
-            message += " La personne qui a déclaré la pratique en est informée par courriel."
-        else:
-            message += (" Aucun courriel n'a été envoyé : la pratique n'a pas d'adresse de "
-                        "déclarant.")
+    message = DONE[decision.status].format(structure=decision.essaimage.structure)
+    if decision.notified is True:
+        message += " La personne qui a déclaré la pratique en est informée par courriel."
+    elif decision.notified is False:
+        message += (" Aucun courriel n'a été envoyé : la pratique n'a pas d'adresse de "
+                    "déclarant.")
     request.session.flash(message, "succes")
     return HTTPFound(back)
