@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from .. import formatting
 from ..clock import FixedClock
 from ..models import (
     AgendaItem,
@@ -41,7 +42,7 @@ from ..models import (
 )
 from ..models.committee import COUP_DE_COEUR_MOTIFS, DECISIONS
 from ..models.practice import STATUSES
-from ..models.reference import FICHE_PREFIX
+from ..models.reference import FICHE_PREFIX, parse_reference
 from ..models.vocabulary import VOCABULARIES
 from ..services import workflow
 from ..services.numbering import next_reference
@@ -213,10 +214,6 @@ def _a_commune(name: str) -> str:
     if name.startswith("Les "):
         return "aux " + name[4:]
     return "à " + name
-
-
-def _fr_date(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 class _Deck:
@@ -578,21 +575,21 @@ def _transitions(rng: random.Random, plan: dict) -> list[tuple]:
             session = next((s for s in sessions if s > when.date()), None)
             session = session or _session_after(when.date())
             plan["agenda"].append(session)
-            comment = f"Inscrite à l'ordre du jour de la séance du {_fr_date(session)}"
+            comment = f"Inscrite à l'ordre du jour de la séance du {formatting.date(session)}"
         elif step.name == "select":
             session = when.date()
-            comment = (f"Sélectionnée par le comité du {_fr_date(session)} ; "
-                       f"mise en ligne le {_fr_date(session + PUBLICATION_DELAY)}.")
+            comment = (f"Sélectionnée par le comité du {formatting.date(session)} ; "
+                       f"mise en ligne le {formatting.date(session + PUBLICATION_DELAY)}.")
             if plan["coup_de_coeur"]:
                 comment += " Coup de cœur du comité."
         elif step.name == "reject":
             comment = rng.choice(MOTIVATIONS)
         elif step.name == "postpone":
             reason = rng.choice(AJOURNEMENTS)
-            comment = f"Ajournée par le comité du {_fr_date(when.date())} : {reason}"
+            comment = f"Ajournée par le comité du {formatting.date(when.date())} : {reason}"
         elif step.name == "publish":
             session = history["session"]
-            comment = f"Mise en ligne une semaine après le comité du {_fr_date(session)}."
+            comment = f"Mise en ligne une semaine après le comité du {formatting.date(session)}."
         elif step.name == "unpublish":
             comment = rng.choice(DEPUBLICATIONS)
         elif step.name == "withdraw":
@@ -1073,7 +1070,7 @@ def _fiches(dbsession, rng, seed: int, built: list[tuple[dict, Practice]]) -> li
                                         created_at=created)]
         workflow.apply(dbsession, FixedClock(dt.datetime.combine(day, dt.time(10, 0))), fiche,
                        "publish_fiche", workflow.Actor(REDACTION_ONPE, ("redacteur_onpe",)),
-                       comment=f"Publiée le {_fr_date(day)}")
+                       comment=f"Publiée le {formatting.date(day)}")
         fiches.append(fiche)
     return fiches
 
@@ -1163,10 +1160,10 @@ def delete_demo(dbsession: Session) -> int:
     highest = {}
     query = select(Practice.reference).where(Practice.reference.is_not(None))
     for reference in dbsession.scalars(query):
-        match = re.fullmatch(r"(PI|FD)-(\d{4})-(\d+)", reference)
-        if match:
-            key, number = (match.group(1), int(match.group(2))), int(match.group(3))
-            highest[key] = max(highest.get(key, 0), number)
+        parsed = parse_reference(reference)
+        if parsed:
+            prefix, year, number = parsed
+            highest[prefix, year] = max(highest.get((prefix, year), 0), number)
     for counter in dbsession.scalars(select(ReferenceCounter)):
         counter.last = highest.get((counter.prefix, counter.year), 0)
     dbsession.flush()

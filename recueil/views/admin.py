@@ -6,6 +6,7 @@ from pyramid.httpexceptions import HTTPFound
 from pyramid.view import view_config
 
 from ..forms.admin import InstitutionSchema, NewUserSchema, UnpublishSchema
+from ..models.reference import PRACTICE_PREFIX, format_reference
 from ..models.user import INSTITUTION_TYPES, ROLES, STAFF_ROLES
 from ..security import Permissions, row_id
 from ..services import accounts, administration, declarations, workflow
@@ -25,6 +26,7 @@ def home(request):
         "page_title": "Administration",
         "counts": administration.status_counts(request.dbsession),
         "reference": reference,
+        "reference_example": format_reference(PRACTICE_PREFIX, 2026, 42),
         "not_found": bool(reference),
         "practices": administration.recently_published(request.dbsession),
     }
@@ -108,11 +110,14 @@ def practice(request):
     form = deform.Form(schema, buttons=(deform.Button("depublier", "Dépublier",
                                                       css_class="fr-btn--secondary"),),
                        formid="depublication")
+    actor = workflow.Actor.from_identity(request.identity)
     page = {"page_title": practice.titre, "practice": practice,
             "csrf_token": get_csrf_token(request),
-            "error": None}
+            "error": None,
+            # the steps the workflow offers this administrator on this practice now: the
+            # page shows the unpublishing form and the republishing button from them
+            "steps": {step.name for step in workflow.available(practice, actor)}}
     if request.method == "POST":
-        actor = workflow.Actor.from_identity(request.identity)
         try:
             version = submitted_version(request)
             if "depublier" in request.POST:

@@ -4,6 +4,7 @@ from pyramid.csrf import get_csrf_token
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.view import view_config
 
+from ..models.reference import PRACTICE_PREFIX, format_reference
 from ..security import Permissions
 from ..services import moderation, workflow
 from .attachments import attachment_response
@@ -138,6 +139,7 @@ def _review_page(request, practice, error=None, typed=None) -> dict:
         "practice": practice,
         "error": error,
         "typed": typed or {},
+        "reference_example": format_reference(PRACTICE_PREFIX, 2024, 42),
         "csrf_token": get_csrf_token(request),
         "actions": [a for a in moderation.ACTIONS if a in possible],
         "steps": workflow.STEPS,

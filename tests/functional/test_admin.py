@@ -5,6 +5,7 @@ import sqlalchemy as sa
 import webtest
 
 from recueil.models import Practice, Transition, User
+from recueil.models.practice import STATUSES
 from recueil.scripts.cli import main as cli
 from recueil.services.passwords import hash_password
 
@@ -169,6 +170,26 @@ def test_a_stale_page_cannot_unpublish(testapp, wsgi_app, engine):
     with engine.connect() as connection:
         assert connection.scalar(sa.select(sa.func.count()).select_from(Transition)
                                  .where(Transition.to_status == "depubliee")) == 0
+
+
+def test_the_page_offers_only_the_step_the_state_allows(testapp, wsgi_app):
+    """Unpublishing for a published practice, republishing for an unpublished one, nothing
+    for any other state nor for an ONPE fiche (its editors unpublish it)."""
+    factory = wsgi_app.registry["dbsession_factory"]
+    with factory() as session:
+        staff(session, "admin@fep.example.fr", "administrateur")
+        ids = {(niveau, status): make_practice(session, status=status, niveau=niveau).id
+               for niveau in (1, 2) for status in STATUSES}
+        session.commit()
+    sign_in(testapp, "admin@fep.example.fr")
+    for (niveau, status), practice_id in ids.items():
+        page = testapp.get(f"/gestion/admin/pratiques/{practice_id}")
+        shown = {name for name in ("depublication", "republication") if name in page.forms}
+        expected = {("publiee", 1): {"depublication"},
+                    ("depubliee", 1): {"republication"}}.get((status, niveau), set())
+        assert shown == expected, (niveau, status)
+        assert ("<h2 class=\"fr-h5\">Dépublier</h2>" in page) == ("depublication" in expected)
+        assert ("Republier</button>" in page) == ("republication" in expected)
 
 
 def _status(engine, practice_id):
