@@ -10,6 +10,7 @@ import uuid
 import colander
 import deform
 
+from .. import formatting
 from ..models.committee import COUP_DE_COEUR_MOTIFS, CRITERIA, DECISIONS, OPINIONS, RATINGS
 from .practice import CSRFSchema, date_node, text_node
 from .types import CodeList, Integer
@@ -29,7 +30,8 @@ def _not_in_past(node, kw):
         if value < today:
             raise colander.Invalid(
                 node,
-                f"« {node.title} » : la date est passée (nous sommes le {today:%d/%m/%Y}) ; "
+                f"« {node.title} » : la date est passée (nous sommes le "
+                f"{formatting.date(today)}) ; "
                 "une séance déjà tenue s'enregistre avec « Enregistrer une séance tenue ».",
             )
     return validator
@@ -47,10 +49,10 @@ def _held(node, kw):
         if value > today:
             raise colander.Invalid(
                 node, f"« {node.title} » : la séance n'a pas encore eu lieu (nous sommes le "
-                f"{today:%d/%m/%Y}) ; une séance à venir se crée avec « Nouvelle séance ».")
+                f"{formatting.date(today)}) ; une séance à venir se crée avec « Nouvelle séance ».")
         if (today - value).days > HELD_SINCE_DAYS:
             raise colander.Invalid(
-                node, f"« {node.title} » : le {value:%d/%m/%Y} date de plus d'un an ; "
+                node, f"« {node.title} » : le {formatting.date(value)} date de plus d'un an ; "
                 "vérifiez l'année.")
     return validator
 

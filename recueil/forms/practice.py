@@ -8,7 +8,7 @@ attachments node also needs ``attachments_kept`` and ``max_upload_bytes``; ``car
 import colander
 import deform
 
-from ..formatting import file_size
+from .. import formatting
 from ..models.vocabulary import VOCABULARIES
 from . import attachments as attachment_types
 from .normalise import SCALES, TERRITORY_ASKED, TERRITORY_FIELDS, WITH_PRECISION
@@ -199,7 +199,7 @@ def _not_in_future(node, kw):
             raise colander.Invalid(
                 node,
                 f"« {node.title} » : la date ne peut pas être dans le futur "
-                f"(nous sommes le {today:%d/%m/%Y}).",
+                f"(nous sommes le {formatting.date(today)}).",
             )
     return validator
 
@@ -398,8 +398,9 @@ def _attachments_validator(node, kw):
             name = attachment_types.readable_name(item["filename"])
             if len(item["content"]) > max_bytes:
                 messages.append(
-                    f"« Pièces jointes » : « {name} » pèse {file_size(len(item['content']))} ; "
-                    f"la limite est de {file_size(max_bytes)} par document."
+                    f"« Pièces jointes » : « {name} » pèse "
+                    f"{formatting.file_size(len(item['content']))} ; "
+                    f"la limite est de {formatting.file_size(max_bytes)} par document."
                 )
                 continue
             try:

@@ -16,6 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .. import formatting
 from .meta import Base
 from .user import User
 
@@ -90,7 +91,7 @@ class CommitteeSession(Base):
 
     @property
     def label(self) -> str:
-        return f"Séance du {self.date:%d/%m/%Y} – {self.lieu}"
+        return f"Séance du {formatting.date(self.date)} – {self.lieu}"
 
 
 class AgendaItem(Base):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pyramid.paster import bootstrap, setup_logging
 
+from .. import formatting
 from ..settings import COMMAND
 
 
@@ -105,7 +106,7 @@ def _publish_due(env, args):
         lines = [f"  {p.practice.reference or p.practice.id} – {p.practice.titre} : {p.url}"
                  for p in published]
         remaining = waiting(request.dbsession)
-    today = f"{clock.today():%d/%m/%Y}"
+    today = formatting.date(clock.today())
     if published:
         print(f"{len(published)} pratique(s) publiée(s) le {today} ; "
               "leurs déclarants sont prévenus par courriel :")
@@ -123,7 +124,7 @@ def _purge(env, args):
     retention = request.registry["retention"]
     with request.tm:
         done = purge(request.dbsession, request.clock, retention)
-    today = f"{request.clock.today():%d/%m/%Y}"
+    today = formatting.date(request.clock.today())
     rules = (f"brouillons abandonnés depuis {retention.drafts_months} mois, coordonnées des "
              f"pratiques closes depuis {retention.personal_months} mois")
     if done.nothing:
@@ -149,7 +150,7 @@ def _alerts(env, args):
 
     request = env["request"]
     run = send_due(request)
-    today = f"{request.clock.today():%d/%m/%Y}"
+    today = formatting.date(request.clock.today())
     print(f"Alertes le {today} : {run.active} active(s) ; {run.sent} courriel(s) envoyé(s), "
           f"{run.listed} pratique(s) signalée(s).")
     if run.expired:
@@ -165,7 +166,7 @@ def _digest(env, args):
     request = env["request"]
     with request.tm:  # the e-mails leave when it commits
         digest = send_digest(request)
-    print(f"Résumé de la modération le {request.clock.today():%d/%m/%Y} : "
+    print(f"Résumé de la modération le {formatting.date(request.clock.today())} : "
           f"{len(digest.declarations)} déclaration(s), {len(digest.complements)} pratique(s) "
           f"complétée(s) ; envoyé à {len(digest.recipients)} personne(s).")
 

@@ -11,6 +11,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import formatting
 from ..clock import SystemClock
 from ..forms.normalise import WITH_PRECISION, normalise
 from ..models import Practice, Transition
@@ -138,7 +139,7 @@ def publish(dbsession: Session, clock: SystemClock, fiche: Practice, actor: work
     workflow.check(fiche, "publish_fiche", actor, expected_version=expected_version)
     fiche.date_publication = day or clock.today()
     return workflow.apply(dbsession, clock, fiche, "publish_fiche", actor,
-                          comment=f"Publiée le {fiche.date_publication:%d/%m/%Y}")
+                          comment=f"Publiée le {formatting.date(fiche.date_publication)}")
 
 
 def unpublish(dbsession: Session, clock: SystemClock, fiche: Practice, actor: workflow.Actor,

@@ -8,6 +8,7 @@ from pyramid.csrf import get_csrf_token
 from pyramid.httpexceptions import HTTPForbidden, HTTPFound, HTTPNotFound
 from pyramid.view import view_config
 
+from .. import formatting
 from ..forms.committee import (
     AgendaSchema,
     AttendanceSchema,
@@ -88,7 +89,7 @@ def session_new(request):
         session = committee.create_session(request.dbsession, request.clock, appstruct["date"],
                                            appstruct["lieu"])
         request.session.flash(
-            f"La séance du {session.date:%d/%m/%Y} est créée : composez son ordre du jour.",
+            f"La séance du {formatting.date(session.date)} est créée : composez son ordre du jour.",
             "succes")
         return HTTPFound(request.route_url("committee.session", session_id=session.id))
     return dict(page, form=form.render())
@@ -143,7 +144,8 @@ def session_held(request):
         return dict(page, form=form.render(appstruct), error=_refused(request, error),
                     page_title="Erreur – " + page["page_title"])
     request.session.flash(
-        f"La séance du {session.date:%d/%m/%Y} est enregistrée avec {len(decisions)} décision(s) : "
+        f"La séance du {formatting.date(session.date)} est enregistrée "
+        f"avec {len(decisions)} décision(s) : "
         "relisez la synthèse, puis envoyez les décisions aux déclarants.", "succes")
     return HTTPFound(request.route_url("committee.synthesis", session_id=session.id))
 
@@ -180,7 +182,7 @@ def _attendance_form(request, session) -> deform.Form:
 def _session_page(request, agenda_form=None, error=None, attendance_form=None):
     session = request.context.session
     page = _common(request, session=session, error=error,
-                   page_title=f"Séance du {session.date:%d/%m/%Y}")
+                   page_title=f"Séance du {formatting.date(session.date)}")
     user = request.identity.user
     page["reviewed"] = (committee.grids_filled_by(request.dbsession, session, user)
                         if user else set())
@@ -402,7 +404,7 @@ def _synthesis_page(request, failed=None, error=None, status=None, error_item=No
         undecided=committee.undecided(session), corrections=corrections,
         attendance=committee.attendance(session),
         page_title=("Erreur – " if error or failed else "") +
-        f"Synthèse – séance du {session.date:%d/%m/%Y}",
+        f"Synthèse – séance du {formatting.date(session.date)}",
     )
 
 
