@@ -28,6 +28,8 @@ def _arrived(factory, status, from_status, to_status, hours_ago, **fields):
 
 def _run(wsgi_app):
     env = prepare(registry=wsgi_app.registry)
+    # as `recueil resume` runs it: a request of its own, whose host is not the site's
+    env["request"].host = "127.0.0.1:6543"
     try:
         with env["request"].tm:
             return send_digest(env["request"])
@@ -75,7 +77,9 @@ def test_the_digest_tells_each_moderator_what_arrived_since_yesterday(
     assert f"{completed} – Un accueil de jour" in body
     assert "Une déclaration d'avant" not in body
     assert "À traiter en tout : 3." in body
+    # every link on the site's address (recueil.public_url), never on the request's host
     assert "http://localhost/gestion/moderation" in body
+    assert "127.0.0.1" not in body
 
 
 def test_no_digest_on_a_day_without_arrivals(wsgi_app, testapp, mailbox):

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...models import Practice, Transition, User
+from ...settings import public_url
 from .. import notifications
 from .listing import TO_DO, QueueFilters, counts
 
@@ -67,11 +68,12 @@ def send_digest(request: Request) -> Digest:
     digest = arrivals(dbsession, now - PERIOD, now)
     if digest.empty:
         return digest
-    queue_url = request.route_url("moderation.queue")
+    # on the site's address: the command that sends it has no visitor's request to go by
+    queue_url = public_url(request, "moderation.queue")
     for email in recipients(dbsession):
         notifications.send(request, "moderation_digest", email, digest=digest,
                            queue_url=queue_url,
-                           review_url=lambda p: request.route_url("moderation.review", id=p.id))
+                           review_url=lambda p: public_url(request, "moderation.review", id=p.id))
         digest.recipients.append(email)
     return digest
 
