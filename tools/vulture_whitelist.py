@@ -1,6 +1,7 @@
-"""Names that vulture finds unused because a framework reads them by name, not our code.
+"""Names that vulture finds unused because a framework, a library or a template reads them by
+name, not our code.
 
-`make lint` runs vulture over the whole tree with this file: anything else it reports is
+`make check` runs vulture over the whole tree with this file: anything else it reports is
 dead code to remove. Each line names an attribute the way vulture's own whitelists do.
 """
 
