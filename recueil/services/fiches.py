@@ -120,8 +120,7 @@ def update(dbsession: Session, clock: SystemClock, fiche: Practice, values: dict
     """Save a revision, in whatever state: a published fiche's revision is online at once.
 
     The history says who revised it, when, and which fields changed; returns those fields."""
-    if expected_version != fiche.version:
-        raise workflow.ConflictError(workflow.CONFLICT)
+    _unchanged_since(fiche, expected_version)
     before = form_values(fiche)
     write_values(dbsession, fiche, values, references)
     after = form_values(fiche)
@@ -133,10 +132,18 @@ def update(dbsession: Session, clock: SystemClock, fiche: Practice, values: dict
     return changed
 
 
+def _unchanged_since(fiche: Practice, expected_version: int | None) -> None:
+    """Refuse a change made on another version of the fiche (ConflictError). A form that
+    says no version is refused too: nothing tells that it was not made on an older one."""
+    if expected_version is None or expected_version != fiche.version:
+        raise workflow.ConflictError(workflow.CONFLICT)
+
+
 def publish(dbsession: Session, clock: SystemClock, fiche: Practice, actor: workflow.Actor,
             day: dt.date | None, expected_version: int | None) -> Transition:
     """Put a draft online, dated `day` (today by default)."""
-    workflow.check(fiche, "publish_fiche", actor, expected_version=expected_version)
+    _unchanged_since(fiche, expected_version)
+    workflow.check(fiche, "publish_fiche", actor)
     fiche.date_publication = day or clock.today()
     return workflow.apply(dbsession, clock, fiche, "publish_fiche", actor,
                           comment=f"Publiée le {formatting.date(fiche.date_publication)}")
@@ -145,15 +152,15 @@ def publish(dbsession: Session, clock: SystemClock, fiche: Practice, actor: work
 def unpublish(dbsession: Session, clock: SystemClock, fiche: Practice, actor: workflow.Actor,
               motif: str | None, expected_version: int | None) -> Transition:
     """Take a fiche offline; `motif` goes into its history."""
-    return workflow.apply(dbsession, clock, fiche, "unpublish_fiche", actor, comment=motif,
-                          expected_version=expected_version)
+    _unchanged_since(fiche, expected_version)
+    return workflow.apply(dbsession, clock, fiche, "unpublish_fiche", actor, comment=motif)
 
 
 def republish(dbsession: Session, clock: SystemClock, fiche: Practice, actor: workflow.Actor,
               expected_version: int | None) -> Transition:
     """Back online with its first publication date."""
-    return workflow.apply(dbsession, clock, fiche, "republish_fiche", actor,
-                          expected_version=expected_version)
+    _unchanged_since(fiche, expected_version)
+    return workflow.apply(dbsession, clock, fiche, "republish_fiche", actor)
 
 
 def published_links(fiche: Practice) -> list[Practice]:

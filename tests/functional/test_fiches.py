@@ -422,6 +422,16 @@ def test_a_revision_of_a_published_fiche_is_online_at_once(editor, engine):
     assert "modifiée entre-temps" in refused and fiche_in_db(engine).status == "publiee"
 
 
+def test_an_action_that_names_no_version_is_refused_as_stale(editor, engine):
+    edit_page = create(editor)
+    form = edit_page.forms["publication"]
+    fields = [(name, value) for name, value in form.submit_fields("publier")
+              if name != "version"]
+    refused = editor.post(form.action, fields, status=409)
+    assert "modifiée entre-temps" in refused
+    assert fiche_in_db(engine).status == "brouillon"
+
+
 def test_the_list_flags_the_fiches_past_their_review_date(editor, wsgi_app):
     with wsgi_app.registry["dbsession_factory"]() as session:
         make_fiche(session, reference="FD-2025-0001", intitule="Une fiche à relire",
