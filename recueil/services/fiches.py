@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from .. import formatting
 from ..clock import SystemClock
-from ..forms.normalise import WITH_PRECISION, normalise
+from ..forms.normalise import TERRITORY_ASKED, WITH_PRECISION, normalise
 from ..models import Practice, Transition
 from ..models.practice import FICHE_SECTIONS, PUBLIC_STATUSES
 from ..models.reference import FICHE_PREFIX
@@ -71,7 +71,8 @@ def form_values(fiche: Practice) -> dict:
         values[name] = list(getattr(fiche, name))
     for name in WITH_PRECISION:
         values[f"{name}_autre"] = getattr(fiche, f"{name}_autre")
-    values["regions"] = list(fiche.regions) if fiche.echelle == "regionale" else []
+    asked = TERRITORY_ASKED.get(fiche.echelle, frozenset())
+    values["regions"] = list(fiche.regions) if "regions" in asked else []
     values["pratiques_liees"] = [p.reference for p in fiche.pratiques_liees]
     values["version"] = fiche.version
     return {k: v for k, v in values.items() if v is not None}

@@ -2,8 +2,9 @@
 excerpt, counted nouns."""
 
 
-def territory(practice, references, limit: int = 3) -> str:
-    """Where a practice takes place, in a few words (a card's detail)."""
+def territory(practice, references, limit: int | None = 3) -> str:
+    """Where a practice takes place, in a few words (a card's detail): `limit` places at
+    most, or all of them with None."""
     if practice.echelle == "nationale":
         return "France entière"
     if practice.departements:
@@ -11,7 +12,7 @@ def territory(practice, references, limit: int = 3) -> str:
     else:
         places = [references.label("regions", c) for c in practice.regions]
     text = ", ".join(places[:limit])
-    if len(places) > limit:
+    if limit is not None and len(places) > limit:
         text += f" et {len(places) - limit} autre{'s' if len(places) - limit > 1 else ''}"
     if practice.lieu:
         text = f"{practice.lieu}, {text}" if text else practice.lieu

@@ -9,6 +9,7 @@ from ..security import Permissions
 from ..services import moderation, workflow
 from .attachments import attachment_response
 from .concurrency import reload_on_conflict, submitted_version
+from .display import territory
 from .pagination import pagination
 
 SUCCESS = {
@@ -57,20 +58,9 @@ def queue(request):
         "statuses": [(s, moderation.status_label(s))
                      for s in (moderation.TO_DO, *moderation.STATUS_FILTERS)],
         "received_at": moderation.received_at,
-        "territory": lambda p: _territory(references, p),
+        "territory": lambda p: territory(p, references, limit=None),
         "reset_url": request.route_url("moderation.queue"),
     }
-
-
-def _territory(references, practice) -> str:
-    if practice.echelle == "nationale":
-        return "France entière"
-    if practice.departements:
-        return ", ".join(f"{references.label('departements', c)} ({c})"
-                         for c in practice.departements)
-    if practice.regions:
-        return ", ".join(references.label("regions", c) for c in practice.regions)
-    return "—"
 
 
 def _pagination(filters, total: int, url) -> dict | None:

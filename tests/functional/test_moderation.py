@@ -228,6 +228,21 @@ def test_the_queue_counts_filters_and_sorts(moderator, factory):
     assert len(rows(odd)) == 4
 
 
+def test_the_queue_shows_every_place_of_a_practice(moderator, factory):
+    practices(
+        factory,
+        ("soumise", {"intitule": "Une pratique locale", "echelle": "locale", "lieu": "Angers",
+                     "departements": ["49", "53", "72", "85"], "regions": ["52"]}),
+        ("soumise", {"intitule": "Une pratique nationale", "echelle": "nationale",
+                     "departements": [], "regions": []}),
+    )
+    page = moderator.get("/gestion/moderation", {"tri": "titre"})
+    places = [row.select("td")[2].get_text(strip=True) for row in page.html.select("tbody tr")]
+    # all four départements (a card of the catalogue shows three), and the place named
+    assert places == ["Angers, Maine-et-Loire (49), Mayenne (53), Sarthe (72), Vendée (85)",
+                      "France entière"]
+
+
 def test_the_queue_is_paginated_with_its_filters(moderator, factory):
     day = dt.datetime(2026, 9, 1, 8, 0)
     practices(factory, *[
