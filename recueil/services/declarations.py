@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from ..clock import SystemClock
 from ..forms.attachments import stored_name
-from ..forms.normalise import fit_territory, without_orphan_precisions
+from ..forms.normalise import TERRITORY_ASKED, fit_territory, without_orphan_precisions
 from ..forms.practice import STEP_SLUGS
 from ..models import Attachment, Practice, Transition
 from . import workflow
@@ -74,6 +74,23 @@ def save_step(practice: Practice, step: str, appstruct: dict, references: Refere
         practice.etapes_validees = list(practice.etapes_validees) + [step]
     if step in practice.saisie_en_cours:
         practice.saisie_en_cours = {k: v for k, v in practice.saisie_en_cours.items() if k != step}
+
+
+def save_complement(practice: Practice, step: str, appstruct: dict,
+                    references: References) -> bool:
+    """Store one rubric of a practice sent back for complements (save_step); True when its
+    scale changed to one that asks a territory, which the declarant has to give now.
+
+    A change to a scale that asks none (national) leaves no territory to give: the rubric
+    « Localisation » is saved empty at once."""
+    scale = practice.echelle
+    save_step(practice, step, appstruct, references)
+    if practice.echelle == scale:
+        return False
+    if TERRITORY_ASKED.get(practice.echelle):
+        return True
+    save_step(practice, "localisation", {}, references)
+    return False
 
 
 def remove_attachment(practice: Practice, attachment_id: str) -> Attachment | None:

@@ -9,7 +9,7 @@ from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.view import view_config
 
 from ..security import Permissions
-from ..services import agreements, declarations, moderation, notifications, workflow
+from ..services import declarations, moderation, workflow
 from .concurrency import reload_on_conflict, submitted_version
 from .declaration import _form, _step_appstruct
 
@@ -109,14 +109,10 @@ def complement_section(request):
             appstruct = form.validate(request.POST.items())
         except deform.ValidationFailure as failure:
             return dict(page, form=failure.render(), page_title="Erreur – " + page["page_title"])
-        scale = practice.echelle
-        declarations.save_step(practice, slug, appstruct, request.references)
-        rescaled = slug == "presentation" and practice.echelle != scale
-        if rescaled and practice.echelle == "nationale":
-            # a national action has no territory: nothing left to ask
-            declarations.save_step(practice, "localisation", {}, request.references)
+        territory_to_give = declarations.save_complement(practice, slug, appstruct,
+                                                         request.references)
         request.dbsession.flush()  # a stale version is refused here, not after the redirect
-        if rescaled and practice.echelle != "nationale":
+        if territory_to_give:
             request.session.flash(
                 "L'échelle de l'action a changé : indiquez maintenant son territoire.", "info")
             return HTTPFound(_complements_url(request, practice, "localisation"))
@@ -135,21 +131,12 @@ def _remove_attachment(request, practice):
 
 def _resubmit(request, practice):
     message = request.POST.get("message", "")
-    actor = workflow.Actor.from_identity(request.identity)
     try:
-        moderation.resubmit(request.dbsession, request.clock, practice, actor, request.references,
-                            request.clock.today(), message, submitted_version(request))
+        moderation.send_complements(request, practice, message, submitted_version(request))
     except workflow.WorkflowError as error:
         request.tm.doom()
         request.response.status = 409 if isinstance(error, workflow.ConflictError) else 400
         return _overview(request, practice, error=str(error), message=message)
-    notifications.send(request, "complements_received", practice.declarant_courriel,
-                       practice=practice)
-    asked = moderation.complement_request(practice)
-    if asked is not None and asked.snapshot and practice.accord_courriel and (
-            asked.snapshot.get("accord_courriel") != practice.accord_courriel):
-        # another representative named: the earlier links no longer reach them
-        agreements.ask(request, practice)
     request.session.flash(
         "Vos compléments sont envoyés : l'équipe de modération va relire votre pratique.", "succes")
     return HTTPFound(_view_url(request, practice))

@@ -7,7 +7,7 @@
 - complements: the declarant's answer to a request for complements.
 """
 from ...models.practice import STATUSES
-from .complements import EDITABLE_STEPS, Section, resubmit, sections
+from .complements import EDITABLE_STEPS, Section, resubmit, sections, send_complements
 from .decisions import ACTIONS, decide, find_original, notify
 from .listing import (
     DONE_STATUSES,
@@ -47,6 +47,6 @@ __all__ = [
     "TO_DO_LABEL", "Change", "QueueFilters", "Section", "Seniority", "changes",
     "complement_message", "complement_request", "completeness", "counts", "decide", "display",
     "field_titles", "find_original", "missing_fields", "notify", "parse_filters", "queue",
-    "received_at", "resubmit", "sections", "seniority", "similar_practices", "sources",
-    "status_label",
+    "received_at", "resubmit", "sections", "send_complements", "seniority", "similar_practices",
+    "sources", "status_label",
 ]

@@ -3,14 +3,15 @@ what still stops the declaration, and sending it back to moderation."""
 import dataclasses
 import datetime as dt
 
+from pyramid.request import Request
 from sqlalchemy.orm import Session
 
 from ...clock import SystemClock
 from ...forms.practice import STEPS
 from ...models import Practice, Transition
-from .. import workflow
+from .. import agreements, notifications, workflow
 from ..references import References
-from .review import completeness
+from .review import complement_request, completeness
 
 #: The form's steps a declarant edits when complements are asked: not the conditions, accepted
 #: once and for all before the first submission, nor the summary.
@@ -55,3 +56,20 @@ def resubmit(dbsession: Session, clock: SystemClock, practice: Practice, actor: 
     message = (message or "").strip()
     comment = "Compléments envoyés par le déclarant" + (f" : {message}" if message else "")
     return workflow.apply(dbsession, clock, practice, "resubmit", actor, comment, expected_version)
+
+
+def send_complements(request: Request, practice: Practice, message: str,
+                     expected_version: int | None) -> Transition:
+    """The declarant sends their complements (resubmit): they are told by e-mail that the
+    moderators have them, and a representative named anew is asked for the agreement (the
+    earlier links no longer reach them)."""
+    transition = resubmit(request.dbsession, request.clock, practice,
+                          workflow.Actor.from_identity(request.identity), request.references,
+                          request.clock.today(), message, expected_version)
+    notifications.send(request, "complements_received", practice.declarant_courriel,
+                       practice=practice)
+    asked = complement_request(practice)
+    if asked is not None and asked.snapshot and practice.accord_courriel and (
+            asked.snapshot.get("accord_courriel") != practice.accord_courriel):
+        agreements.ask(request, practice)
+    return transition
