@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from ..clock import SystemClock
 from ..models import AccessLink
 from ..settings import public_url
+from . import notifications, ratelimit
 
 
 class InvalidLink(Exception):
@@ -135,3 +136,16 @@ def personal_link(request: Request, email: str, next_path: str | None = None) ->
         )
     query = {"suite": next_path} if next_path else {}
     return public_url(request, "declaration.access", token=tokens[email], _query=query)
+
+
+def send_link(request: Request, email: str) -> None:
+    """E-mail a fresh personal link to `email` (already normalised) to declare and follow
+    practices; ratelimit.Limited over the limits of the address or the connection."""
+    if ratelimit.for_request(request).take(
+            (ratelimit.LINKS_PER_ADDRESS, email),
+            (ratelimit.LINKS_PER_CLIENT, request.client_addr)) is not None:
+        raise ratelimit.Limited(
+            "Trop de demandes de lien en peu de temps pour cette adresse ou depuis votre "
+            "connexion. Réessayez dans une heure, ou utilisez le dernier lien reçu.")
+    notifications.send_access_link(request, email, personal_link(request, email),
+                                   request.registry.settings["recueil.access_link_days"])

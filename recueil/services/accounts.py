@@ -2,12 +2,23 @@
 change and read them."""
 from collections.abc import Iterable
 
+from pyramid.request import Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import User
 from ..models.user import STAFF_ROLES
+from . import ratelimit
 from .passwords import hash_password, verify_password
+
+#: what a sign-in refused over a limit of failures says
+SIGNIN_LIMITED = {
+    ratelimit.SIGNIN_FAILURES_PER_ACCOUNT: "Trop d'essais infructueux pour ce compte depuis "
+                                           "votre connexion : réessayez dans une heure.",
+    ratelimit.SIGNIN_FAILURES_PER_CLIENT: "Trop d'essais infructueux depuis votre connexion : "
+                                          "réessayez dans une heure.",
+}
+WRONG_CREDENTIALS = "Adresse électronique ou mot de passe incorrect."
 
 #: checked when no account has the address, so that timing does not reveal which ones exist
 _NO_ACCOUNT_HASH = hash_password("aucun-compte-ne-porte-ce-mot-de-passe")
@@ -37,6 +48,26 @@ def authenticate(dbsession: Session, email: str, password: str) -> User | None:
     if verify_password(password_hash, password) and user is not None and user.active:
         return user
     return None
+
+
+def signing_in(request: Request, email: str, password: str) -> User:
+    """The active account a sign-in names, if its password is right.
+
+    A wrong address or password raises AccountError (the same message for both) and counts
+    against the limits of failures; once one is reached, ratelimit.Limited is raised before
+    the password is even checked.
+    """
+    email = email.strip().lower()
+    limiter = ratelimit.for_request(request)
+    subjects = ratelimit.signin_subjects(email, request.client_addr or "")
+    limited = limiter.first_reached(*subjects)
+    if limited is not None:
+        raise ratelimit.Limited(SIGNIN_LIMITED[limited])
+    user = authenticate(request.dbsession, email, password)
+    if user is None:
+        limiter.record_all(*subjects)
+        raise AccountError(WRONG_CREDENTIALS)
+    return user
 
 
 def change_password(user: User, current: str, new: str) -> None:

@@ -30,7 +30,7 @@ from ..models import Practice, SearchAlert
 from ..search.query import CODE_FACETS, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, SearchRequest, parse
 from ..search.service import SearchService
 from ..settings import public_url
-from . import access, notifications
+from . import access, notifications, ratelimit
 from .catalogue import published_practices
 
 log = logging.getLogger(__name__)
@@ -198,9 +198,15 @@ def ask(request: Request, email: str, state: SearchRequest, description: str) ->
 
     The page says the same whatever happens, so that no one learns from it what an address
     follows; the e-mail tells its owner, with the link to see and end their alerts.
+    ratelimit.Limited over the limits of the address or the connection: nothing is sent.
     """
     dbsession, clock = request.dbsession, request.clock
     email = access.normalise_email(email)
+    if ratelimit.for_request(request).take(
+            (ratelimit.ALERTS_PER_ADDRESS, email),
+            (ratelimit.ALERTS_PER_CLIENT, request.client_addr)) is not None:
+        raise ratelimit.Limited("Trop de demandes d'alerte en peu de temps pour cette adresse "
+                                "ou depuis votre connexion. Réessayez dans une heure.")
     query = stored_query(state)
     forget_expired(dbsession, clock)
     held = held_by(dbsession, email)

@@ -14,12 +14,8 @@ from ..settings import public_url
 from . import notifications, ratelimit
 
 
-class TooManyMessages(Exception):
+class TooManyMessages(ratelimit.Limited):
     """The rate limit was reached; the message is French and says what to do."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def can_be_contacted(practice: Practice) -> bool:

@@ -33,12 +33,8 @@ HISTORY_NOTE = {
 }
 
 
-class TooManyAccounts(Exception):
+class TooManyAccounts(ratelimit.Limited):
     """The rate limit was reached; the message is French and says what to do."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 class DecisionError(Exception):

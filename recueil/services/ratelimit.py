@@ -20,6 +20,15 @@ HOUR = dt.timedelta(hours=1)
 DAY = dt.timedelta(days=1)
 
 
+class Limited(Exception):
+    """A service refused an action over a rate limit; `message` is French and says what to
+    do (the views answer 429 with it, keeping what was typed)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
 @dataclass(frozen=True)
 class Limit:
     """At most `default` attempts (or the setting's number) per subject within `window`."""

@@ -62,15 +62,13 @@ def new(request):
     except deform.ValidationFailure as failure:
         return {**page, "form": failure.render(), "page_title": "Erreur – Suivre cette recherche"}
     email = access.normalise_email(appstruct["courriel"])
-    reached = ratelimit.for_request(request).take(
-        (ratelimit.ALERTS_PER_ADDRESS, email), (ratelimit.ALERTS_PER_CLIENT, request.client_addr))
-    if reached is not None:
+    try:
+        alerts.ask(request, email, state, " ; ".join(tags) or EVERYTHING)
+    except ratelimit.Limited as error:
         request.response.status = 429
         form.cstruct = {"courriel": appstruct["courriel"], "csrf_token": get_csrf_token(request)}
         return {**page, "form": form.render(), "page_title": "Erreur – Suivre cette recherche",
-                "limited": "Trop de demandes d'alerte en peu de temps pour cette adresse ou "
-                "depuis votre connexion. Réessayez dans une heure."}
-    alerts.ask(request, email, state, " ; ".join(tags) or EVERYTHING)
+                "limited": error.message}
     request.session["alerte_demandee_pour"] = email
     return HTTPFound(request.route_url("alerts.requested"))
 

@@ -10,13 +10,6 @@ from ..services import accounts, ratelimit
 from ..services.moderation import digest
 from ..settings import public_url
 
-LIMITED = {
-    ratelimit.SIGNIN_FAILURES_PER_ACCOUNT: "Trop d'essais infructueux pour ce compte depuis votre "
-                                           "connexion : réessayez dans une heure.",
-    ratelimit.SIGNIN_FAILURES_PER_CLIENT: "Trop d'essais infructueux depuis votre connexion : "
-                                          "réessayez dans une heure.",
-}
-
 
 @view_config(route_name="auth.signin", renderer="recueil:templates/auth/signin.pt",
              permission=Permissions.VIEW)
@@ -33,22 +26,18 @@ def signin(request):
             appstruct = form.validate(request.POST.items())
         except deform.ValidationFailure as failure:
             return dict(page, form=failure.render(), page_title="Erreur – Connexion")
-        email = appstruct["courriel"].strip().lower()
-        limiter = ratelimit.for_request(request)
-        subjects = ratelimit.signin_subjects(email, request.client_addr or "")
-        limited = limiter.first_reached(*subjects)
-        if limited is None:
-            user = accounts.authenticate(request.dbsession, email, appstruct["mot_de_passe"])
-            if user is not None:
-                request.session.invalidate()
-                remember_staff(request, user)
-                new_csrf_token(request)
-                return HTTPFound(public_url(request) + target)
-            limiter.record_all(*subjects)
-        request.response.status = 400 if limited is None else 429
-        form.cstruct = {"courriel": appstruct["courriel"], "csrf_token": get_csrf_token(request)}
-        page["error"] = LIMITED.get(limited, "Adresse électronique ou mot de passe incorrect.")
-        return dict(page, form=form.render(), page_title="Erreur – Connexion")
+        try:
+            user = accounts.signing_in(request, appstruct["courriel"], appstruct["mot_de_passe"])
+        except (accounts.AccountError, ratelimit.Limited) as error:
+            request.response.status = 429 if isinstance(error, ratelimit.Limited) else 400
+            form.cstruct = {"courriel": appstruct["courriel"],
+                            "csrf_token": get_csrf_token(request)}
+            return dict(page, form=form.render(), page_title="Erreur – Connexion",
+                        error=str(error))
+        request.session.invalidate()
+        remember_staff(request, user)
+        new_csrf_token(request)
+        return HTTPFound(public_url(request) + target)
     return dict(page, form=form.render())
 
 

@@ -40,22 +40,14 @@ def start(request):
         except deform.ValidationFailure as failure:
             return {"form": failure.render(), "page_title": "Erreur – Déclarer une pratique"}
         email = access.normalise_email(appstruct["courriel"])
-        settings = request.registry.settings
-        reached = ratelimit.for_request(request).take(
-            (ratelimit.LINKS_PER_ADDRESS, email), (ratelimit.LINKS_PER_CLIENT, request.client_addr)
-        )
-        if reached is not None:
+        try:
+            access.send_link(request, email)
+        except ratelimit.Limited as error:
             request.response.status = 429
             form.cstruct = {"courriel": appstruct["courriel"],
                             "csrf_token": get_csrf_token(request)}
-            return {
-                "form": form.render(),
-                "page_title": "Erreur – Déclarer une pratique",
-                "limited": "Trop de demandes de lien en peu de temps pour cette adresse ou depuis "
-                "votre connexion. Réessayez dans une heure, ou utilisez le dernier lien reçu.",
-            }
-        url = access.personal_link(request, email)
-        notifications.send_access_link(request, email, url, settings["recueil.access_link_days"])
+            return {"form": form.render(), "page_title": "Erreur – Déclarer une pratique",
+                    "limited": error.message}
         request.session["lien_envoye_a"] = email
         return HTTPFound(request.route_url("declaration.link_sent"))
     return {"form": form.render(), "page_title": "Déclarer une pratique"}
