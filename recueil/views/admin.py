@@ -26,7 +26,7 @@ def home(request):
         "page_title": "Administration",
         "counts": administration.status_counts(request.dbsession),
         "reference": reference,
-        "reference_example": format_reference(PRACTICE_PREFIX, 2026, 42),
+        "reference_example": format_reference(PRACTICE_PREFIX, request.clock.today().year, 42),
         "not_found": bool(reference),
         "practices": administration.recently_published(request.dbsession),
     }

@@ -129,7 +129,7 @@ def _review_page(request, practice, error=None, typed=None) -> dict:
         "practice": practice,
         "error": error,
         "typed": typed or {},
-        "reference_example": format_reference(PRACTICE_PREFIX, 2024, 42),
+        "reference_example": format_reference(PRACTICE_PREFIX, request.clock.today().year, 42),
         "csrf_token": get_csrf_token(request),
         "actions": [a for a in moderation.ACTIONS if a in possible],
         "steps": workflow.STEPS,

@@ -151,6 +151,16 @@ def test_unpublish_needs_a_reason_and_republish_restores(testapp, wsgi_app, engi
     testapp.get(f"/pratiques/{practice_id}", status=200)
 
 
+def test_the_example_of_a_reference_is_of_this_year(testapp, wsgi_app, clock):
+    with wsgi_app.registry["dbsession_factory"]() as session:
+        staff(session, "admin@fep.example.fr", "administrateur")
+        session.commit()
+    sign_in(testapp, "admin@fep.example.fr")
+    clock.advance(days=45)  # from 23 November 2026 into 2027
+    search = testapp.get("/gestion/admin").html.find(id="reference")
+    assert search["placeholder"] == "PI-2027-0042"
+
+
 def test_a_stale_page_cannot_unpublish(testapp, wsgi_app, engine):
     factory = wsgi_app.registry["dbsession_factory"]
     with factory() as session:
