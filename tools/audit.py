@@ -13,10 +13,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+#: how pip-audit names a package it leaves out on purpose (--skip-editable): the project
+#: itself, installed from this tree, which is not on PyPI
+EDITABLE = "distribution marked as editable"
+
 
 def verdict(report: dict, strict: bool) -> tuple[list[str], int]:
     """The lines to print and the exit status of pip-audit's JSON report."""
-    dependencies = report["dependencies"]
+    dependencies = [d for d in report["dependencies"]
+                    if not d.get("skip_reason", "").startswith(EDITABLE)]
     vulnerable = [d for d in dependencies if d.get("vulns")]
     unchecked = [d for d in dependencies if "skip_reason" in d]
     lines = []

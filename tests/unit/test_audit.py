@@ -34,6 +34,12 @@ def test_strict_fails_on_an_unchecked_dependency():
     assert lines[1].startswith("ÉCHEC : dépendances non vérifiées : 1 (webob)")
 
 
+def test_the_project_itself_installed_editable_is_not_a_dependency_to_audit():
+    project = {"name": "recueil", "skip_reason": "distribution marked as editable"}
+    lines, status = audit.verdict({"dependencies": [CLEAN, project]}, strict=True)
+    assert (lines, status) == (["pip-audit : 1 sur 1 dépendances vérifiées, 0 vulnérable(s)."], 0)
+
+
 def test_all_checked_and_clean_passes_in_strict():
     lines, status = audit.verdict({"dependencies": [CLEAN]}, strict=True)
     assert (lines, status) == (["pip-audit : 1 sur 1 dépendances vérifiées, 0 vulnérable(s)."], 0)
