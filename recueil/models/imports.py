@@ -68,3 +68,7 @@ class ImportBatch(Base):
     @property
     def imported(self) -> bool:
         return self.status == IMPORTED
+
+    @property
+    def abandoned(self) -> bool:
+        return self.status == ABANDONED

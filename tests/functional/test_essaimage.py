@@ -274,12 +274,13 @@ def test_a_refused_account_stays_out_of_the_page_with_its_note(testapp, moderato
         assert connection.scalar(sa.select(Practice.nombre_essaimages)) == 0
 
 
-def test_an_account_is_decided_once(testapp, moderator, practice, engine, mailbox):
+def test_an_account_is_decided_once(testapp, moderator, practice, engine, mailbox, clock):
     tell(testapp, practice)
     essaimage_id = only_id(engine)
+    clock.advance(hours=14)  # 23:30 UTC on 23 November: already the 24th in Paris
     decide(moderator, essaimage_id, "publier")
     again = decide(moderator, essaimage_id, "refuser").follow()
-    assert "Ce récit a déjà été traité (publié le" in again.text
+    assert "Ce récit a déjà été traité (publié le 24/11/2026 par" in again.text
     assert accounts(engine)[0][2] == "publie"
     assert len(mailbox.to(DECLARANT)) == 1
     unknown = decide(moderator, essaimage_id + 1000, "publier").follow()

@@ -672,7 +672,10 @@ def test_an_abandoned_import_keeps_its_record_imports_nothing_and_erases_its_fil
     assert done.html.find(id="etat-import").get_text() == "Abandonné"
     # nothing will import the file now, and it holds the contact persons of a partner's
     # practices: it goes at once, as when the purge abandons an import
-    assert "Le fichier a été effacé le" in text(done.html.find(id="fichier-efface"))
+    erased = text(done.html.find(id="fichier-efface"))
+    assert "Le fichier a été effacé le" in erased
+    assert "l'import a été abandonné : rien ne l'importera plus." in erased
+    assert "durée de conservation" not in erased
     assert count(engine, Practice) == 0
     assert batch_files(engine) == [("abandonne", len(data), b"")]
 
