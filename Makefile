@@ -73,9 +73,6 @@ bench: install  ## benchmarks of bench/ (results in bench/RESULTS.md), a short l
 bench-load: install  ## the same with the full load run: 3 000 requests per level, and SolrCloud
 	BENCH_LOAD_REQUESTS=3000 BENCH_LOAD_CLOUD=1 BENCH_BUDGET=3600 tools/run-bench.sh
 
-# tools/audit.py runs pip-audit: a known vulnerability fails; a dependency whose advisories
-# cannot be fetched (no access to PyPI's vulnerability data) is named with a warning here,
-# and fails `make audit`, the check to run where that data can be reached.
 # The offline checks, a few seconds: `make test` (and so CI) runs them first, so that an
 # import across the layers or dead code fails the run.
 check: install  ## ruff, the layers (import-linter), dead code (vulture), bandit
@@ -84,6 +81,9 @@ check: install  ## ruff, the layers (import-linter), dead code (vulture), bandit
 	$(BIN)/vulture
 	$(BIN)/bandit -q -r recueil opendata
 
+# tools/audit.py runs pip-audit: a known vulnerability fails; a dependency whose advisories
+# cannot be fetched (no access to PyPI's vulnerability data) is named with a warning here,
+# and fails `make audit`, the check to run where that data can be reached.
 lint: check  ## the checks of `make check`, then pip-audit
 	$(BIN)/python tools/audit.py
 

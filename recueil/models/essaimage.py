@@ -8,7 +8,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .meta import Base
 from .practice import Practice
 
-#: the moderation states of an account, with their French labels
 #: an account waits for the moderators, who publish or refuse it; a published one may be
 #: withdrawn
 PENDING, PUBLISHED, REFUSED, WITHDRAWN = "a_moderer", "publie", "refuse", "retire"

@@ -141,11 +141,9 @@ def personal_link(request: Request, email: str, next_path: str | None = None) ->
 def send_link(request: Request, email: str) -> None:
     """E-mail a fresh personal link to `email` (already normalised) to declare and follow
     practices; ratelimit.Limited over the limits of the address or the connection."""
-    if ratelimit.for_request(request).take(
-            (ratelimit.LINKS_PER_ADDRESS, email),
-            (ratelimit.LINKS_PER_CLIENT, request.client_addr)) is not None:
-        raise ratelimit.Limited(
-            "Trop de demandes de lien en peu de temps pour cette adresse ou depuis votre "
-            "connexion. Réessayez dans une heure, ou utilisez le dernier lien reçu.")
+    limited = ("Trop de demandes de lien en peu de temps pour cette adresse ou depuis votre "
+               "connexion. Réessayez dans une heure, ou utilisez le dernier lien reçu.")
+    ratelimit.enforce(request, (ratelimit.LINKS_PER_ADDRESS, email, limited),
+                      (ratelimit.LINKS_PER_CLIENT, request.client_addr, limited))
     notifications.send_access_link(request, email, personal_link(request, email),
                                    request.registry.settings["recueil.access_link_days"])

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from ..models import User
 from ..models.user import STAFF_ROLES
 from . import ratelimit
+from .access import normalise_email
 from .passwords import hash_password, verify_password
 
 #: what a sign-in refused over a limit of failures says
@@ -57,7 +58,7 @@ def signing_in(request: Request, email: str, password: str) -> User:
     against the limits of failures; once one is reached, ratelimit.Limited is raised before
     the password is even checked.
     """
-    email = email.strip().lower()
+    email = normalise_email(email)
     limiter = ratelimit.for_request(request)
     subjects = ratelimit.signin_subjects(email, request.client_addr or "")
     limited = limiter.first_reached(*subjects)
@@ -117,7 +118,7 @@ def add_user(dbsession: Session, email: str, password: str, roles: Iterable[str]
         password_hash = hash_password(password)
     except ValueError as error:  # too short
         raise AccountError(str(error)) from error
-    email = email.strip().lower()
+    email = normalise_email(email)
     user = user_by_email(dbsession, email)
     if user is not None and not update:
         raise AccountExists(email)

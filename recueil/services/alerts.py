@@ -202,11 +202,10 @@ def ask(request: Request, email: str, state: SearchRequest, description: str) ->
     """
     dbsession, clock = request.dbsession, request.clock
     email = access.normalise_email(email)
-    if ratelimit.for_request(request).take(
-            (ratelimit.ALERTS_PER_ADDRESS, email),
-            (ratelimit.ALERTS_PER_CLIENT, request.client_addr)) is not None:
-        raise ratelimit.Limited("Trop de demandes d'alerte en peu de temps pour cette adresse "
-                                "ou depuis votre connexion. Réessayez dans une heure.")
+    limited = ("Trop de demandes d'alerte en peu de temps pour cette adresse ou depuis votre "
+               "connexion. Réessayez dans une heure.")
+    ratelimit.enforce(request, (ratelimit.ALERTS_PER_ADDRESS, email, limited),
+                      (ratelimit.ALERTS_PER_CLIENT, request.client_addr, limited))
     query = stored_query(state)
     forget_expired(dbsession, clock)
     held = held_by(dbsession, email)

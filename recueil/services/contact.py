@@ -14,10 +14,6 @@ from ..settings import public_url
 from . import notifications, ratelimit
 
 
-class TooManyMessages(ratelimit.Limited):
-    """The rate limit was reached; the message is French and says what to do."""
-
-
 def can_be_contacted(practice: Practice) -> bool:
     return bool(practice.contact_courriel)
 
@@ -28,27 +24,22 @@ def _one_line(text: str) -> str:
 
 
 def relay(request: Request, practice: Practice, nom: str, courriel: str, message: str) -> None:
-    """Send `message` to the holder of `practice`; raises TooManyMessages over the limits.
+    """Send `message` to the holder of `practice`; raises ratelimit.Limited over the limits.
 
     pyramid_mailer sends it once the transaction has committed, together with the counts
     of the rate limits.
     """
     # both limits are checked before either is counted: a message refused by one limit
     # must not use up the other
-    reached = ratelimit.for_request(request).take(
-        (ratelimit.CONTACT_PER_CLIENT, request.client_addr),
-        (ratelimit.CONTACT_PER_PRACTICE, str(practice.id)),
+    ratelimit.enforce(
+        request,
+        (ratelimit.CONTACT_PER_CLIENT, request.client_addr,
+         "Vous avez envoyé plusieurs messages en peu de temps. Pour éviter les envois "
+         "abusifs, le formulaire est limité : réessayez dans une heure."),
+        (ratelimit.CONTACT_PER_PRACTICE, str(practice.id),
+         "Le porteur de cette pratique a reçu de nombreux messages aujourd'hui. "
+         "Réessayez demain."),
     )
-    if reached is ratelimit.CONTACT_PER_CLIENT:
-        raise TooManyMessages(
-            "Vous avez envoyé plusieurs messages en peu de temps. Pour éviter les envois "
-            "abusifs, le formulaire est limité : réessayez dans une heure."
-        )
-    if reached is ratelimit.CONTACT_PER_PRACTICE:
-        raise TooManyMessages(
-            "Le porteur de cette pratique a reçu de nombreux messages aujourd'hui. "
-            "Réessayez demain."
-        )
     nom = _one_line(nom)
     title = _one_line(practice.intitule or practice.titre)
     notifications.send(

@@ -33,30 +33,21 @@ HISTORY_NOTE = {
 }
 
 
-class TooManyAccounts(ratelimit.Limited):
-    """The rate limit was reached; the message is French and says what to do."""
-
-
 class DecisionError(Exception):
     """A decision that cannot be taken (French message): unknown, or already taken."""
 
 
 def submit(request: Request, practice: Practice, structure: str, departement: str, recit: str,
            courriel: str) -> Essaimage:
-    """Record an account of `practice` for the moderators; TooManyAccounts over the limits."""
-    reached = ratelimit.for_request(request).take(
-        (ratelimit.ESSAIMAGES_PER_CLIENT, request.client_addr),
-        (ratelimit.ESSAIMAGES_PER_PRACTICE, str(practice.id)),
+    """Record an account of `practice` for the moderators; ratelimit.Limited over the limits."""
+    ratelimit.enforce(
+        request,
+        (ratelimit.ESSAIMAGES_PER_CLIENT, request.client_addr,
+         "Vous avez envoyé plusieurs récits en peu de temps. Pour éviter les envois "
+         "abusifs, le formulaire est limité : réessayez dans une heure."),
+        (ratelimit.ESSAIMAGES_PER_PRACTICE, str(practice.id),
+         "Cette pratique a reçu de nombreux récits aujourd'hui. Réessayez demain."),
     )
-    if reached is ratelimit.ESSAIMAGES_PER_CLIENT:
-        raise TooManyAccounts(
-            "Vous avez envoyé plusieurs récits en peu de temps. Pour éviter les envois "
-            "abusifs, le formulaire est limité : réessayez dans une heure."
-        )
-    if reached is ratelimit.ESSAIMAGES_PER_PRACTICE:
-        raise TooManyAccounts(
-            "Cette pratique a reçu de nombreux récits aujourd'hui. Réessayez demain."
-        )
     essaimage = Essaimage(
         practice_id=practice.id, structure=structure, departement=departement, recit=recit,
         courriel=courriel, status=PENDING, created_at=request.clock.now(),

@@ -118,6 +118,14 @@ class RateLimiter:
         return reached
 
 
+def enforce(request: Request, *attempts: tuple[Limit, str, str]) -> None:
+    """Count one attempt against each (limit, subject, message); over any of them, count
+    nothing and raise Limited with the message of the first limit reached."""
+    reached = for_request(request).take(*((limit, subject) for limit, subject, _ in attempts))
+    if reached is not None:
+        raise Limited(next(message for limit, _, message in attempts if limit is reached))
+
+
 def signin_subjects(email: str, client: str) -> tuple[tuple[Limit, str], ...]:
     """What a failed sign-in of `email` (lower-cased) from `client` counts against."""
     return ((SIGNIN_FAILURES_PER_ACCOUNT, f"{email} {client}"),

@@ -14,7 +14,7 @@ from ..forms.fiche import SECTION_TITLES, FicheSchema
 from ..models.committee import COUP_DE_COEUR_MOTIFS
 from ..search.query import NIVEAUX
 from ..security import Permissions
-from ..services import catalogue, contact, essaimages, fiches
+from ..services import catalogue, contact, essaimages, fiches, ratelimit
 from .display import territory
 from .facets import search_url
 
@@ -130,7 +130,7 @@ def contact_post(request):
     try:
         contact.relay(request, practice, appstruct["nom"], appstruct["courriel"],
                       appstruct["message"])
-    except contact.TooManyMessages as error:
+    except ratelimit.Limited as error:
         request.response.status = 429
         # the form keeps what was typed (validate() left it in form.cstruct)
         page = _practice_page(request, practice, form.render(), limited=error.message)
@@ -177,7 +177,7 @@ def essaimage_post(request):
     try:
         essaimages.submit(request, practice, appstruct["structure"], appstruct["departement"],
                           appstruct["recit"], appstruct["courriel"])
-    except essaimages.TooManyAccounts as error:
+    except ratelimit.Limited as error:
         request.response.status = 429
         # the form keeps what was typed (validate() left it in form.cstruct)
         page = _practice_page(request, practice, essaimage_form=form.render(),
